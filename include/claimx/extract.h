@@ -1,0 +1,140 @@
+// Extraction: one document in, typed items out (figures, entities, agreements, claims).
+//
+//   claimx::Document doc = claimx::make_document("id", "source", bytes);  // repairs UTF-8
+//   claimx::Result r = claimx::extract(doc, claimx::default_rulebook(), {});
+//   for (const auto& f : r.figures) ...  // byte offsets into doc.text
+//
+// Pipeline: zone -> segment -> match -> interpret -> link (see docs/ARCHITECTURE.md).
+// Thread-safety: extract() only reads the RuleBook; documents are independent.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "claimx/rules.h"
+#include "claimx/segment.h"
+
+namespace claimx {
+
+struct Warning {
+  std::string code;     // "invalid-utf8", ...
+  std::string message;  // for people
+  size_t count = 0;
+};
+
+struct Document {
+  std::string id;
+  std::string source;                // path, "-" for stdin
+  std::string text;                  // valid UTF-8 (repaired)
+  std::optional<std::string> title;  // from metadata, else the headline zone
+  std::optional<std::string> date;   // YYYY-MM-DD: the anchor for relative dates
+  std::vector<Warning> warnings;
+};
+
+// Builds a document from raw bytes: invalid UTF-8 becomes U+FFFD and is reported in warnings;
+// a leading byte-order mark is kept as text (offsets stay exact) but reported.
+Document make_document(std::string id, std::string source, std::string bytes);
+
+struct Sentence {
+  TextRange span;
+  std::string zone;  // headline, body, boilerplate
+};
+
+struct Boilerplate {
+  TextRange span;
+  std::string reason;  // related-links, furniture, share
+};
+
+struct Figure {
+  std::string kind;
+  TextRange span;
+  nlohmann::json value;      // number, ISO 8601 string for dates, or null
+  nlohmann::json value_max;  // number or null
+  std::string unit;
+  std::string currency;
+  bool currency_ambiguous = false;
+  std::vector<std::string> candidates;
+  std::string qualifier;
+  std::string granularity;
+  int sentence = -1;
+  std::string rule;
+  int priority = 0;
+};
+
+struct Mention {
+  TextRange span;
+  std::string rule;
+  std::string form;  // name, acronym, title, demonym
+};
+
+struct Entity {
+  std::string type;  // person, organization, place
+  std::string subtype;
+  std::string name;
+  std::vector<std::string> aliases;
+  std::vector<Mention> mentions;
+};
+
+struct Agreement {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string type;  // trade, security, climate, strategic, investment, other
+  std::string status;
+  std::vector<size_t> parties;  // indices into Result::entities
+  std::vector<Mention> mentions;
+};
+
+struct Attribution {
+  std::optional<size_t> entity;  // index into Result::entities
+  TextRange speaker;
+  std::string verb;
+  bool direct = false;
+};
+
+struct Claim {
+  TextRange span;
+  int sentence = -1;
+  std::vector<std::string> types;
+  double checkworthiness = 0;
+  std::vector<size_t> figures, entities, agreements;  // indices into Result
+  std::optional<Attribution> attribution;
+  bool hedged = false;
+  bool negated = false;
+  std::vector<std::string> cues;  // rule ids
+};
+
+// A cue rule that fired (claim cues, attribution, hedges): kept for `rules check` and --explain.
+struct Cue {
+  TextRange span;
+  std::string rule;
+  int sentence = -1;
+};
+
+struct Result {
+  std::vector<Sentence> sentences;
+  std::vector<Boilerplate> boilerplate;
+  std::optional<TextRange> headline;
+  std::vector<Figure> figures;
+  std::vector<Entity> entities;
+  std::vector<Agreement> agreements;
+  std::vector<Claim> claims;      // check-worthy sentences (score >= min_score)
+  std::vector<Claim> all_scored;  // every body sentence with its score
+  std::vector<Cue> cues;
+};
+
+struct ExtractOptions {
+  std::optional<std::string> anchor_date;  // YYYY-MM-DD; else the document's date; else none
+  std::optional<double> min_score;         // default: the claims model's threshold
+};
+
+Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);
+
+}  // namespace claimx
+
+namespace claimx {
+// True when s is a valid calendar date written YYYY-MM-DD.
+bool parse_iso_date_public(const std::string& s);
+}  // namespace claimx

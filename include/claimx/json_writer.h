@@ -1,0 +1,27 @@
+// Writes a document's result as claimx/1 JSON (schema/claimx.schema.json).
+//
+// Offsets are converted from internal byte offsets to the chosen unit (code points by
+// default). Keys keep the contract's order; the same input gives the same bytes.
+//
+//   std::string line = claimx::to_json(doc, result, {});   // one line, no trailing newline
+#pragma once
+
+#include <string>
+
+#include "claimx/extract.h"
+#include "claimx/text.h"
+
+namespace claimx {
+
+struct WriteOptions {
+  OffsetUnit offsets = OffsetUnit::kCodepoints;
+  bool sentences = false;      // add sentences[]
+  bool include_text = false;   // add document.text
+  bool figures = true, entities = true, agreements = true, claims = true;
+  bool all_sentences = false;  // claims[] lists every body sentence with its score
+  bool pretty = false;         // indented, several lines
+};
+
+std::string to_json(const Document& doc, const Result& result, const WriteOptions& options);
+
+}  // namespace claimx

@@ -1,0 +1,160 @@
+// Rule packs: YAML files of RE2 rules and lexicons, compiled once and shared read-only.
+//
+// A pack (patterns/en/*.yaml) has `pack`, `defines` (named sub-patterns used as {{NAME}}),
+// `lexicons` (word lists used as {{@name}}, entries with attributes), `rules` (id, kind, pattern,
+// priority, examples, counterexamples and free attributes) and, for scoring packs, `model`.
+// Lexicon-only files (patterns/lexicon/*.yaml) have just `lexicons`.
+//
+//   claimx::RuleBook book;
+//   std::vector<claimx::RuleError> errors;
+//   book.add_sources(claimx::embedded_pack_sources(), &errors);
+//   book.compile(&errors);          // false when any error; messages read file:line:col: text
+//   std::vector<claimx::Match> hits;
+//   book.match_pack("figures", text, begin, end, &hits);
+//
+// Thread-safety: after compile(), all const methods may be called from many threads at once.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "claimx/segment.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace claimx {
+
+struct SourceFile {
+  std::string name;  // shown in messages: "patterns/en/figures.yaml"
+  std::string text;
+};
+
+// Every source comes from embedded packs or from --patterns DIR.
+std::vector<SourceFile> embedded_pack_sources();
+
+struct SourceLoc {
+  SourceLoc() = default;
+  SourceLoc(std::string f, int l, int c) : file(std::move(f)), line(l), col(c) {}
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown
+  int col = 0;   // 1-based; 0 when unknown
+};
+
+struct RuleError {
+  RuleError(SourceLoc l, std::string m) : loc(std::move(l)), message(std::move(m)) {}
+  SourceLoc loc;
+  std::string message;
+  std::string format() const;  // "file:line:col: message"
+};
+
+struct LexiconEntry {
+  std::string form;
+  nlohmann::json attrs;  // every key of the entry but `form` (name, code, value, ...)
+};
+
+struct Lexicon {
+  std::string name;
+  bool ignore_case = false;
+  // Wrap word-character edges of each form in \b: both (true), none (false), left or right.
+  bool left_boundary = true;
+  bool right_boundary = true;
+  SourceLoc loc;
+  std::vector<LexiconEntry> entries;
+  std::unordered_map<std::string, size_t> index;  // folded form -> first entry
+
+  const LexiconEntry* find(std::string_view form) const;
+  std::string regex() const;  // alternation, longest forms first
+  std::string fold(std::string_view s) const;
+};
+
+struct Example {
+  std::string text;
+  nlohmann::json expect;  // object; `text` defaults to the whole example text
+  SourceLoc loc;
+};
+
+struct Rule {
+  std::string id;
+  std::string kind;
+  std::string pack;
+  std::string pattern;   // as written
+  std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
+  int priority = 0;
+  nlohmann::json attrs;                   // every other key of the rule (type, form, weight, ...)
+  std::vector<std::string> lexicons;      // lexicons the pattern refers to, in order
+  std::vector<Example> examples;
+  std::vector<Example> counterexamples;
+  SourceLoc loc;
+  SourceLoc pattern_loc;
+  std::shared_ptr<re2::RE2> re;
+  std::map<std::string, int> groups;  // named group -> submatch index
+  int span_group = 0;                 // group `span` when present, else 0 (whole match)
+};
+
+// One rule firing: byte offsets into the document text.
+struct Match {
+  const Rule* rule = nullptr;
+  TextRange span;                  // the item's span (group `span` or the whole match)
+  TextRange whole;                 // the whole match
+  std::vector<TextRange> groups;   // by submatch index; {npos, npos} when unset
+  bool has(int index) const;
+};
+
+inline constexpr size_t kNoPos = static_cast<size_t>(-1);
+
+// Rule kinds, by the stage that interprets them. A rule of any other kind is an error.
+bool is_figure_kind(std::string_view kind);  // money, number, percent, date, ...
+bool is_claim_kind(std::string_view kind);   // cue, attribution, hedge, negation, not-claim
+bool is_known_kind(std::string_view kind);   // the above, entity, agreement(-status), zone
+
+class RuleBook {
+ public:
+  RuleBook();
+  ~RuleBook();
+  RuleBook(RuleBook&&) noexcept;
+  RuleBook& operator=(RuleBook&&) noexcept;
+
+  // Parses YAML sources. A pack with the name of one already loaded replaces it; lexicons and
+  // defines with the name of one already loaded replace it too. Errors are appended.
+  void add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors);
+  // Reads every *.yaml under dir (sorted) and adds it. Errors are appended.
+  void add_directory(const std::string& dir, std::vector<RuleError>* errors);
+  // Expands and compiles every rule and one RE2::Set per pack. Returns false on any error.
+  bool compile(std::vector<RuleError>* errors);
+
+  // Runs a pack's RE2::Set over text[begin, end), then the rules that fired with submatches.
+  // Appends matches (non-overlapping per rule, leftmost first). Unknown pack: no matches.
+  void match_pack(std::string_view pack, std::string_view text, size_t begin, size_t end,
+                  std::vector<Match>* out) const;
+
+  const Lexicon* lexicon(std::string_view name) const;
+  const std::vector<Rule>& rules() const;
+  const Rule* rule(std::string_view id) const;
+  const nlohmann::json& model(std::string_view pack) const;  // pack's `model:` or null
+  std::vector<std::string> pack_names() const;
+  // Packs holding at least one rule of this kind (zones are matched per line, not sentence).
+  std::vector<std::string> packs_with_kind(std::string_view kind) const;
+  const SegmentRules& segment_rules() const;
+
+  // Group text helpers for interpreters.
+  static std::string_view group(const Match& m, std::string_view text, std::string_view name);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The embedded packs, compiled once per process (thread-safe). Aborts with the messages on a
+// broken embedded pack, which `rules check` in the test suite rules out.
+const RuleBook& default_rulebook();
+
+}  // namespace claimx

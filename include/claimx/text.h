@@ -1,0 +1,39 @@
+// UTF-8 helpers: repair, and conversion of byte offsets to code points or UTF-16 units.
+//
+// Internally every offset is a byte offset into valid UTF-8. Output offsets are code points by
+// default; OffsetMap converts in O(1) amortised per offset with a small checkpoint table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace claimx {
+
+// Replaces each maximal invalid subsequence with U+FFFD (as the Unicode standard recommends);
+// *replaced counts the replacements. Valid input is returned unchanged.
+std::string repair_utf8(std::string_view in, size_t* replaced);
+
+// True when the bytes look like a binary file: a NUL byte, or many control bytes, in the first
+// 8 KiB. *where gets the offset of the first offending byte.
+bool looks_binary(std::string_view bytes, size_t* where);
+
+enum class OffsetUnit { kCodepoints, kBytes, kUtf16 };
+
+class OffsetMap {
+ public:
+  OffsetMap(std::string_view text, OffsetUnit unit);
+  size_t convert(size_t byte_offset) const;  // byte offset on a code point boundary
+  OffsetUnit unit() const { return unit_; }
+
+ private:
+  static constexpr size_t kStep = 256;
+  std::string_view text_;
+  OffsetUnit unit_;
+  std::vector<uint64_t> checkpoints_;  // units before byte i * kStep
+  size_t units_of(size_t from, size_t to) const;
+};
+
+}  // namespace claimx

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what claimx needs from Debian 12 and builds it (Release) into build/.
+# Safe to re-run: apt-get is skipped when every package is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  g++ cmake make pkg-config git ca-certificates
+  libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
+  iso-codes tzdata
+  python3 python3-jsonschema
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_TYPE=${BUILD_TYPE:-Release}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j"${JOBS:-2}"

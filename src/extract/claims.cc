@@ -1,0 +1,142 @@
+// Claims: every body sentence gets features from the `claims` pack's cues and from the
+// figures and entities in it; a logistic model (the pack's `model`) scores it.
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "extract/internal.h"
+
+namespace claimx {
+
+namespace {
+
+struct Model {
+  double bias = 0;
+  double threshold = 0.5;
+  std::map<std::string, double, std::less<>> weights;
+};
+
+Model load_model(const RuleBook& book) {
+  Model m;
+  const auto& j = book.model("claims");
+  if (!j.is_object()) return m;
+  m.bias = j.value("bias", 0.0);
+  m.threshold = j.value("threshold", 0.5);
+  if (j.contains("weights") && j["weights"].is_object())
+    for (const auto& [k, v] : j["weights"].items())
+      if (v.is_number()) m.weights[k] = v.get<double>();
+  return m;
+}
+
+size_t word_count(std::string_view s) {
+  size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool space = c == ' ' || c == '\n' || c == '\t';
+    if (!space && !in) ++n;
+    in = !space;
+  }
+  return n;
+}
+
+bool has_quote_marks(std::string_view s) {
+  return s.find('"') != std::string_view::npos || s.find("“") != std::string_view::npos ||
+         s.find("”") != std::string_view::npos;
+}
+
+void add_unique(std::vector<std::string>* v, const std::string& s) {
+  if (!s.empty() && std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
+}
+
+}  // namespace
+
+void extract_claims(const Context& ctx, const std::vector<Match>& matches, const ExtractOptions& options,
+                    Result* out) {
+  Model model = load_model(ctx.book);
+  double threshold = options.min_score.value_or(model.threshold);
+  std::map<int, std::vector<Match>> cues_by_sentence;
+  for (const Match& m : matches) {
+    int si = ctx.sentence_at(m.span.start);
+    out->cues.push_back({m.span, m.rule->id, si});
+    cues_by_sentence[si].push_back(m);
+  }
+  // Items by sentence, so each sentence looks only at its own (linear in the document).
+  std::map<int, std::vector<size_t>> figures_in, entities_in, agreements_in;
+  for (size_t fi = 0; fi < out->figures.size(); ++fi) figures_in[out->figures[fi].sentence].push_back(fi);
+  for (size_t ei = 0; ei < out->entities.size(); ++ei)
+    for (const auto& mn : out->entities[ei].mentions) {
+      auto& v = entities_in[ctx.sentence_at(mn.span.start)];
+      if (v.empty() || v.back() != ei) v.push_back(ei);
+    }
+  for (size_t ai = 0; ai < out->agreements.size(); ++ai)
+    for (const auto& mn : out->agreements[ai].mentions) {
+      auto& v = agreements_in[ctx.sentence_at(mn.span.start)];
+      if (v.empty() || v.back() != ai) v.push_back(ai);
+    }
+  static const std::set<std::string, std::less<>> kQuantity{"money", "number", "percent",
+                                                            "percentage-points", "ordinal", "range", "measure"};
+  for (size_t si : ctx.item_sentences) {
+    const Sentence& s = (*ctx.sentences)[si];
+    if (s.zone != "body") continue;
+    Claim c;
+    c.span = s.span;
+    c.sentence = static_cast<int>(si);
+    std::map<std::string, double, std::less<>> features;
+    int key = static_cast<int>(si);
+    for (size_t fi : figures_in[key]) {
+      const Figure& f = out->figures[fi];
+      c.figures.push_back(fi);
+      features["figure." + f.kind] = 1;
+      if (kQuantity.count(f.kind)) add_unique(&c.types, "quantity");
+    }
+    c.entities = entities_in[key];
+    std::sort(c.entities.begin(), c.entities.end());
+    c.entities.erase(std::unique(c.entities.begin(), c.entities.end()), c.entities.end());
+    if (!c.entities.empty()) features["entity"] = 1;
+    c.agreements = agreements_in[key];
+    std::sort(c.agreements.begin(), c.agreements.end());
+    c.agreements.erase(std::unique(c.agreements.begin(), c.agreements.end()), c.agreements.end());
+    for (const Match& m : cues_by_sentence[static_cast<int>(si)]) {
+      const Rule& r = *m.rule;
+      add_unique(&c.cues, r.id);
+      if (r.kind == "hedge") c.hedged = true, features["hedge"] = 1;
+      if (r.kind == "negation") c.negated = true, features["negation"] = 1;
+      if (r.kind == "attribution" && !c.attribution) {
+        Attribution a;
+        auto sp = r.groups.find("speaker");
+        if (sp != r.groups.end() && m.has(sp->second)) a.speaker = m.groups[sp->second];
+        a.verb = std::string(ctx.group(m, "verb"));
+        a.direct = has_quote_marks(ctx.slice(s.span));
+        // The speaker is the entity with the longest mention inside the speaker's words
+        // ("the New Zealand Ministry of Foreign Affairs" is the ministry, not the country).
+        size_t best = 0;
+        for (size_t ei : c.entities)
+          for (const auto& mn : out->entities[ei].mentions)
+            if (mn.span.start < a.speaker.end && a.speaker.start < mn.span.end &&
+                mn.span.end - mn.span.start > best) {
+              best = mn.span.end - mn.span.start;
+              a.entity = ei;
+            }
+        c.attribution = a;
+        features["attribution"] = 1;
+      }
+      std::string feature = r.attrs.value("feature", "");
+      if (!feature.empty()) features[feature] = 1;
+      if (r.kind == "cue") add_unique(&c.types, r.attrs.value("type", ""));
+    }
+    if (word_count(ctx.slice(s.span)) < 6) features["short"] = 1;
+    double z = model.bias;
+    for (const auto& [name, x] : features) {
+      auto w = model.weights.find(name);
+      if (w != model.weights.end()) z += w->second * x;
+    }
+    c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
+    if (c.types.empty()) c.types.push_back("other");
+    // "other" only when nothing more specific applies.
+    if (c.types.size() > 1) c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
+    out->all_scored.push_back(c);
+    if (c.checkworthiness >= threshold) out->claims.push_back(std::move(c));
+  }
+}
+
+}  // namespace claimx

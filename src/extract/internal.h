@@ -1,0 +1,101 @@
+// Shared helpers of the extraction stages (not part of the public API).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "claimx/extract.h"
+#include "claimx/rules.h"
+
+namespace claimx {
+
+using Date = std::chrono::year_month_day;
+
+// What every stage reads: the document, its sentences, the rule book, the options.
+struct Context {
+  std::string_view text;
+  const RuleBook& book;
+  std::optional<Date> anchor;
+  const std::vector<Sentence>* sentences = nullptr;
+  std::vector<size_t> item_sentences;  // indices of sentences items may come from
+
+  std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
+  std::string_view group(const Match& m, std::string_view name) const {
+    return RuleBook::group(m, text, name);
+  }
+  int sentence_at(size_t byte) const;  // index of the sentence holding byte, or -1
+};
+
+// Matches of every pack over every item sentence, in sentence order, with each rule's
+// skip_zones applied. Stages pick the kinds they interpret.
+std::vector<Match> match_sentences(const Context& ctx);
+
+// Keeps non-overlapping items: higher priority first, then longer, then earlier (spaCy's
+// filter_spans with priorities). Returns them sorted by start.
+template <class T, class SpanOf, class PriorityOf>
+std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf priority_of) {
+  std::vector<size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    TextRange sa = span_of(items[a]), sb = span_of(items[b]);
+    int pa = priority_of(items[a]), pb = priority_of(items[b]);
+    if (pa != pb) return pa > pb;
+    if (sa.end - sa.start != sb.end - sb.start) return sa.end - sa.start > sb.end - sb.start;
+    return sa.start < sb.start;
+  });
+  std::map<size_t, size_t> taken;  // start -> end of kept spans, which never overlap
+  std::vector<T> out;
+  for (size_t i : order) {
+    TextRange s = span_of(items[i]);
+    auto it = taken.lower_bound(s.start);
+    bool clash = (it != taken.end() && it->first < s.end) ||
+                 (it != taken.begin() && std::prev(it)->second > s.start);
+    if (clash) continue;
+    taken.emplace(s.start, s.end);
+    out.push_back(std::move(items[i]));
+  }
+  std::sort(out.begin(), out.end(),
+            [&](const T& a, const T& b) { return span_of(a).start < span_of(b).start; });
+  return out;
+}
+
+// Numbers. Digits may carry thousands commas; pow10 scales the value exactly.
+std::optional<double> decimal_value(std::string_view digits, int pow10);
+// Number words ("twenty-five", "half a", "three hundred") with the `number_words` lexicon.
+std::optional<double> words_value(std::string_view words, const Lexicon& lexicon);
+
+std::optional<Date> parse_iso_date(std::string_view s);
+std::string format_date(const Date& d);
+
+bool is_word_char(unsigned char c);
+
+// Spans sorted by start, for overlap tests in O(log n).
+class SpanIndex {
+ public:
+  void add(TextRange r) { spans_.emplace(r.start, r.end); }
+  bool overlaps(TextRange r) const {
+    auto it = spans_.lower_bound(r.start);
+    if (it != spans_.end() && it->first < r.end) return true;
+    return it != spans_.begin() && std::prev(it)->second > r.start;
+  }
+
+ private:
+  std::multimap<size_t, size_t> spans_;
+};
+// Whole-word occurrences of needle in text[begin, end): word characters may not touch it.
+std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
+                               std::string_view needle);
+
+void extract_figures(const Context& ctx, const std::vector<Match>& matches, Result* out);
+void extract_entities(const Context& ctx, const std::vector<Match>& matches, Result* out);
+void extract_agreements(const Context& ctx, std::vector<Match> matches, Result* out);
+void extract_claims(const Context& ctx, const std::vector<Match>& matches, const ExtractOptions& options,
+                    Result* out);
+
+}  // namespace claimx

@@ -1,0 +1,140 @@
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <sstream>
+
+#include "extract/internal.h"
+
+namespace claimx {
+
+std::optional<double> decimal_value(std::string_view digits, int pow10) {
+  // Build "<mantissa>e<exponent>" so strtod rounds once: 9.9 million is exactly 9900000.
+  std::string mantissa;
+  int exponent = pow10;
+  bool point = false;
+  for (char c : digits) {
+    if (c == ',') continue;
+    if (c == '.') {
+      if (point) return std::nullopt;
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    mantissa += c;
+    if (point) --exponent;
+  }
+  if (mantissa.empty()) return std::nullopt;
+  std::string s = mantissa + "e" + std::to_string(exponent);
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<double> words_value(std::string_view words, const Lexicon& lexicon) {
+  double total = 0, current = 0;
+  bool any = false;
+  size_t i = 0;
+  while (i < words.size()) {
+    size_t j = i;
+    while (j < words.size() && words[j] != ' ' && words[j] != '-' && words[j] != '\n') ++j;
+    std::string_view token = words.substr(i, j - i);
+    i = j + 1;
+    if (token.empty() || token == "and") continue;
+    const LexiconEntry* e = lexicon.find(token);
+    if (!e) return std::nullopt;
+    double v = e->attrs.value("value", 0.0);
+    std::string role = e->attrs.value("role", "unit");
+    if (role == "article") {
+      if (current == 0) current = 1;  // "a million"; ignored in "half a"
+    } else if (role == "multiplier") {
+      current = (current == 0 ? 1 : current) * v;
+    } else if (role == "scale") {
+      total += (current == 0 ? 1 : current) * v;
+      current = 0;
+    } else {
+      current += v;
+    }
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return total + current;
+}
+
+std::optional<Date> parse_iso_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto num = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t k = at; k < at + n; ++k) {
+      if (s[k] < '0' || s[k] > '9') return -1;
+      v = v * 10 + (s[k] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  Date date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+std::string format_date(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+bool is_word_char(unsigned char c) { return std::isalnum(c) || c == '_'; }
+
+namespace {
+
+// Letters and digits of the scripts news is written in; punctuation (’ “ — …) is not.
+bool word_codepoint(uint32_t cp) {
+  if (cp < 0x80) return is_word_char(static_cast<unsigned char>(cp));
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0xC0 && cp < 0x2000) return true;
+  if (cp >= 0x2000 && cp < 0x3040) return false;  // punctuation, symbols, CJK punctuation
+  return cp >= 0x3040 && cp != 0xFEFF && cp != 0xFFFD;
+}
+
+uint32_t decode_at(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+  uint32_t cp = n == 0 ? c : c & (0x3F >> n);
+  for (int k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+  return cp;
+}
+
+bool word_before(std::string_view s, size_t i) {
+  if (i == 0) return false;
+  size_t j = i - 1;
+  while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) --j;
+  return word_codepoint(decode_at(s, j));
+}
+
+bool word_after(std::string_view s, size_t i) { return i < s.size() && word_codepoint(decode_at(s, i)); }
+
+}  // namespace
+
+std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
+                               std::string_view needle) {
+  std::vector<size_t> out;
+  if (needle.empty()) return out;
+  size_t pos = begin;
+  while (pos < end) {
+    size_t at = text.find(needle, pos);
+    if (at == std::string_view::npos || at + needle.size() > end) break;
+    bool left_ok = !word_before(text, at) || !word_after(needle, 0);
+    bool right_ok = !word_after(text, at + needle.size()) || !word_before(needle, needle.size());
+    if (left_ok && right_ok) out.push_back(at);
+    pos = at + 1;
+  }
+  return out;
+}
+
+}  // namespace claimx
+
+namespace claimx {
+bool parse_iso_date_public(const std::string& s) { return parse_iso_date(s).has_value(); }
+}  // namespace claimx

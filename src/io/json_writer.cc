@@ -1,0 +1,351 @@
+// Streams claimx/1 JSON without building a DOM, so output memory stays proportional to the
+// output string (a 50 MB article can yield millions of items). Pretty output, meant for
+// terminals, re-indents the compact form.
+#include "claimx/json_writer.h"
+
+#include <cmath>
+
+namespace claimx {
+
+namespace {
+
+class Out {
+ public:
+  explicit Out(std::string* s) : s_(s) {}
+
+  void open(char c) {
+    comma();
+    *s_ += c;
+    first_ = true;
+  }
+  void close(char c) {
+    *s_ += c;
+    first_ = false;
+  }
+  void key(std::string_view k) {
+    comma();
+    str_raw(k);
+    *s_ += ':';
+    first_ = true;  // the value follows without a comma
+  }
+  void str(std::string_view v) {
+    comma();
+    str_raw(v);
+  }
+  void str_or_null(std::string_view v) { v.empty() ? null() : str(v); }
+  void null() { raw("null"); }
+  void boolean(bool b) { raw(b ? "true" : "false"); }
+  void integer(int64_t v) { raw(std::to_string(v)); }
+  void number(const nlohmann::json& v) {
+    if (!v.is_number()) return null();
+    double d = v.get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) return integer(static_cast<int64_t>(d));
+    raw(nlohmann::json(d).dump());
+  }
+  void strings(const std::vector<std::string>& v) {
+    open('[');
+    for (const auto& s : v) str(s);
+    close(']');
+  }
+
+ private:
+  void comma() {
+    if (!first_) *s_ += ',';
+    first_ = false;
+  }
+  void raw(std::string_view v) {
+    comma();
+    *s_ += v;
+  }
+  void str_raw(std::string_view v) {
+    static const char* kHex = "0123456789abcdef";
+    *s_ += '"';
+    for (unsigned char c : v) {
+      switch (c) {
+        case '"': *s_ += "\\\""; break;
+        case '\\': *s_ += "\\\\"; break;
+        case '\n': *s_ += "\\n"; break;
+        case '\r': *s_ += "\\r"; break;
+        case '\t': *s_ += "\\t"; break;
+        case '\b': *s_ += "\\b"; break;
+        case '\f': *s_ += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            *s_ += "\\u00";
+            *s_ += kHex[c >> 4];
+            *s_ += kHex[c & 15];
+          } else {
+            *s_ += static_cast<char>(c);  // text is valid UTF-8 (repaired on input)
+          }
+      }
+    }
+    *s_ += '"';
+  }
+
+  std::string* s_;
+  bool first_ = true;
+};
+
+struct Writer {
+  const Document& doc;
+  const Result& r;
+  const WriteOptions& opt;
+  OffsetMap map;
+  Out& o;
+
+  void span(const TextRange& s) {
+    o.key("text");
+    o.str(std::string_view(doc.text).substr(s.start, s.end - s.start));
+    o.key("start");
+    o.integer(static_cast<int64_t>(map.convert(s.start)));
+    o.key("end");
+    o.integer(static_cast<int64_t>(map.convert(s.end)));
+  }
+  static std::string id(char prefix, size_t i) { return prefix + std::to_string(i + 1); }
+  void ids(char prefix, const std::vector<size_t>& v) {
+    o.open('[');
+    for (size_t i : v) o.str(id(prefix, i));
+    o.close(']');
+  }
+
+  void document() {
+    o.key("document");
+    o.open('{');
+    o.key("id");
+    o.str(doc.id);
+    o.key("source");
+    o.str_or_null(doc.source);
+    o.key("title");
+    if (doc.title) o.str(*doc.title);
+    else if (r.headline) o.str(std::string_view(doc.text).substr(r.headline->start, r.headline->end - r.headline->start));
+    else o.null();
+    o.key("date");
+    doc.date ? o.str(*doc.date) : o.null();
+    o.key("chars");
+    o.integer(static_cast<int64_t>(map.convert(doc.text.size())));
+    o.key("offsets");
+    o.str(opt.offsets == OffsetUnit::kBytes ? "bytes" : opt.offsets == OffsetUnit::kUtf16 ? "utf16" : "codepoints");
+    o.key("boilerplate");
+    o.open('[');
+    for (const auto& b : r.boilerplate) {
+      o.open('{');
+      o.key("start");
+      o.integer(static_cast<int64_t>(map.convert(b.span.start)));
+      o.key("end");
+      o.integer(static_cast<int64_t>(map.convert(b.span.end)));
+      o.key("reason");
+      o.str(b.reason);
+      o.close('}');
+    }
+    o.close(']');
+    o.key("warnings");
+    o.open('[');
+    for (const auto& w : doc.warnings) {
+      o.open('{');
+      o.key("code");
+      o.str(w.code);
+      o.key("message");
+      o.str(w.message);
+      o.key("count");
+      o.integer(static_cast<int64_t>(w.count));
+      o.close('}');
+    }
+    o.close(']');
+    if (opt.include_text) {
+      o.key("text");
+      o.str(doc.text);
+    }
+    o.close('}');
+  }
+
+  void sentences() {
+    o.key("sentences");
+    o.open('[');
+    for (const auto& s : r.sentences) {
+      o.open('{');
+      span(s.span);
+      o.key("zone");
+      o.str(s.zone);
+      o.close('}');
+    }
+    o.close(']');
+  }
+
+  void entities() {
+    o.key("entities");
+    o.open('[');
+    for (size_t i = 0; i < r.entities.size(); ++i) {
+      const Entity& e = r.entities[i];
+      o.open('{');
+      o.key("id");
+      o.str(id('e', i));
+      o.key("type");
+      o.str(e.type);
+      o.key("subtype");
+      o.str_or_null(e.subtype);
+      o.key("name");
+      o.str(e.name);
+      o.key("aliases");
+      o.strings(e.aliases);
+      o.key("mentions");
+      o.open('[');
+      for (const auto& m : e.mentions) {
+        o.open('{');
+        span(m.span);
+        o.key("rule");
+        o.str(m.rule);
+        o.key("form");
+        o.str(m.form);
+        o.close('}');
+      }
+      o.close(']');
+      o.close('}');
+    }
+    o.close(']');
+  }
+
+  void figures() {
+    o.key("figures");
+    o.open('[');
+    for (size_t i = 0; i < r.figures.size(); ++i) {
+      const Figure& f = r.figures[i];
+      o.open('{');
+      o.key("id");
+      o.str(id('f', i));
+      o.key("kind");
+      o.str(f.kind);
+      span(f.span);
+      o.key("value");
+      f.value.is_string() ? o.str(f.value.get_ref<const std::string&>()) : o.number(f.value);
+      o.key("value_max");
+      o.number(f.value_max);
+      o.key("unit");
+      o.str_or_null(f.unit);
+      o.key("currency");
+      o.str_or_null(f.currency);
+      if (f.currency_ambiguous) {
+        o.key("currency_ambiguous");
+        o.boolean(true);
+        o.key("candidates");
+        o.strings(f.candidates);
+      }
+      o.key("qualifier");
+      o.str_or_null(f.qualifier);
+      if (!f.granularity.empty()) {
+        o.key("granularity");
+        o.str(f.granularity);
+      }
+      o.key("sentence");
+      o.integer(f.sentence);
+      o.key("rule");
+      o.str(f.rule);
+      o.close('}');
+    }
+    o.close(']');
+  }
+
+  void agreements() {
+    o.key("agreements");
+    o.open('[');
+    for (size_t i = 0; i < r.agreements.size(); ++i) {
+      const Agreement& g = r.agreements[i];
+      o.open('{');
+      o.key("id");
+      o.str(id('a', i));
+      o.key("name");
+      o.str(g.name);
+      o.key("aliases");
+      o.strings(g.aliases);
+      o.key("type");
+      o.str(g.type);
+      o.key("status");
+      o.str_or_null(g.status);
+      o.key("parties");
+      ids('e', g.parties);
+      o.key("mentions");
+      o.open('[');
+      for (const auto& m : g.mentions) {
+        o.open('{');
+        span(m.span);
+        o.key("rule");
+        o.str(m.rule);
+        o.close('}');
+      }
+      o.close(']');
+      o.close('}');
+    }
+    o.close(']');
+  }
+
+  void claims() {
+    o.key("claims");
+    o.open('[');
+    const auto& list = opt.all_sentences ? r.all_scored : r.claims;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Claim& c = list[i];
+      o.open('{');
+      o.key("id");
+      o.str(id('c', i));
+      span(c.span);
+      o.key("sentence");
+      o.integer(c.sentence);
+      o.key("types");
+      o.strings(c.types);
+      o.key("checkworthiness");
+      o.number(c.checkworthiness);
+      o.key("figures");
+      ids('f', c.figures);
+      o.key("entities");
+      ids('e', c.entities);
+      o.key("agreements");
+      ids('a', c.agreements);
+      o.key("attribution");
+      if (c.attribution) {
+        const Attribution& at = *c.attribution;
+        o.open('{');
+        o.key("speaker");
+        at.entity ? o.str(id('e', *at.entity)) : o.null();
+        o.key("speaker_text");
+        o.str(std::string_view(doc.text).substr(at.speaker.start, at.speaker.end - at.speaker.start));
+        o.key("verb");
+        o.str_or_null(at.verb);
+        o.key("direct");
+        o.boolean(at.direct);
+        o.close('}');
+      } else {
+        o.null();
+      }
+      o.key("hedged");
+      o.boolean(c.hedged);
+      o.key("negated");
+      o.boolean(c.negated);
+      o.key("cues");
+      o.strings(c.cues);
+      o.close('}');
+    }
+    o.close(']');
+  }
+};
+
+}  // namespace
+
+std::string to_json(const Document& doc, const Result& result, const WriteOptions& opt) {
+  std::string s;
+  s.reserve(4096 + doc.text.size());
+  Out o(&s);
+  Writer w{doc, result, opt, OffsetMap(doc.text, opt.offsets), o};
+  o.open('{');
+  o.key("schema");
+  o.str("claimx/1");
+  w.document();
+  if (opt.sentences) w.sentences();
+  if (opt.entities) w.entities();
+  if (opt.figures) w.figures();
+  if (opt.agreements) w.agreements();
+  if (opt.claims) w.claims();
+  o.close('}');
+  if (!opt.pretty) return s;
+  return nlohmann::ordered_json::parse(s).dump(2);
+}
+
+}  // namespace claimx

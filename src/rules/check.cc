@@ -1,0 +1,121 @@
+#include "claimx/check.h"
+
+#include <cmath>
+#include <set>
+
+#include "claimx/extract.h"
+
+namespace claimx {
+
+namespace {
+
+using nlohmann::json;
+
+// Rule kinds whose matches become items of the output; the others are cues.
+bool item_kind(const std::string& kind) { return is_figure_kind(kind) || kind == "entity" || kind == "agreement"; }
+
+std::string sub(const std::string& text, const TextRange& r) { return text.substr(r.start, r.end - r.start); }
+
+// Items a rule produced on a text, as JSON objects with the fields examples may expect.
+std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::string& text) {
+  Document doc = make_document("example", "", text);
+  std::vector<json> out;
+  if (!item_kind(rule.kind)) {
+    std::vector<Match> matches;
+    book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
+    for (const auto& m : matches) {
+      if (m.rule->id != rule.id) continue;
+      // A zone rule counts only when it covers the whole line.
+      if (rule.kind == "zone" && (m.whole.start != 0 || m.whole.end != doc.text.size())) continue;
+      out.push_back({{"text", sub(doc.text, m.span)}});
+    }
+    return out;
+  }
+  Result r = extract(doc, book, {});
+  for (const auto& f : r.figures)
+    if (f.rule == rule.id) {
+      json o{{"text", sub(doc.text, f.span)}, {"kind", f.kind}, {"value", f.value}};
+      if (!f.currency.empty()) o["currency"] = f.currency;
+      if (!f.qualifier.empty()) o["qualifier"] = f.qualifier;
+      if (!f.granularity.empty()) o["granularity"] = f.granularity;
+      if (!f.unit.empty()) o["unit"] = f.unit;
+      out.push_back(o);
+    }
+  for (const auto& e : r.entities)
+    for (const auto& m : e.mentions)
+      if (m.rule == rule.id)
+        out.push_back({{"text", sub(doc.text, m.span)}, {"name", e.name}, {"type", e.type},
+                       {"subtype", e.subtype}, {"form", m.form}});
+  for (const auto& a : r.agreements)
+    for (const auto& m : a.mentions)
+      if (m.rule == rule.id)
+        out.push_back({{"text", sub(doc.text, m.span)}, {"name", a.name}, {"type", a.type}, {"status", a.status}});
+  return out;
+}
+
+// When a rule matched but produced no item, another rule won the overlap: name it.
+std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::string& text) {
+  if (!item_kind(rule.kind)) return "";
+  Document doc = make_document("example", "", text);
+  std::vector<Match> matches;
+  book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
+  for (const auto& m : matches) {
+    if (m.rule->id != rule.id) continue;
+    Result r = extract(doc, book, {});
+    for (const auto& f : r.figures)
+      if (f.span.start < m.span.end && m.span.start < f.span.end)
+        return " (it matched, but " + f.rule + " won the overlap: raise `priority` or narrow one of them)";
+    for (const auto& e : r.entities)
+      for (const auto& mn : e.mentions)
+        if (mn.span.start < m.span.end && m.span.start < mn.span.end)
+          return " (it matched, but " + mn.rule + " won the overlap: raise `priority` or narrow one of them)";
+    return " (it matched, but the interpreter rejected the match)";
+  }
+  return "";
+}
+
+bool same(const json& want, const json& got) {
+  if (want.is_number() && got.is_number())
+    return std::fabs(want.get<double>() - got.get<double>()) <= 1e-9 * std::max(1.0, std::fabs(want.get<double>()));
+  return want == got;
+}
+
+bool satisfies(const json& expect, const json& item) {
+  for (const auto& [k, v] : expect.items())
+    if (!item.contains(k) || !same(v, item[k])) return false;
+  return true;
+}
+
+std::string summary(const std::vector<json>& items) {
+  if (items.empty()) return "nothing";
+  std::string s;
+  for (size_t i = 0; i < items.size() && i < 4; ++i) s += (i ? ", " : "") + items[i].dump();
+  if (items.size() > 4) s += ", ...";
+  return s;
+}
+
+}  // namespace
+
+std::vector<RuleError> check_examples(const RuleBook& book) {
+  std::vector<RuleError> errors;
+  for (const Rule& rule : book.rules()) {
+    for (const Example& ex : rule.examples) {
+      json expect = ex.expect;
+      if (!expect.contains("text") && (item_kind(rule.kind) || rule.kind == "zone")) expect["text"] = ex.text;
+      auto items = items_of(book, rule, ex.text);
+      bool ok = false;
+      for (const auto& it : items) ok = ok || satisfies(expect, it);
+      if (!ok)
+        errors.push_back({ex.loc, "example of " + rule.id + " expects " + expect.dump() + ", got " + summary(items) +
+                                      shadowed_by(book, rule, ex.text)});
+    }
+    for (const Example& ex : rule.counterexamples) {
+      auto items = items_of(book, rule, ex.text);
+      if (!items.empty())
+        errors.push_back({ex.loc, "counter-example of " + rule.id + " matched: " + summary(items)});
+    }
+  }
+  return errors;
+}
+
+}  // namespace claimx

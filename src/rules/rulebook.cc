@@ -1,0 +1,646 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <sstream>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+#include <yaml-cpp/yaml.h>
+
+#include "claimx/rules.h"
+
+namespace claimx {
+
+namespace {
+
+struct Define {
+  std::string pattern;
+  SourceLoc loc;
+  bool quoted = false;
+};
+
+struct PackData {
+  std::string name;
+  std::string file;
+  std::map<std::string, Define> defines;
+  std::vector<Lexicon> lexicons;
+  std::vector<Rule> rules;
+  nlohmann::json model;
+  // Filled by compile():
+  std::unique_ptr<re2::RE2::Set> set;
+  std::vector<size_t> set_rules;  // set index -> index into RuleBook rules
+};
+
+SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
+  YAML::Mark m = node.Mark();
+  if (m.line < 0) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c == '_'; }
+
+// YAML scalar -> JSON value: quoted scalars stay strings; plain ones become numbers, booleans or
+// null when they read as such.
+nlohmann::json to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return nullptr;
+    case YAML::NodeType::Sequence: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& n : node) a.push_back(to_json(n));
+      return a;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& kv : node) o[kv.first.as<std::string>()] = to_json(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = node.Scalar();
+      if (node.Tag() == "!") return s;  // quoted
+      if (s == "true") return true;
+      if (s == "false") return false;
+      if (s == "null" || s == "~") return nullptr;
+      if (!s.empty()) {
+        char* endp = nullptr;
+        long long i = std::strtoll(s.c_str(), &endp, 10);
+        if (*endp == '\0' && s.find_first_not_of("+-0123456789") == std::string::npos) return i;
+        double d = std::strtod(s.c_str(), &endp);
+        if (*endp == '\0' && s.find_first_of("0123456789") != std::string::npos) return d;
+      }
+      return s;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string RuleError::format() const {
+  std::ostringstream os;
+  os << loc.file;
+  if (loc.line > 0) os << ":" << loc.line << ":" << std::max(loc.col, 1);
+  os << ": " << message;
+  return os.str();
+}
+
+bool Match::has(int index) const {
+  return index >= 0 && static_cast<size_t>(index) < groups.size() &&
+         groups[index].start != kNoPos;
+}
+
+std::string Lexicon::fold(std::string_view s) const {
+  std::string out(s);
+  if (ignore_case)
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const LexiconEntry* Lexicon::find(std::string_view form) const {
+  auto it = index.find(fold(form));
+  return it == index.end() ? nullptr : &entries[it->second];
+}
+
+std::string Lexicon::regex() const {
+  std::vector<const std::string*> forms;
+  for (const auto& e : entries) forms.push_back(&e.form);
+  std::stable_sort(forms.begin(), forms.end(),
+                   [](const auto* a, const auto* b) { return a->size() > b->size(); });
+  std::string out;
+  for (const auto* f : forms) {
+    if (f->empty()) continue;
+    if (!out.empty()) out += '|';
+    bool left = left_boundary && is_word_byte(f->front());
+    bool right = right_boundary && is_word_byte(f->back());
+    out += left ? "\\b" : "";
+    out += re2::RE2::QuoteMeta(*f);
+    out += right ? "\\b" : "";
+  }
+  if (out.empty()) return "[^\\x00-\\x{10FFFF}]";  // matches nothing
+  return ignore_case ? "(?i:" + out + ")" : out;
+}
+
+struct RuleBook::Impl {
+  std::vector<PackData> packs;  // in load order
+  std::vector<Rule> rules;      // compiled, pack by pack
+  std::map<std::string, const Lexicon*, std::less<>> lexicons;
+  std::map<std::string, size_t, std::less<>> rule_index;
+  std::map<std::string, size_t, std::less<>> pack_index;
+  SegmentRules segment;
+  nlohmann::json null_model;
+
+  void parse_source(const SourceFile& src, std::vector<RuleError>* errors);
+  bool parse_rule(PackData& pack, const YAML::Node& n, std::vector<RuleError>* errors);
+  void parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
+                     std::vector<RuleError>* errors);
+  bool expand(const Rule& rule, const std::string& in, const SourceLoc& loc, int depth,
+              const std::map<std::string, const Define*>& defines, std::string* out,
+              std::vector<std::string>* lexicons_used, std::vector<RuleError>* errors) const;
+};
+
+namespace {
+
+std::vector<Example> parse_examples(const std::string& file, const YAML::Node& list,
+                                    std::vector<RuleError>* errors) {
+  std::vector<Example> out;
+  if (!list) return out;
+  if (!list.IsSequence()) {
+    errors->push_back({loc_of(file, list), "examples must be a list"});
+    return out;
+  }
+  for (const auto& n : list) {
+    Example ex;
+    ex.loc = loc_of(file, n);
+    if (n.IsScalar()) {
+      ex.text = n.Scalar();
+      ex.expect = nlohmann::json::object();
+    } else if (n.IsMap() && n["text"] && n["text"].IsScalar()) {
+      ex.text = n["text"].Scalar();
+      ex.expect = n["expect"] ? to_json(n["expect"]) : nlohmann::json::object();
+      if (!ex.expect.is_object()) {
+        errors->push_back({loc_of(file, n["expect"]), "expect must be a map"});
+        continue;
+      }
+    } else {
+      errors->push_back({ex.loc, "an example is a string or a map with `text`"});
+      continue;
+    }
+    out.push_back(std::move(ex));
+  }
+  return out;
+}
+
+}  // namespace
+
+void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
+                                   std::vector<RuleError>* errors) {
+  Lexicon lex;
+  lex.name = name;
+  lex.loc = loc_of(pack.file, n);
+  YAML::Node entries = n;
+  if (n.IsMap()) {
+    if (n["ignore_case"]) lex.ignore_case = n["ignore_case"].as<bool>();
+    if (const auto& b = n["boundaries"]) {
+      std::string v = b.as<std::string>();
+      lex.left_boundary = v == "true" || v == "left";
+      lex.right_boundary = v == "true" || v == "right";
+      if (v != "true" && v != "false" && v != "left" && v != "right")
+        errors->push_back({loc_of(pack.file, b), "boundaries is true, false, left or right"});
+    }
+    entries = n["entries"];
+  }
+  if (!entries || !entries.IsSequence()) {
+    errors->push_back({lex.loc, "lexicon `" + name + "` needs a list of entries"});
+    return;
+  }
+  for (const auto& e : entries) {
+    std::vector<std::string> forms;
+    nlohmann::json attrs = nlohmann::json::object();
+    if (e.IsScalar()) {
+      forms.push_back(e.Scalar());
+    } else if (e.IsMap()) {
+      for (const auto& kv : e) {
+        std::string key = kv.first.as<std::string>();
+        if (key == "form" && kv.second.IsScalar()) forms.push_back(kv.second.Scalar());
+        else if (key == "forms" && kv.second.IsSequence())
+          for (const auto& f : kv.second) forms.push_back(f.as<std::string>());
+        else attrs[key] = to_json(kv.second);
+      }
+    }
+    if (forms.empty()) {
+      errors->push_back({loc_of(pack.file, e), "lexicon entry without `form` or `forms`"});
+      continue;
+    }
+    for (auto& f : forms) lex.entries.push_back({std::move(f), attrs});
+  }
+  for (size_t i = 0; i < lex.entries.size(); ++i) lex.index.emplace(lex.fold(lex.entries[i].form), i);
+  pack.lexicons.push_back(std::move(lex));
+}
+
+bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
+                                std::vector<RuleError>* errors) {
+  Rule r;
+  r.pack = pack.name;
+  r.loc = loc_of(pack.file, n);
+  if (!n.IsMap()) {
+    errors->push_back({r.loc, "a rule is a map with id, kind and pattern"});
+    return false;
+  }
+  r.attrs = nlohmann::json::object();
+  for (const auto& kv : n) {
+    std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (key == "id") r.id = v.as<std::string>();
+    else if (key == "kind") r.kind = v.as<std::string>();
+    else if (key == "pattern") {
+      r.pattern = v.as<std::string>();
+      r.pattern_loc = loc_of(pack.file, v);
+      if (v.Tag() == "!") r.pattern_loc.col += 1;  // past the opening quote
+    } else if (key == "priority") r.priority = v.as<int>();
+    else if (key == "examples") r.examples = parse_examples(pack.file, v, errors);
+    else if (key == "counterexamples") r.counterexamples = parse_examples(pack.file, v, errors);
+    else r.attrs[key] = to_json(v);
+  }
+  for (const char* field : {"id", "kind", "pattern"}) {
+    bool missing = (std::string(field) == "id" && r.id.empty()) ||
+                   (std::string(field) == "kind" && r.kind.empty()) ||
+                   (std::string(field) == "pattern" && r.pattern.empty());
+    if (missing) {
+      errors->push_back({r.loc, std::string("rule without `") + field + "`"});
+      return false;
+    }
+  }
+  pack.rules.push_back(std::move(r));
+  return true;
+}
+
+namespace {
+
+// Generated lexicon files are JSON (a subset of YAML); nlohmann reads them ~20x faster than
+// yaml-cpp, which matters at start-up. They hold `lexicons` only.
+bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<RuleError>* errors) {
+  nlohmann::json root = nlohmann::json::parse(src.text, nullptr, false);
+  if (root.is_discarded() || !root.is_object()) return false;
+  for (const auto& [key, v] : root.items())
+    if (key != "lexicons" && key != "generated" && key != "pack") return false;
+  pack->name = root.value("pack", std::filesystem::path(src.name).stem().string());
+  if (!root.contains("lexicons")) return true;
+  for (const auto& [name, body] : root["lexicons"].items()) {
+    Lexicon lex;
+    lex.name = name;
+    lex.loc = {src.name, 1, 1};
+    lex.ignore_case = body.value("ignore_case", false);
+    const auto& entries = body.contains("entries") ? body["entries"] : body;
+    if (!entries.is_array()) {
+      errors->push_back({lex.loc, "lexicon `" + name + "` needs a list of entries"});
+      continue;
+    }
+    for (const auto& e : entries) {
+      if (e.is_string()) {
+        lex.entries.push_back({e.get<std::string>(), nlohmann::json::object()});
+        continue;
+      }
+      if (!e.is_object() || !e.contains("form") || !e["form"].is_string()) {
+        errors->push_back({lex.loc, "lexicon `" + name + "`: an entry needs a string `form`"});
+        continue;
+      }
+      nlohmann::json attrs = e;
+      attrs.erase("form");
+      lex.entries.push_back({e["form"].get<std::string>(), std::move(attrs)});
+    }
+    for (size_t i = 0; i < lex.entries.size(); ++i) lex.index.emplace(lex.fold(lex.entries[i].form), i);
+    pack->lexicons.push_back(std::move(lex));
+  }
+  return true;
+}
+
+}  // namespace
+
+void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>* errors) {
+  if (!src.text.empty() && src.text[0] == '{') {
+    PackData pack;
+    pack.file = src.name;
+    if (parse_json_lexicons(src, &pack, errors)) {
+      auto it = std::find_if(packs.begin(), packs.end(), [&](const PackData& p) { return p.name == pack.name; });
+      if (it != packs.end()) *it = std::move(pack);
+      else packs.push_back(std::move(pack));
+      return;
+    }
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(src.text);
+  } catch (const YAML::Exception& e) {
+    errors->push_back({{src.name, e.mark.line + 1, e.mark.column + 1}, e.msg});
+    return;
+  }
+  if (!root.IsMap()) {
+    errors->push_back({{src.name, 1, 1}, "a rule pack is a YAML map (pack, defines, lexicons, rules)"});
+    return;
+  }
+  PackData pack;
+  pack.file = src.name;
+  try {
+    if (root["pack"]) {
+      pack.name = root["pack"].as<std::string>();
+    } else {
+      pack.name = std::filesystem::path(src.name).stem().string();
+    }
+    if (const auto& d = root["defines"]) {
+      for (const auto& kv : d) {
+        Define def{kv.second.as<std::string>(), loc_of(src.name, kv.second), kv.second.Tag() == "!"};
+        if (def.quoted) def.loc.col += 1;
+        pack.defines[kv.first.as<std::string>()] = def;
+      }
+    }
+    if (const auto& l = root["lexicons"]) {
+      for (const auto& kv : l) parse_lexicon(pack, kv.first.as<std::string>(), kv.second, errors);
+    }
+    if (const auto& rules = root["rules"]) {
+      for (const auto& n : rules) parse_rule(pack, n, errors);
+    }
+    if (root["model"]) pack.model = to_json(root["model"]);
+  } catch (const YAML::Exception& e) {
+    errors->push_back({{src.name, e.mark.line + 1, e.mark.column + 1}, e.msg});
+    return;
+  }
+  for (auto& r : pack.rules) r.pack = pack.name;
+  auto it = std::find_if(packs.begin(), packs.end(), [&](const PackData& p) { return p.name == pack.name; });
+  if (it != packs.end()) *it = std::move(pack);  // a later pack of the same name overrides
+  else packs.push_back(std::move(pack));
+}
+
+bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const SourceLoc& loc,
+                            int depth, const std::map<std::string, const Define*>& defines,
+                            std::string* out, std::vector<std::string>* lexicons_used,
+                            std::vector<RuleError>* errors) const {
+  if (depth > 8) {
+    errors->push_back({loc, "defines nest too deep (a define that uses itself?)"});
+    return false;
+  }
+  size_t pos = 0;
+  while (pos < in.size()) {
+    size_t open = in.find("{{", pos);
+    if (open == std::string::npos) {
+      out->append(in, pos, std::string::npos);
+      break;
+    }
+    out->append(in, pos, open - pos);
+    size_t close = in.find("}}", open + 2);
+    SourceLoc at = loc;
+    if (at.line > 0) at.col += static_cast<int>(open);
+    if (close == std::string::npos) {
+      errors->push_back({at, "unclosed `{{`"});
+      return false;
+    }
+    std::string name = in.substr(open + 2, close - open - 2);
+    if (!name.empty() && name[0] == '@') {
+      auto lex = lexicons.find(name.substr(1));
+      if (lex == lexicons.end()) {
+        errors->push_back({at, "unknown lexicon `" + name.substr(1) + "` in rule " + rule.id});
+        return false;
+      }
+      *out += "(?:" + lex->second->regex() + ")";
+      lexicons_used->push_back(lex->first);
+    } else {
+      auto def = defines.find(name);
+      if (def == defines.end()) {
+        errors->push_back({at, "unknown define `" + name + "` in rule " + rule.id});
+        return false;
+      }
+      *out += "(?:";
+      if (!expand(rule, def->second->pattern, def->second->loc, depth + 1, defines, out,
+                  lexicons_used, errors))
+        return false;
+      *out += ")";
+    }
+    pos = close + 2;
+  }
+  return true;
+}
+
+RuleBook::RuleBook() : impl_(std::make_unique<Impl>()) {}
+RuleBook::~RuleBook() = default;
+RuleBook::RuleBook(RuleBook&&) noexcept = default;
+RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
+
+void RuleBook::add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors) {
+  for (const auto& s : sources) impl_->parse_source(s, errors);
+}
+
+void RuleBook::add_directory(const std::string& dir, std::vector<RuleError>* errors) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    errors->push_back({{dir, 0, 0}, "not a directory of rule packs"});
+    return;
+  }
+  std::vector<fs::path> files;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    auto ext = it->path().extension();
+    if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
+  }
+  if (ec) errors->push_back({{dir, 0, 0}, ec.message()});
+  std::sort(files.begin(), files.end());
+  std::vector<SourceFile> sources;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (!in && !in.eof()) {
+      errors->push_back({{f.string(), 0, 0}, "cannot read"});
+      continue;
+    }
+    sources.push_back({f.string(), ss.str()});
+  }
+  add_sources(sources, errors);
+}
+
+bool RuleBook::compile(std::vector<RuleError>* errors) {
+  size_t before = errors->size();
+  Impl& m = *impl_;
+  m.rules.clear();
+  m.lexicons.clear();
+  m.rule_index.clear();
+  m.pack_index.clear();
+  for (const auto& p : m.packs) {
+    for (const auto& l : p.lexicons) {
+      auto [it, fresh] = m.lexicons.emplace(l.name, &l);
+      if (!fresh)
+        errors->push_back({l.loc, "lexicon `" + l.name + "` is already defined in " + it->second->loc.file});
+    }
+  }
+  re2::RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  for (size_t pi = 0; pi < m.packs.size(); ++pi) {
+    PackData& p = m.packs[pi];
+    m.pack_index[p.name] = pi;
+    p.set = std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED);
+    p.set_rules.clear();
+    std::map<std::string, const Define*> defines;  // a pack's defines are its own
+    for (const auto& [name, d] : p.defines) defines[name] = &d;
+    for (const auto& src : p.rules) {
+      Rule r = src;
+      if (m.rule_index.count(r.id)) {
+        const Rule& first = m.rules[m.rule_index[r.id]];
+        errors->push_back({r.loc, "duplicate rule id `" + r.id + "` (first at " + first.loc.file + ":" +
+                                      std::to_string(first.loc.line) + ")"});
+        continue;
+      }
+      if (!is_known_kind(r.kind)) {
+        errors->push_back({r.loc, "rule " + r.id + ": unknown kind `" + r.kind +
+                                      "` (money, number, percent, percentage-points, ordinal, date, entity, "
+                                      "agreement, agreement-status, cue, attribution, hedge, negation, "
+                                      "not-claim, zone, ...)"});
+        continue;
+      }
+      std::string expanded;
+      if (!m.expand(r, r.pattern, r.pattern_loc, 0, defines, &expanded, &r.lexicons, errors)) continue;
+      r.expanded = expanded;
+      re2::RE2::Options rule_opts = opts;
+      rule_opts.set_longest_match(r.attrs.value("longest", false));
+      r.re = std::make_shared<re2::RE2>(r.expanded, rule_opts);
+      if (!r.re->ok()) {
+        SourceLoc at = r.pattern_loc;
+        size_t where = r.pattern.find(r.re->error_arg());
+        if (where != std::string::npos && !r.re->error_arg().empty()) at.col += static_cast<int>(where);
+        errors->push_back({at, "bad pattern in rule " + r.id + ": " + r.re->error()});
+        continue;
+      }
+      r.groups.clear();
+      for (const auto& [name, idx] : r.re->NamedCapturingGroups()) r.groups[name] = idx;
+      auto span = r.groups.find("span");
+      r.span_group = span == r.groups.end() ? 0 : span->second;
+      std::string err;
+      if (p.set->Add(r.expanded, &err) < 0) {
+        errors->push_back({r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
+        continue;
+      }
+      m.rule_index[r.id] = m.rules.size();
+      p.set_rules.push_back(m.rules.size());
+      m.rules.push_back(std::move(r));
+    }
+    if (!p.rules.empty() && !p.set->Compile())
+      errors->push_back({{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
+  }
+  auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
+    out->clear();
+    auto it = m.lexicons.find(name);
+    if (it == m.lexicons.end()) return;
+    for (const auto& e : it->second->entries) out->insert(it->second->fold(e.form));
+  };
+  fill("abbreviations", &m.segment.abbreviations);
+  fill("title_abbreviations", &m.segment.title_abbreviations);
+  fill("number_abbreviations", &m.segment.number_abbreviations);
+  fill("sentence_starters", &m.segment.sentence_starters);
+  return errors->size() == before;
+}
+
+void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t begin, size_t end,
+                          std::vector<Match>* out) const {
+  auto pit = impl_->pack_index.find(pack);
+  if (pit == impl_->pack_index.end() || begin >= end) return;
+  const PackData& p = impl_->packs[pit->second];
+  if (p.set_rules.empty()) return;
+  re2::StringPiece piece(text.data() + begin, end - begin);
+  std::vector<int> fired;
+  re2::RE2::Set::ErrorInfo info{};
+  if (!p.set->Match(piece, &fired, &info) && info.kind != re2::RE2::Set::kNoError) {
+    // Never read an error as "no match": run every rule of the pack instead.
+    fired.clear();
+    for (size_t i = 0; i < p.set_rules.size(); ++i) fired.push_back(static_cast<int>(i));
+  }
+  std::sort(fired.begin(), fired.end());
+  re2::StringPiece whole(text.data(), text.size());
+  std::vector<re2::StringPiece> subs;
+  for (int si : fired) {
+    const Rule& r = impl_->rules[p.set_rules[si]];
+    int n = r.re->NumberOfCapturingGroups() + 1;
+    subs.assign(n, re2::StringPiece());
+    size_t pos = begin;
+    while (pos < end && r.re->Match(whole, pos, end, re2::RE2::UNANCHORED, subs.data(), n)) {
+      size_t ms = subs[0].data() - text.data();
+      size_t me = ms + subs[0].size();
+      if (me == ms) {  // empty match: step one code point on
+        pos = ms + 1;
+        while (pos < end && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+        continue;
+      }
+      Match mt;
+      mt.rule = &r;
+      mt.whole = {ms, me};
+      mt.groups.resize(n, {kNoPos, kNoPos});
+      for (int g = 0; g < n; ++g) {
+        if (subs[g].data() == nullptr) continue;
+        size_t gs = subs[g].data() - text.data();
+        mt.groups[g] = {gs, gs + subs[g].size()};
+      }
+      mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
+      out->push_back(std::move(mt));
+      pos = me;
+    }
+  }
+}
+
+bool is_figure_kind(std::string_view kind) {
+  static const std::set<std::string, std::less<>> kKinds{"money", "number", "percent", "percentage-points",
+                                                         "ordinal", "range", "measure", "age",
+                                                         "date", "time", "duration"};
+  return kKinds.count(kind) > 0;
+}
+
+bool is_claim_kind(std::string_view kind) {
+  return kind == "cue" || kind == "attribution" || kind == "hedge" || kind == "negation" ||
+         kind == "not-claim";
+}
+
+bool is_known_kind(std::string_view kind) {
+  return is_figure_kind(kind) || is_claim_kind(kind) || kind == "entity" || kind == "agreement" ||
+         kind == "agreement-status" || kind == "zone";
+}
+
+std::vector<std::string> RuleBook::packs_with_kind(std::string_view kind) const {
+  std::vector<std::string> out;
+  for (const auto& p : impl_->packs)
+    for (size_t ri : p.set_rules)
+      if (impl_->rules[ri].kind == kind) {
+        out.push_back(p.name);
+        break;
+      }
+  return out;
+}
+
+const Lexicon* RuleBook::lexicon(std::string_view name) const {
+  auto it = impl_->lexicons.find(name);
+  return it == impl_->lexicons.end() ? nullptr : it->second;
+}
+
+const std::vector<Rule>& RuleBook::rules() const { return impl_->rules; }
+
+const Rule* RuleBook::rule(std::string_view id) const {
+  auto it = impl_->rule_index.find(id);
+  return it == impl_->rule_index.end() ? nullptr : &impl_->rules[it->second];
+}
+
+const nlohmann::json& RuleBook::model(std::string_view pack) const {
+  auto it = impl_->pack_index.find(pack);
+  if (it == impl_->pack_index.end()) return impl_->null_model;
+  return impl_->packs[it->second].model;
+}
+
+std::vector<std::string> RuleBook::pack_names() const {
+  std::vector<std::string> out;
+  for (const auto& p : impl_->packs) out.push_back(p.name);
+  return out;
+}
+
+const SegmentRules& RuleBook::segment_rules() const { return impl_->segment; }
+
+std::string_view RuleBook::group(const Match& m, std::string_view text, std::string_view name) {
+  auto it = m.rule->groups.find(std::string(name));
+  if (it == m.rule->groups.end() || !m.has(it->second)) return {};
+  const TextRange& g = m.groups[it->second];
+  return text.substr(g.start, g.end - g.start);
+}
+
+const RuleBook& default_rulebook() {
+  static const RuleBook* book = [] {
+    auto* b = new RuleBook();
+    std::vector<RuleError> errors;
+    b->add_sources(embedded_pack_sources(), &errors);
+    b->compile(&errors);
+    if (!errors.empty()) {
+      for (const auto& e : errors) fprintf(stderr, "claimx: %s\n", e.format().c_str());
+      std::abort();
+    }
+    return b;
+  }();
+  return *book;
+}
+
+}  // namespace claimx

@@ -1,0 +1,128 @@
+#include "text/zones.h"
+
+#include <algorithm>
+
+namespace claimx {
+
+namespace {
+
+struct ZoneModel {
+  size_t related_max_line_bytes = 700;
+  size_t related_min_lines = 2;
+  size_t teaser_min_lines = 4;
+  size_t headline_max_bytes = 300;
+  double caps_ratio = 0.6;
+};
+
+ZoneModel load_model(const RuleBook& book) {
+  ZoneModel m;
+  const auto& j = book.model("zones");
+  if (!j.is_object()) return m;
+  m.related_max_line_bytes = j.value("related_max_line_bytes", m.related_max_line_bytes);
+  m.related_min_lines = j.value("related_min_lines", m.related_min_lines);
+  m.teaser_min_lines = j.value("teaser_min_lines", m.teaser_min_lines);
+  m.headline_max_bytes = j.value("headline_max_bytes", m.headline_max_bytes);
+  m.caps_ratio = j.value("caps_ratio", m.caps_ratio);
+  return m;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The role of a paragraph from the zone rules that cover it whole, or "".
+std::string line_role(std::string_view text, const TextRange& p, const RuleBook& book,
+                      const std::vector<std::string>& packs, std::vector<Match>* scratch) {
+  scratch->clear();
+  for (const auto& pack : packs) book.match_pack(pack, text, p.start, p.end, scratch);
+  for (const auto& m : *scratch)
+    if (m.rule->kind == "zone" && m.whole.start <= p.start && m.whole.end >= p.end)
+      return m.rule->attrs.value("role", "");
+  return "";
+}
+
+// Share of upper-case ASCII letters among the letters of the first 80 bytes.
+double caps_share(std::string_view line) {
+  size_t upper = 0, letters = 0;
+  for (size_t i = 0; i < line.size() && i < 80; ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (std::isalpha(c)) {
+      ++letters;
+      if (std::isupper(c)) ++upper;
+    }
+  }
+  return letters == 0 ? 0.0 : static_cast<double>(upper) / letters;
+}
+
+// Headline-like: a teaser cut with an ellipsis, a line with no sentence-final punctuation,
+// or a shouting line.
+bool headline_like(std::string_view line, const ZoneModel& model) {
+  if (ends_with(line, "…") || ends_with(line, "….") || ends_with(line, "...")) return true;
+  if (caps_share(line) >= model.caps_ratio) return true;
+  static constexpr std::string_view kFinal[] = {".", "!", "?", "\"", "”", "’", ")", ":", ";"};
+  for (auto f : kFinal)
+    if (ends_with(line, f)) return false;
+  return true;
+}
+
+}  // namespace
+
+Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
+                  const RuleBook& book) {
+  ZoneModel model = load_model(book);
+  Zoning z;
+  z.zone.assign(paras.size(), "body");
+  std::vector<std::string> roles(paras.size());
+  std::vector<Match> scratch;
+  std::vector<std::string> packs = book.packs_with_kind("zone");
+  for (size_t i = 0; i < paras.size(); ++i) roles[i] = line_role(text, paras[i], book, packs, &scratch);
+  auto line = [&](size_t i) { return text.substr(paras[i].start, paras[i].end - paras[i].start); };
+  auto furniture = [&](size_t i) { return roles[i] == "furniture" || roles[i] == "share"; };
+
+  // The related-links list: a label line after the article, followed only by short lines that
+  // mostly look like headlines; or, without a label, a trailing run of headline-like lines.
+  std::optional<size_t> related;
+  for (size_t k = 1; k < paras.size() && !related; ++k) {
+    if (roles[k] != "related-label") continue;
+    size_t lines = 0, like = 0;
+    bool all_short = true;
+    for (size_t i = k + 1; i < paras.size(); ++i) {
+      if (furniture(i)) continue;
+      ++lines;
+      if (paras[i].end - paras[i].start > model.related_max_line_bytes) all_short = false;
+      if (headline_like(line(i), model)) ++like;
+    }
+    if (all_short && lines >= model.related_min_lines && like * 10 >= lines * 6) related = k;
+  }
+  if (!related) {
+    size_t i = paras.size();
+    while (i > 0 && furniture(i - 1)) --i;
+    size_t run = 0;
+    while (i > 1 && headline_like(line(i - 1), model) &&
+           paras[i - 1].end - paras[i - 1].start <= model.related_max_line_bytes) {
+      --i;
+      ++run;
+    }
+    if (run >= model.teaser_min_lines) related = i;
+  }
+  size_t body_end = related ? *related : paras.size();
+  for (size_t i = 0; i < body_end; ++i) {
+    if (!furniture(i)) continue;
+    z.zone[i] = "boilerplate";
+    z.boilerplate.push_back({paras[i], roles[i] == "share" ? "share" : "furniture"});
+  }
+  if (related) {
+    for (size_t i = *related; i < paras.size(); ++i) z.zone[i] = "boilerplate";
+    z.boilerplate.push_back({{paras[*related].start, paras.back().end}, "related-links"});
+  }
+  if (paras.size() > 1 && z.zone[0] == "body") {
+    std::string_view first = line(0);
+    if (first.size() <= model.headline_max_bytes && !ends_with(first, ".")) {
+      z.zone[0] = "headline";
+      z.headline = 0;
+    }
+  }
+  return z;
+}
+
+}  // namespace claimx

@@ -1,0 +1,629 @@
+#!/usr/bin/python3
+"""End-to-end tests: run the claimx binary and check its output against the claimx/1 contract.
+
+Usage:  e2e_test.py BINARY SOURCE_DIR [unittest options, e.g. -k Offsets]
+        UPDATE_EXPECTED=1 e2e_test.py ...   rewrites samples/NAME.expected.json instead of comparing
+
+SOURCE_DIR is the project root: samples/ and schema/claimx.schema.json are read from it.
+Needs only the standard library and jsonschema (Debian: python3-jsonschema).
+"""
+import difflib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import jsonschema
+
+BINARY = None       # absolute path of the claimx binary (set in main)
+SOURCE_DIR = None   # absolute path of the project root (set in main)
+VALIDATOR = None    # jsonschema validator for schema/claimx.schema.json (set in main)
+
+ITEM_KEYS = ("entities", "figures", "agreements", "claims")
+
+# Key order promised by the contract (optional keys may be missing, the rest keep this order).
+KEY_ORDER = {
+    "top": ["schema", "document", "sentences", "entities", "figures", "agreements", "claims"],
+    "document": ["id", "source", "url", "title", "date", "chars", "offsets", "boilerplate", "warnings", "text"],
+    "sentences": ["text", "start", "end", "zone"],
+    "entities": ["id", "type", "subtype", "name", "aliases", "mentions"],
+    "entity mentions": ["text", "start", "end", "rule", "form"],
+    "figures": ["id", "kind", "text", "start", "end", "value", "value_max", "unit", "currency",
+                "currency_ambiguous", "candidates", "qualifier", "granularity", "sentence", "rule"],
+    "agreements": ["id", "name", "aliases", "type", "status", "parties", "mentions"],
+    "agreement mentions": ["text", "start", "end", "rule"],
+    "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
+               "entities", "agreements", "attribution", "hedged", "negated", "cues"],
+}
+
+NON_ASCII_SAMPLE = "pricing-euro.txt"  # has €, curly quotes, em-dashes and an emoji (a UTF-16 surrogate pair)
+
+
+def run(args, stdin=b"", cwd=None, timeout=60):
+    """Runs the binary with stdout/stderr captured (so stdout is not a terminal)."""
+    return subprocess.run([BINARY, *args], input=stdin, capture_output=True, cwd=cwd, timeout=timeout)
+
+
+def samples_dir():
+    return os.path.join(SOURCE_DIR, "samples")
+
+
+def sample_names():
+    return sorted(n for n in os.listdir(samples_dir()) if n.endswith(".txt"))
+
+
+def read_sample(name):
+    with open(os.path.join(samples_dir(), name), encoding="utf-8") as f:
+        return f.read()
+
+
+def spans(node, path=""):
+    """Yields (path, span) for every dict with int start, int end and str text, at any depth."""
+    if isinstance(node, dict):
+        if isinstance(node.get("start"), int) and isinstance(node.get("end"), int) and isinstance(node.get("text"), str):
+            yield path, node
+        for key, value in node.items():
+            yield from spans(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from spans(value, f"{path}[{i}]")
+
+
+class Units:
+    """The document text measured in one offset unit: codepoints, bytes (UTF-8) or utf16 (code units)."""
+
+    def __init__(self, text, unit):
+        self.unit = unit
+        if unit == "codepoints":
+            self.data, self.width = text, 1
+        elif unit == "bytes":
+            self.data, self.width = text.encode("utf-8"), 1
+        elif unit == "utf16":
+            self.data, self.width = text.encode("utf-16-le"), 2
+        else:
+            raise ValueError(unit)
+
+    def __len__(self):
+        return len(self.data) // self.width
+
+    def slice(self, start, end):
+        """The text in [start, end), or None when the offsets split a character."""
+        piece = self.data[start * self.width:end * self.width]
+        if self.unit == "codepoints":
+            return piece
+        try:
+            return piece.decode("utf-8" if self.unit == "bytes" else "utf-16-le")
+        except UnicodeDecodeError:
+            return None
+
+
+def pretty(doc):
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+class ClaimxTestCase(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="claimx-e2e-")
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        for root, dirs, files in os.walk(self.tmp):  # undo chmod 000 so cleanup works
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o700)
+        self._tmp.cleanup()
+
+    def write_tmp(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return path
+
+    # --- assertions ----------------------------------------------------------------------------
+
+    def assert_exit(self, proc, code, what):
+        self.assertEqual(proc.returncode, code,
+                         f"{what}: exit {proc.returncode}, expected {code}; stderr: {proc.stderr.decode('utf-8', 'replace')[:500]}")
+
+    def lines(self, stdout, count, what):
+        """Asserts stdout is exactly `count` newline-terminated lines and returns them decoded."""
+        text = stdout.decode("utf-8")
+        lines = text.split("\n")
+        self.assertEqual(lines[-1], "", f"{what}: output does not end with a newline")
+        self.assertEqual(len(lines) - 1, count, f"{what}: expected {count} output line(s), got {len(lines) - 1}")
+        return lines[:-1]
+
+    def parse(self, line, what):
+        try:
+            return json.loads(line)
+        except ValueError as e:
+            self.fail(f"{what}: output is not JSON ({e}): {line[:200]}")
+
+    def assert_schema(self, doc, what):
+        errors = sorted(VALIDATOR.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        if errors:
+            shown = "\n".join(f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in errors[:10])
+            self.fail(f"{what}: {len(errors)} schema error(s):\n{shown}")
+
+    def one_doc(self, proc, what, code=0):
+        """Asserts exit code, one line of JSON, schema-valid; returns the parsed document."""
+        self.assert_exit(proc, code, what)
+        doc = self.parse(self.lines(proc.stdout, 1, what)[0], what)
+        self.assert_schema(doc, what)
+        return doc
+
+    def assert_spans(self, doc, text, unit, what):
+        """Every span's text equals the document text at its offsets, in the given unit."""
+        units = Units(text, unit)
+        keys = ("sentences",) + ITEM_KEYS
+        found = list(spans({k: doc[k] for k in keys if k in doc}))
+        bad = []
+        for path, s in found:
+            if not 0 <= s["start"] <= s["end"] <= len(units):
+                bad.append(f"{path}: offsets [{s['start']}, {s['end']}) outside text of length {len(units)}")
+            elif units.slice(s["start"], s["end"]) != s["text"]:
+                bad.append(f"{path}: text {s['text']!r} but [{s['start']}, {s['end']}) in {unit} is "
+                           f"{units.slice(s['start'], s['end'])!r}")
+        if bad:
+            self.fail(f"{what}: {len(bad)} of {len(found)} spans not exact:\n  " + "\n  ".join(bad[:10]))
+        self.assertEqual(doc["document"]["chars"], len(units), f"{what}: document.chars is not the text length in {unit}")
+        self.assertEqual(doc["document"]["offsets"], unit, f"{what}: document.offsets")
+        for z in doc["document"]["boilerplate"]:
+            self.assertTrue(0 <= z["start"] <= z["end"] <= len(units), f"{what}: boilerplate zone out of range: {z}")
+
+    def assert_key_order(self, doc, what):
+        def check(obj, kind, where):
+            order = KEY_ORDER[kind]
+            keys = [k for k in obj if k in order]
+            self.assertEqual(keys, [k for k in order if k in obj], f"{what}: key order of {where}")
+        check(doc, "top", "the document")
+        check(doc["document"], "document", "document")
+        for key in ("sentences",) + ITEM_KEYS:
+            for i, item in enumerate(doc.get(key, [])):
+                check(item, key, f"{key}[{i}]")
+                mention_kind = {"entities": "entity mentions", "agreements": "agreement mentions"}.get(key)
+                for j, m in enumerate(item["mentions"] if mention_kind else []):
+                    check(m, mention_kind, f"{key}[{i}].mentions[{j}]")
+
+    def assert_references(self, doc, what):
+        """Ids are unique and every id a claim, agreement or attribution names exists."""
+        ids = {}
+        for key in ITEM_KEYS:
+            listed = [item["id"] for item in doc.get(key, [])]
+            self.assertEqual(len(listed), len(set(listed)), f"{what}: duplicate ids in {key}")
+            ids[key] = set(listed)
+        for a in doc.get("agreements", []):
+            missing = set(a["parties"]) - ids["entities"]
+            self.assertFalse(missing, f"{what}: agreement {a['id']} parties {missing} are not entities")
+        for c in doc.get("claims", []):
+            for key in ("figures", "entities", "agreements"):
+                missing = set(c[key]) - ids[key]
+                self.assertFalse(missing, f"{what}: claim {c['id']} names unknown {key} {missing}")
+            speaker = (c["attribution"] or {}).get("speaker")
+            if isinstance(speaker, str) and re.fullmatch(r"e[1-9][0-9]*", speaker):
+                self.assertIn(speaker, ids["entities"], f"{what}: claim {c['id']} speaker is not an entity")
+        sentences = doc.get("sentences")
+        if sentences is not None:
+            for key in ("figures", "claims"):
+                for item in doc.get(key, []):
+                    i = item["sentence"]
+                    self.assertLess(i, len(sentences), f"{what}: {item['id']} sentence index out of range")
+                    s = sentences[i]
+                    self.assertTrue(s["start"] <= item["start"] < s["end"],
+                                    f"{what}: {item['id']} at {item['start']} is not inside sentence {i} "
+                                    f"[{s['start']}, {s['end']})")
+
+
+class Samples(ClaimxTestCase):
+    """samples/*.txt: valid, exact, and equal to samples/NAME.expected.json."""
+
+    _outputs = {}
+
+    def output(self, name):
+        """stdout of `claimx NAME.txt` run inside samples/, so document.source is location-independent."""
+        if name not in Samples._outputs:
+            Samples._outputs[name] = run([name], cwd=samples_dir())
+        return Samples._outputs[name]
+
+    def test_samples_exist(self):
+        self.assertIn(NON_ASCII_SAMPLE, sample_names())
+
+    def test_samples_valid_and_exact(self):
+        for name in sample_names():
+            with self.subTest(sample=name):
+                doc = self.one_doc(self.output(name), name)
+                self.assertEqual(doc["document"]["source"], name)
+                for key in ITEM_KEYS:
+                    self.assertIn(key, doc, f"{name}: default output lacks {key}")
+                self.assertNotIn("sentences", doc, f"{name}: sentences without --sentences")
+                self.assertNotIn("text", doc["document"], f"{name}: document.text without --include-text")
+                self.assert_spans(doc, read_sample(name), "codepoints", name)
+                self.assert_key_order(doc, name)
+                self.assert_references(doc, name)
+
+    def test_samples_sentence_indexes(self):
+        for name in sample_names():
+            with self.subTest(sample=name):
+                doc = self.one_doc(run(["--sentences", name], cwd=samples_dir()), f"--sentences {name}")
+                self.assert_spans(doc, read_sample(name), "codepoints", name)
+                self.assert_references(doc, name)
+
+    def test_samples_match_expected(self):
+        update = os.environ.get("UPDATE_EXPECTED") == "1"
+        for name in sample_names():
+            with self.subTest(sample=name):
+                proc = self.output(name)
+                self.assert_exit(proc, 0, name)
+                actual = self.parse(self.lines(proc.stdout, 1, name)[0], name)
+                path = os.path.join(samples_dir(), name[:-len(".txt")] + ".expected.json")
+                if update:
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(pretty(actual))
+                    continue
+                if not os.path.exists(path):
+                    self.fail(f"{name}: no {os.path.basename(path)}; run with UPDATE_EXPECTED=1 to write it")
+                with open(path, encoding="utf-8") as f:
+                    expected = json.load(f)
+                if actual != expected:
+                    diff = list(difflib.unified_diff(pretty(expected).splitlines(), pretty(actual).splitlines(),
+                                                     os.path.basename(path), "actual", lineterm="", n=2))
+                    shown = "\n".join(diff[:80]) + ("\n..." if len(diff) > 80 else "")
+                    self.fail(f"{name}: output differs from {os.path.basename(path)} "
+                              f"(UPDATE_EXPECTED=1 accepts it):\n{shown}")
+
+
+class Determinism(ClaimxTestCase):
+
+    def test_same_bytes_twice(self):
+        for name in sample_names():
+            with self.subTest(sample=name):
+                first = run([name], cwd=samples_dir())
+                second = run([name], cwd=samples_dir())
+                self.assert_exit(first, 0, name)
+                self.assertEqual(first.stdout, second.stdout, f"{name}: two runs differ")
+
+    def test_stdin_same_as_file(self):
+        for name in sample_names():
+            with self.subTest(sample=name):
+                path = os.path.join(samples_dir(), name)
+                from_file = self.one_doc(run([path]), name)
+                with open(path, "rb") as f:
+                    from_stdin = self.one_doc(run([], stdin=f.read()), f"{name} on stdin")
+                self.assertEqual(from_stdin["document"]["source"], "-")
+                for key in ITEM_KEYS:
+                    self.assertEqual(from_stdin[key], from_file[key], f"{name}: {key} differ between stdin and file")
+
+    def test_several_files_one_line_each_in_order(self):
+        first = os.path.join(samples_dir(), NON_ASCII_SAMPLE)
+        second = self.write_tmp("second.txt", "The minister said revenue rose 5% to $3 million in 2024.\n")
+        proc = run([second, first, second])
+        self.assert_exit(proc, 0, "three files")
+        docs = [self.parse(line, "three files") for line in self.lines(proc.stdout, 3, "three files")]
+        self.assertEqual([d["document"]["source"] for d in docs], [second, first, second])
+        self.assertEqual(docs[0], docs[2])
+
+
+class Offsets(ClaimxTestCase):
+    """--offsets bytes|utf16 (and the default, codepoints) on text with non-ASCII and astral characters."""
+
+    def check_unit(self, unit, args):
+        text = read_sample(NON_ASCII_SAMPLE)
+        self.assertTrue(any(ord(ch) > 0xFFFF for ch in text), "the sample needs a character outside the BMP")
+        path = os.path.join(samples_dir(), NON_ASCII_SAMPLE)
+        doc = self.one_doc(run(args + ["--sentences", "--include-text", path]), f"{' '.join(args)}")
+        self.assertEqual(doc["document"]["text"], text)
+        self.assert_spans(doc, text, unit, f"{' '.join(args) or 'default'}")
+        self.assertTrue(doc["figures"], "expected figures in the sample")
+        return doc
+
+    def test_offsets_codepoints_default(self):
+        default = self.check_unit("codepoints", [])
+        explicit = self.check_unit("codepoints", ["--offsets", "codepoints"])
+        self.assertEqual(default, explicit)
+
+    def test_offsets_bytes(self):
+        self.check_unit("bytes", ["--offsets", "bytes"])
+
+    def test_offsets_utf16(self):
+        self.check_unit("utf16", ["--offsets", "utf16"])
+
+    def test_units_differ_only_in_offsets(self):
+        def strip(doc):
+            return [[{k: v for k, v in s.items() if k not in ("start", "end")} for _, s in spans(doc[key])]
+                    for key in ITEM_KEYS]
+        path = os.path.join(samples_dir(), NON_ASCII_SAMPLE)
+        docs = [self.one_doc(run(["--offsets", unit, path]), unit) for unit in ("codepoints", "bytes", "utf16")]
+        self.assertEqual(strip(docs[0]), strip(docs[1]))
+        self.assertEqual(strip(docs[0]), strip(docs[2]))
+
+
+class Options(ClaimxTestCase):
+
+    def sample_path(self):
+        return os.path.join(samples_dir(), NON_ASCII_SAMPLE)
+
+    def test_sentences(self):
+        doc = self.one_doc(run(["--sentences", self.sample_path()]), "--sentences")
+        sentences = doc.get("sentences")
+        self.assertTrue(sentences, "--sentences gives no sentences")
+        for i, s in enumerate(sentences):
+            self.assertEqual(list(s), ["text", "start", "end", "zone"], f"sentences[{i}] keys")
+        for a, b in zip(sentences, sentences[1:]):
+            self.assertLessEqual(a["end"], b["start"], "sentences overlap or are out of order")
+        self.assert_spans(doc, read_sample(NON_ASCII_SAMPLE), "codepoints", "--sentences")
+        self.assert_references(doc, "--sentences")
+
+    def test_include_text(self):
+        doc = self.one_doc(run(["--include-text", self.sample_path()]), "--include-text")
+        self.assertEqual(doc["document"].get("text"), read_sample(NON_ASCII_SAMPLE))
+
+    def test_only_figures(self):
+        doc = self.one_doc(run(["--only", "figures", self.sample_path()]), "--only figures")
+        self.assertIn("figures", doc)
+        for key in ("entities", "claims", "agreements", "sentences"):
+            self.assertNotIn(key, doc, f"--only figures still has {key}")
+        both = self.one_doc(run(["--only", "figures,claims", self.sample_path()]), "--only figures,claims")
+        self.assertEqual([k for k in both if k in ITEM_KEYS], ["figures", "claims"])
+
+    def test_pretty(self):
+        plain = run([self.sample_path()])
+        proc = run(["--pretty", self.sample_path()])
+        self.assert_exit(proc, 0, "--pretty")
+        out = proc.stdout.decode("utf-8")
+        self.assertGreater(out.count("\n"), 1, "--pretty output is one line")
+        self.assertEqual(json.loads(out), json.loads(plain.stdout))
+
+    def test_date_anchor_resolves_relative_dates(self):
+        def last_year(args):
+            doc = self.one_doc(run(args, stdin=b"Sales fell last year.\n"), " ".join(args) or "no --date")
+            dates = [f for f in doc["figures"] if f["kind"] == "date" and "last year" in f["text"]]
+            self.assertEqual(len(dates), 1, f"{args}: expected one date figure for 'last year', got {doc['figures']}")
+            return dates[0]
+        anchored = last_year(["--date", "2026-11-25"])
+        self.assertEqual(anchored["value"], "2025")
+        self.assertEqual(anchored.get("granularity"), "year")
+        self.assertIsNone(last_year([])["value"], "'last year' resolved without --date")
+
+
+class Inputs(ClaimxTestCase):
+    """Odd inputs: empty, invalid UTF-8, binary, missing, unreadable, huge."""
+
+    def good_file(self):
+        return self.write_tmp("good.txt", "The minister said revenue rose 5% to $3 million in 2024.\n")
+
+    def test_empty_stdin(self):
+        doc = self.one_doc(run([], stdin=b""), "empty stdin")
+        for key in ITEM_KEYS:
+            self.assertEqual(doc.get(key), [], f"empty stdin: {key}")
+        self.assertEqual(doc["document"]["chars"], 0)
+
+    def test_invalid_utf8(self):
+        data = b"Price \xff\xfe rose 5% to $3 million in 2024.\nExports reached \xe2\x82"  # truncated euro sign
+        doc = self.one_doc(run(["--include-text"], stdin=data), "invalid UTF-8")
+        self.assertTrue(doc["document"]["warnings"], "invalid UTF-8 gives no warning")
+        text = doc["document"]["text"]
+        self.assertIn("\ufffd", text)
+        self.assertTrue(text.startswith("Price \ufffd"), f"text: {text!r}")
+        self.assertTrue(text.endswith("\ufffd"), f"truncated sequence not replaced at the end: {text!r}")
+        self.assertIn(" rose 5% to $3 million in 2024.\nExports reached ", text)
+        self.assert_spans(doc, text, "codepoints", "invalid UTF-8")
+
+    def binary_file(self):
+        rnd = random.Random(20261125)
+        data = bytearray(rnd.randrange(256) for _ in range(4096))
+        data[10:20] = b"\0" * 10
+        return self.write_tmp("noise.bin", bytes(data))
+
+    def test_binary_file(self):
+        path = self.binary_file()
+        proc = run([path])
+        self.assert_exit(proc, 1, "binary file")
+        self.assertIn("noise.bin", proc.stderr.decode("utf-8", "replace"))
+
+    def test_binary_file_with_good_file(self):
+        bad, good = self.binary_file(), self.good_file()
+        proc = run([bad, good])
+        self.assert_exit(proc, 1, "binary + good file")
+        self.assertIn("noise.bin", proc.stderr.decode("utf-8", "replace"))
+        doc = self.parse(self.lines(proc.stdout, 1, "binary + good file")[0], "binary + good file")
+        self.assert_schema(doc, "binary + good file")
+        self.assertEqual(doc["document"]["source"], good)
+
+    def test_missing_file(self):
+        missing, good = os.path.join(self.tmp, "does-not-exist.txt"), self.good_file()
+        proc = run([missing, good])
+        self.assert_exit(proc, 1, "missing file")
+        self.assertIn("does-not-exist.txt", proc.stderr.decode("utf-8", "replace"))
+        doc = self.parse(self.lines(proc.stdout, 1, "missing file")[0], "missing file")
+        self.assertEqual(doc["document"]["source"], good)
+
+    def test_unreadable_file(self):
+        if os.geteuid() == 0:
+            self.skipTest("root can read a chmod 000 file")
+        locked, good = self.write_tmp("locked.txt", "Prices rose 5%.\n"), self.good_file()
+        os.chmod(locked, 0)
+        proc = run([locked, good])
+        self.assert_exit(proc, 1, "unreadable file")
+        self.assertIn("locked.txt", proc.stderr.decode("utf-8", "replace"))
+        doc = self.parse(self.lines(proc.stdout, 1, "unreadable file")[0], "unreadable file")
+        self.assertEqual(doc["document"]["source"], good)
+
+    def test_large_input_without_newline(self):
+        phrase = b"The minister said revenue rose 5% to $3 million "
+        data = phrase * (50 * 1024 * 1024 // len(phrase) + 1)
+        path = self.write_tmp("large.txt", data)
+        out_path = os.path.join(self.tmp, "large.json")
+        started = time.monotonic()
+        with open(out_path, "wb") as out:
+            try:
+                proc = subprocess.run([BINARY, path], stdin=subprocess.DEVNULL, stdout=out,
+                                      stderr=subprocess.PIPE, timeout=120)
+            except subprocess.TimeoutExpired:
+                self.fail("50 MB input took more than 120 s")
+        elapsed = time.monotonic() - started
+        self.assertEqual(proc.returncode, 0, f"50 MB input: exit {proc.returncode}: {proc.stderr[:300]!r}")
+        with open(out_path, "rb") as f:
+            raw = f.read()
+        self.assertTrue(raw.endswith(b"\n") and raw.count(b"\n") == 1, "50 MB input: output is not one line")
+        doc, totals = load_sampled(raw)
+        self.assert_schema(doc, f"50 MB input (first items of {totals})")
+        self.assertEqual(doc["document"]["chars"], len(data))
+        print(f"\n  50 MB input: {elapsed:.1f} s, {len(raw) / 1e6:.1f} MB of JSON, items {totals}", file=sys.stderr)
+
+
+def load_sampled(raw, keep=200):
+    """Parses a possibly huge output, keeping only the first `keep` items of each kind (memory stays low)."""
+    seen = {}
+
+    def hook(pairs):
+        obj = dict(pairs)
+        item_id = obj.get("id")
+        if "chars" not in obj and isinstance(item_id, str) and re.fullmatch(r"[efac][1-9][0-9]*", item_id):
+            seen[item_id[0]] = seen.get(item_id[0], 0) + 1
+            if seen[item_id[0]] > keep:
+                return None
+        return obj
+
+    doc = json.loads(raw, object_pairs_hook=hook)
+    totals = {key: len(doc[key]) for key in ITEM_KEYS if key in doc}
+    for key in totals:
+        doc[key] = [item for item in doc[key] if item is not None]
+    return doc, totals
+
+
+class Cli(ClaimxTestCase):
+
+    def test_version(self):
+        proc = run(["--version"])
+        self.assert_exit(proc, 0, "--version")
+        self.assertRegex(proc.stdout.decode("utf-8"), r"\d+\.\d+")
+
+    def test_help(self):
+        proc = run(["--help"])
+        self.assert_exit(proc, 0, "--help")
+        out = proc.stdout.decode("utf-8")
+        self.assertIn("claimx", out)
+        self.assertRegex(out, r"(?i)example")
+
+    def test_unknown_option(self):
+        proc = run(["--no-such-option"])
+        self.assert_exit(proc, 2, "unknown option")
+        err = proc.stderr.decode("utf-8", "replace")
+        self.assertIn("no-such-option", err)
+        self.assertEqual(proc.stdout, b"", "unknown option: usage error printed to stdout")
+
+
+# A rule pack in the documented format, valid on its own; EXTRA_RULE slots in one more rule.
+GOOD_PACK = r"""pack: e2e
+defines:
+  NUM: '\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?'
+  SCALE: 'thousand|million|billion|trillion|bn|mn|[mbk]'
+rules:
+  - id: money.e2e-symbol-scale
+    kind: money
+    priority: 35   # above number.scaled, which also reads "56 billion"
+    pattern: '(?P<code>ZRK)\s?(?P<num>{{NUM}})\s*(?P<scale>{{SCALE}})?\b'
+    examples:
+      - text: 'bilateral trade reaching ZRK 56 billion last year'
+        expect: {text: 'ZRK 56 billion', value: 56000000000, currency: ZRK}
+    counterexamples: ['the ZRK sign']
+"""
+
+EXTRA_RULE = r"""  - id: {id}
+    kind: number
+    pattern: '{pattern}'
+    examples:
+      - text: '{example}'
+        expect: {{text: 'zzq7'}}
+    counterexamples: ['plain words']
+"""
+
+
+class Rules(ClaimxTestCase):
+
+    def pack_dir(self, name, extra=None):
+        """A directory holding one pack NAME.yaml: GOOD_PACK plus an optional extra rule."""
+        directory = os.path.join(self.tmp, name)
+        os.mkdir(directory)
+        text = GOOD_PACK + (EXTRA_RULE.format(**extra) if extra else "")
+        path = os.path.join(directory, name + ".yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return directory, text
+
+    def assert_pack_error(self, name, extra, marker, occurrence=1, mentions=None):
+        """`rules check DIR` exits 2 and reports NAME.yaml:LINE:COL: at the line holding `marker`."""
+        directory, text = self.pack_dir(name, extra)
+        lines = [i + 1 for i, line in enumerate(text.splitlines()) if marker in line]
+        line = lines[occurrence - 1]
+        proc = run(["rules", "check", directory])
+        err = proc.stderr.decode("utf-8", "replace")
+        self.assertEqual(proc.returncode, 2, f"{name}: exit {proc.returncode}, expected 2; stderr: {err[:500]}")
+        places = [(int(m.group(1)), int(m.group(2)))
+                  for m in re.finditer(re.escape(name) + r"\.yaml:(\d+):(\d+):", err)]
+        self.assertTrue(places, f"{name}: no '{name}.yaml:LINE:COL:' in stderr: {err[:500]}")
+        self.assertIn(line, [p[0] for p in places], f"{name}: expected line {line} in stderr: {err[:500]}")
+        if mentions:
+            self.assertIn(mentions, err)
+
+    def test_rules_check_builtin(self):
+        proc = run(["rules", "check"])
+        self.assert_exit(proc, 0, "rules check")
+
+    def test_rules_list(self):
+        proc = run(["rules", "list"])
+        self.assert_exit(proc, 0, "rules list")
+        lines = proc.stdout.decode("utf-8").splitlines()
+        self.assertTrue(any("money." in line for line in lines), "rules list names no money.* rule")
+
+    def test_rules_check_good_pack(self):
+        # The control for the broken packs below: the same pack, every rule and example valid.
+        directory, _ = self.pack_dir("good", {"id": "number.e2e-zzq", "pattern": r"zzq(?P<num>\d+)",
+                                              "example": "the code zzq7 appears"})
+        proc = run(["rules", "check", directory])
+        self.assert_exit(proc, 0, "rules check on a valid pack")
+
+    def test_rules_check_bad_regex(self):
+        self.assert_pack_error("badregex", {"id": "number.e2e-broken", "pattern": "(?P<x>[a-",
+                                            "example": "the code zzq7 appears"}, "(?P<x>[a-")
+
+    def test_rules_check_unknown_define(self):
+        self.assert_pack_error("nodefine", {"id": "number.e2e-nope", "pattern": r"zzq{{NOPE}}(?P<num>\d+)",
+                                            "example": "the code zzq7 appears"}, "{{NOPE}}", mentions="NOPE")
+
+    def test_rules_check_duplicate_id(self):
+        self.assert_pack_error("dupid", {"id": "money.e2e-symbol-scale", "pattern": r"zzq(?P<num>\d+)",
+                                         "example": "the code zzq7 appears"},
+                               "- id: money.e2e-symbol-scale", occurrence=2, mentions="money.e2e-symbol-scale")
+
+    def test_rules_check_failing_example(self):
+        self.assert_pack_error("badexample", {"id": "number.e2e-unmatched", "pattern": r"zzq(?P<num>\d+)",
+                                              "example": "the code appears nowhere"}, "the code appears nowhere")
+
+
+def main():
+    global BINARY, SOURCE_DIR, VALIDATOR
+    if len(sys.argv) < 3:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    BINARY = os.path.abspath(sys.argv[1])
+    SOURCE_DIR = os.path.abspath(sys.argv[2])
+    if not (os.path.isfile(BINARY) and os.access(BINARY, os.X_OK)):
+        print(f"e2e_test: no executable at {BINARY}", file=sys.stderr)
+        return 2
+    with open(os.path.join(SOURCE_DIR, "schema", "claimx.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    VALIDATOR = jsonschema.Draft202012Validator(schema)
+    program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], exit=False, verbosity=2)
+    return 0 if program.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+// The extraction stages through the public API, on short news-like texts. Every test also
+// checks that every item's span lies inside the text (exact offsets are checked end to end).
+#include <gtest/gtest.h>
+
+#include "claimx/extract.h"
+#include "extract/internal.h"
+
+namespace claimx {
+namespace {
+
+Result run(const std::string& text, std::optional<std::string> date = std::nullopt, Document* out = nullptr) {
+  Document doc = make_document("t", "-", text);
+  ExtractOptions opt;
+  opt.anchor_date = date;
+  Result r = extract(doc, default_rulebook(), opt);
+  for (const auto& f : r.figures) EXPECT_LE(f.span.end, doc.text.size());
+  if (out) *out = doc;
+  return r;
+}
+
+std::string sub(const std::string& text, const TextRange& r) { return text.substr(r.start, r.end - r.start); }
+
+const Figure* figure(const Result& r, const std::string& text, const std::string& wanted) {
+  for (const auto& f : r.figures)
+    if (sub(text, f.span) == wanted) return &f;
+  return nullptr;
+}
+
+TEST(Numbers, DecimalValueIsExact) {
+  EXPECT_EQ(*decimal_value("9.9", 6), 9900000.0);
+  EXPECT_EQ(*decimal_value("56", 9), 56000000000.0);
+  EXPECT_EQ(*decimal_value("1,234.5", 0), 1234.5);
+  EXPECT_FALSE(decimal_value("1.2.3", 0));
+  EXPECT_FALSE(decimal_value("", 0));
+}
+
+TEST(Numbers, WordsValue) {
+  const Lexicon& lex = *default_rulebook().lexicon("number_words");
+  EXPECT_EQ(*words_value("twenty-five", lex), 25);
+  EXPECT_EQ(*words_value("half a", lex), 0.5);
+  EXPECT_EQ(*words_value("three hundred and twelve", lex), 312);
+  EXPECT_EQ(*words_value("two thousand five hundred", lex), 2500);
+  EXPECT_FALSE(words_value("seven dwarfs", lex));
+}
+
+struct FigureCase {
+  std::string text, span, kind;
+  double value;
+  std::string currency;
+};
+
+TEST(Figures, MoneyNumbersPercentsRanks) {
+  const std::vector<FigureCase> cases = {
+      {"a commitment—$9.9 million—towards projects", "$9.9 million", "money", 9.9e6, "USD"},
+      {"trade reaching $56 billion last year", "$56 billion", "money", 5.6e10, "USD"},
+      {"It raised $56B.", "$56B", "money", 5.6e10, "USD"},
+      {"profits of US$1.2bn", "US$1.2bn", "money", 1.2e9, "USD"},
+      {"a fund of €3 billion", "€3 billion", "money", 3e9, "EUR"},
+      {"trade worth 56 billion dollars", "56 billion dollars", "money", 5.6e10, "USD"},
+      {"unemployment fell to 5%", "5%", "percent", 5, ""},
+      {"support fell 2 percentage points", "2 percentage points", "percentage-points", 2, ""},
+      {"Canada's third-largest trading partner", "third-largest", "ordinal", 3, ""},
+      {"some 4,000 jobs", "4,000", "number", 4000, ""},
+      {"twenty-five million people", "twenty-five million", "number", 2.5e7, ""},
+  };
+  for (const auto& c : cases) {
+    Result r = run(c.text);
+    const Figure* f = figure(r, make_document("", "", c.text).text, c.span);
+    ASSERT_NE(f, nullptr) << c.text;
+    EXPECT_EQ(f->kind, c.kind) << c.text;
+    EXPECT_DOUBLE_EQ(f->value.get<double>(), c.value) << c.text;
+    EXPECT_EQ(f->currency, c.currency) << c.text;
+  }
+}
+
+TEST(Figures, NoFalseFigures) {
+  for (std::string text : {"the F-35 fighter jet", "one of the largest", "a trade deal", "the $ sign",
+                           "during COVID-19"}) {
+    Result r = run(text);
+    EXPECT_TRUE(r.figures.empty()) << text << ": " << (r.figures.empty() ? "" : sub(text, r.figures[0].span));
+  }
+}
+
+struct DateCase {
+  std::string text, span;
+  std::optional<std::string> anchor;
+  nlohmann::json value;
+  std::string granularity;
+};
+
+TEST(Figures, DatesAbsoluteAndRelative) {
+  const std::vector<DateCase> cases = {
+      {"on Nov. 25, 2026 the talks", "Nov. 25, 2026", std::nullopt, "2026-11-25", "day"},
+      {"Sales fell last year.", "last year", std::nullopt, nullptr, "year"},
+      {"Sales fell last year.", "last year", "2026-11-25", "2025", "year"},
+      {"The vote is next month.", "next month", "2026-11-25", "2026-12", "month"},
+      {"It began three months ago.", "three months ago", "2026-11-25", "2026-08", "month"},
+      {"They met on Tuesday.", "Tuesday", "2026-11-25", "2026-11-24", "day"},  // a Wednesday
+      {"The vote on Jan. 5 was close.", "Jan. 5", "2026-11-25", "2026-01-05", "day"},
+      {"Talks resume on Jan. 2.", "Jan. 2", "2026-12-30", "2027-01-02", "day"},  // within a week ahead
+      {"in March 2024 prices rose", "March 2024", std::nullopt, "2024-03", "month"},
+      {"exports doubled since 2019.", "2019", std::nullopt, "2019", "year"},
+      {"We met today.", "today", "2026-11-25", "2026-11-25", "day"},
+      {"this week", "this week", "2026-11-25", "2026-W48", "week"},
+  };
+  for (const auto& c : cases) {
+    Result r = run(c.text, c.anchor);
+    const Figure* f = figure(r, c.text, c.span);
+    ASSERT_NE(f, nullptr) << c.text;
+    EXPECT_EQ(f->kind, "date") << c.text;
+    EXPECT_EQ(f->value, c.value) << c.text;
+    EXPECT_EQ(f->granularity, c.granularity) << c.text;
+  }
+}
+
+const Entity* entity(const Result& r, const std::string& name) {
+  for (const auto& e : r.entities)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+TEST(Entities, PeoplePlacesOrganizationsAndLinking) {
+  std::string text =
+      "Canadian Prime Minister Mark Carney flew to Mexico City. Carney met officials of the UN-led "
+      "mission and said the U.S. would follow. Trade with America grew.";
+  Result r = run(text);
+  const Entity* carney = entity(r, "Mark Carney");
+  ASSERT_NE(carney, nullptr);
+  EXPECT_EQ(carney->type, "person");
+  EXPECT_EQ(carney->mentions.size(), 2u);
+  const Entity* us = entity(r, "United States");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(us->mentions.size(), 2u);  // "U.S." and "America"
+  const Entity* un = entity(r, "United Nations");
+  ASSERT_NE(un, nullptr);
+  EXPECT_EQ(un->mentions[0].form, "acronym");
+  const Entity* canada = entity(r, "Canada");
+  ASSERT_NE(canada, nullptr);
+  EXPECT_EQ(canada->mentions[0].form, "demonym");
+  const Entity* city = entity(r, "Mexico City");
+  ASSERT_NE(city, nullptr);
+  EXPECT_EQ(city->subtype, "city");
+  EXPECT_EQ(entity(r, "Mexico"), nullptr);  // "Mexico City" is one place, not two
+}
+
+TEST(Entities, HeadlineCaseIsNoEvidence) {
+  Result r = run("Canada and Mexico Forge Unprecedented Alliance\nThe two countries signed a deal on Monday.");
+  for (const auto& e : r.entities) EXPECT_NE(e.type, "organization") << e.name;
+  EXPECT_TRUE(r.agreements.empty());
+}
+
+TEST(Agreements, AcronymPartiesTypeStatus) {
+  std::string text =
+      "Trump threatened to exclude Mexico from CUSMA (Canada-United States-Mexico Agreement). "
+      "The CUSMA review begins next year. Canada and Mexico launched the Canada-Mexico "
+      "Comprehensive Strategic Partnership.";
+  Result r = run(text);
+  ASSERT_EQ(r.agreements.size(), 2u);
+  const Agreement& cusma = r.agreements[0];
+  EXPECT_EQ(cusma.name, "Canada-United States-Mexico Agreement");
+  EXPECT_EQ(cusma.aliases, std::vector<std::string>{"CUSMA"});
+  EXPECT_EQ(cusma.type, "trade");
+  EXPECT_EQ(cusma.status, "under review");
+  ASSERT_EQ(cusma.parties.size(), 3u);
+  EXPECT_EQ(r.entities[cusma.parties[0]].name, "Canada");
+  EXPECT_EQ(r.entities[cusma.parties[1]].name, "United States");
+  EXPECT_EQ(r.entities[cusma.parties[2]].name, "Mexico");
+  EXPECT_EQ(r.agreements[1].name, "Canada-Mexico Comprehensive Strategic Partnership");
+  EXPECT_EQ(r.agreements[1].type, "strategic");
+}
+
+TEST(Claims, ScoredTypedLinkedAttributed) {
+  std::string text =
+      "Exports rose 8.5% to $11.1 billion last year, Statistics Canada said. "
+      "What a lovely day? The weather was nice.";
+  Result r = run(text);
+  ASSERT_EQ(r.claims.size(), 1u);
+  const Claim& c = r.claims[0];
+  EXPECT_EQ(c.figures.size(), 3u);
+  EXPECT_GE(c.checkworthiness, 0.9);
+  EXPECT_EQ(c.types[0], "quantity");
+  ASSERT_TRUE(c.attribution.has_value());
+  ASSERT_TRUE(c.attribution->entity.has_value());
+  EXPECT_EQ(r.entities[*c.attribution->entity].name, "Statistics Canada");
+  EXPECT_EQ(c.attribution->verb, "said");
+  ASSERT_EQ(r.all_scored.size(), 3u);
+  EXPECT_LT(r.all_scored[1].checkworthiness, 0.5);
+}
+
+TEST(Zones, TrailingHeadlineListIsBoilerplate) {
+  std::string text =
+      "Ottawa pledges $5 million to flood relief\n"
+      "The federal government pledged $5 million on Monday for flood relief in Quebec, the minister said.\n"
+      "Officials said the money would arrive within weeks.\n"
+      "Related articles\n"
+      "SHOCKING: Prime Minister Jane Doe REVEALS plan\n"
+      "Mayor John Smith says the city will spend $40 million on…\n"
+      "End of content\n";
+  Result r = run(text);
+  ASSERT_EQ(r.boilerplate.size(), 1u);
+  EXPECT_EQ(r.boilerplate[0].reason, "related-links");
+  EXPECT_EQ(sub(text, r.boilerplate[0].span).rfind("Related articles", 0), 0u);
+  for (const auto& f : r.figures) EXPECT_LT(f.span.start, r.boilerplate[0].span.start);
+  for (const auto& e : r.entities)
+    for (const auto& m : e.mentions) EXPECT_LT(m.span.start, r.boilerplate[0].span.start) << e.name;
+  ASSERT_TRUE(r.headline.has_value());
+  EXPECT_EQ(r.sentences[0].zone, "headline");
+}
+
+}  // namespace
+}  // namespace claimx

@@ -1,0 +1,108 @@
+// Rule-pack loading: good packs compile, broken ones fail with file:line:col: message.
+#include <gtest/gtest.h>
+
+#include "claimx/check.h"
+#include "claimx/rules.h"
+
+namespace claimx {
+namespace {
+
+std::vector<RuleError> load(const std::string& yaml, RuleBook* book) {
+  std::vector<RuleError> errors;
+  book->add_sources({{"test.yaml", yaml}}, &errors);
+  if (errors.empty()) book->compile(&errors);
+  return errors;
+}
+
+TEST(Rules, CompilesDefinesAndLexicons) {
+  RuleBook book;
+  auto errors = load(R"(pack: t
+defines:
+  NUM: '\d+'
+lexicons:
+  units:
+    ignore_case: true
+    entries: [{forms: [km, kilometres], unit: kilometre}, m]
+rules:
+  - id: t.dist
+    kind: number
+    pattern: '(?P<span>(?P<num>{{NUM}})\s(?:{{@units}}))'
+)", &book);
+  ASSERT_TRUE(errors.empty()) << errors[0].format();
+  const Rule* r = book.rule("t.dist");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->lexicons, std::vector<std::string>{"units"});
+  std::vector<Match> out;
+  std::string text = "ran 42 KM today";
+  book.match_pack("t", text, 0, text.size(), &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text.substr(out[0].span.start, out[0].span.end - out[0].span.start), "42 KM");
+  EXPECT_EQ(RuleBook::group(out[0], text, "num"), "42");
+  const Lexicon* lex = book.lexicon("units");
+  ASSERT_NE(lex, nullptr);
+  ASSERT_NE(lex->find("KILOMETRES"), nullptr);
+  EXPECT_EQ(lex->find("kilometres")->attrs["unit"], "kilometre");
+}
+
+struct BadPack {
+  const char* yaml;
+  const char* expected;  // full "file:line:col: message" prefix
+};
+
+TEST(Rules, BrokenPacksPointAtTheProblem) {
+  const std::vector<BadPack> cases = {
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: '(?P<x>[a-'\n",
+       "test.yaml:5:21: bad pattern in rule t.a: missing ]"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'x{{NOPE}}'\n",
+       "test.yaml:5:16: unknown define `NOPE` in rule t.a"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'x{{@nope}}'\n",
+       "test.yaml:5:16: unknown lexicon `nope` in rule t.a"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'a'\n  - id: t.a\n    kind: number\n    pattern: 'b'\n",
+       "test.yaml:6:5: duplicate rule id `t.a` (first at test.yaml:3)"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: numbr\n    pattern: 'a'\n", "test.yaml:3:5: rule t.a: unknown kind `numbr`"},
+      {"pack: t\nrules: [\n", "test.yaml:3:1: "},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n", "test.yaml:3:5: rule without `pattern`"},
+  };
+  for (const auto& c : cases) {
+    RuleBook book;
+    auto errors = load(c.yaml, &book);
+    ASSERT_FALSE(errors.empty()) << c.yaml;
+    EXPECT_EQ(errors[0].format().rfind(c.expected, 0), 0u) << errors[0].format() << "\nwanted: " << c.expected;
+  }
+}
+
+TEST(Rules, LaterPackOfTheSameNameOverrides) {
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources({{"a.yaml", "pack: t\nrules:\n  - {id: t.a, kind: number, pattern: 'aaa'}\n"},
+                    {"b.yaml", "pack: t\nrules:\n  - {id: t.b, kind: number, pattern: 'bbb'}\n"}},
+                   &errors);
+  ASSERT_TRUE(book.compile(&errors));
+  EXPECT_EQ(book.rule("t.a"), nullptr);
+  EXPECT_NE(book.rule("t.b"), nullptr);
+}
+
+TEST(Rules, EmbeddedPacksPassTheirOwnExamples) {
+  auto errors = check_examples(default_rulebook());
+  for (const auto& e : errors) ADD_FAILURE() << e.format();
+}
+
+TEST(Rules, FailingExampleIsReportedAtItsLine) {
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(embedded_pack_sources(), &errors);
+  book.add_sources({{"x.yaml", "pack: x\nrules:\n  - id: x.a\n    kind: number\n    pattern: 'zzq(?P<num>\\d+)'\n"
+                               "    examples: ['zzq7', 'nothing here']\n    counterexamples: ['zzq8']\n"}},
+                   &errors);
+  ASSERT_TRUE(book.compile(&errors));
+  auto failures = check_examples(book);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].loc.file, "x.yaml");
+  EXPECT_EQ(failures[0].loc.line, 6);
+  EXPECT_NE(failures[0].message.find("nothing here"), std::string::npos);
+  EXPECT_EQ(failures[1].loc.line, 7);
+  EXPECT_NE(failures[1].message.find("counter-example"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace claimx

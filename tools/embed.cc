@@ -1,0 +1,178 @@
+// claimx-embed: turns the rule packs in patterns/ and the lexicons generated from Debian's
+// iso-codes and tzdata into one C++ source, so the binary needs no run-time file lookup.
+//
+//   claimx-embed --out embedded_packs.cc --iso-codes /usr/share/iso-codes/json
+//                --zone-tab /usr/share/zoneinfo/zone.tab patterns/en/figures.yaml ...
+//
+// Generated lexicons are written as JSON documents (JSON is YAML), named generated/<name>.yaml.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "claimx-embed: cannot read " << path << "\n";
+    std::exit(1);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ordered_json entry(const std::string& form, const std::string& name, const std::string& code,
+                   const std::string& subtype) {
+  return ordered_json{{"form", form}, {"name", name}, {"code", code}, {"subtype", subtype}};
+}
+
+// Names such as "Korea, Republic of" never appear in running text: skip inverted forms.
+bool usable_name(const std::string& s) { return !s.empty() && s.find(", ") == std::string::npos; }
+
+std::string countries_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-1.json"));
+  ordered_json entries = ordered_json::array();
+  for (const auto& c : doc["3166-1"]) {
+    std::string code = c.value("alpha_2", "");
+    std::string name = c.value("name", "");
+    std::string common = c.value("common_name", "");
+    std::string canonical = !common.empty() ? common : name;
+    if (!usable_name(canonical)) continue;
+    std::set<std::string> forms{canonical};
+    if (usable_name(name)) forms.insert(name);
+    std::string official = c.value("official_name", "");
+    if (usable_name(official)) forms.insert(official);
+    for (const auto& f : forms) entries.push_back(entry(f, canonical, code, "country"));
+  }
+  ordered_json out{{"generated", "from iso-codes iso_3166-1.json by claimx-embed"},
+                   {"lexicons", {{"countries", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+std::string subdivisions_lexicon(const std::string& iso_dir) {
+  // Only the first-level units news names on their own: states, provinces, territories.
+  static const std::set<std::string> kTypes{"State", "Province", "Territory", "Federal district",
+                                            "Federal territory", "Capital territory"};
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-2.json"));
+  ordered_json entries = ordered_json::array();
+  std::set<std::string> seen;
+  for (const auto& s : doc["3166-2"]) {
+    std::string name = s.value("name", "");
+    if (!kTypes.count(s.value("type", "")) || !usable_name(name)) continue;
+    if (name.find('(') != std::string::npos || !seen.insert(name).second) continue;
+    entries.push_back(entry(name, name, s.value("code", ""), "subdivision"));
+  }
+  ordered_json out{{"generated", "from iso-codes iso_3166-2.json by claimx-embed"},
+                   {"lexicons", {{"subdivisions", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+std::string currencies_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_4217.json"));
+  ordered_json entries = ordered_json::array();
+  for (const auto& c : doc["4217"]) {
+    std::string code = c.value("alpha_3", "");
+    if (code.size() != 3 || code[0] == 'X') continue;  // X..: metals, test and fund codes
+    entries.push_back(ordered_json{{"form", code}, {"code", code}, {"name", c.value("name", "")}});
+  }
+  ordered_json out{{"generated", "from iso-codes iso_4217.json by claimx-embed"},
+                   {"lexicons", {{"currency_codes", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+// zone.tab: "CC<TAB>coords<TAB>Area/City_Name[/...]": the last part names a city.
+std::string cities_lexicon(const std::string& zone_tab) {
+  std::istringstream in(read_file(zone_tab));
+  std::map<std::string, std::string> cities;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::stringstream ls(line);
+    for (std::string col; std::getline(ls, col, '\t');) cols.push_back(col);
+    if (cols.size() < 3) continue;
+    std::string zone = cols[2];
+    std::string city = zone.substr(zone.rfind('/') + 1);
+    for (auto& ch : city)
+      if (ch == '_') ch = ' ';
+    if (city.size() < 3) continue;
+    cities.emplace(city, cols[0]);
+  }
+  ordered_json entries = ordered_json::array();
+  for (const auto& [city, cc] : cities) entries.push_back(entry(city, city, cc, "city"));
+  ordered_json out{{"generated", "from tzdata zone.tab by claimx-embed"},
+                   {"lexicons", {{"cities", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+void write_literal(std::ostream& out, const std::string& text) {
+  // Raw string literals have a length limit on some compilers; split into chunks.
+  const std::string delim = "CLAIMX_EMBED";
+  if (text.find(")" + delim + "\"") != std::string::npos) {
+    std::cerr << "claimx-embed: text contains the raw-string delimiter\n";
+    std::exit(1);
+  }
+  const size_t kChunk = 8000;
+  for (size_t i = 0; i < text.size(); i += kChunk)
+    out << "R\"" << delim << "(" << text.substr(i, kChunk) << ")" << delim << "\"\n";
+  if (text.empty()) out << "\"\"";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string out_path, iso_dir, zone_tab;
+  std::vector<std::string> packs;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--out" && i + 1 < argc) out_path = argv[++i];
+    else if (a == "--iso-codes" && i + 1 < argc) iso_dir = argv[++i];
+    else if (a == "--zone-tab" && i + 1 < argc) zone_tab = argv[++i];
+    else packs.push_back(a);
+  }
+  if (out_path.empty() || iso_dir.empty() || zone_tab.empty()) {
+    std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE PACK...\n";
+    return 2;
+  }
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : packs) files.emplace_back(p, read_file(p));
+  files.emplace_back("generated/countries.yaml", countries_lexicon(iso_dir));
+  files.emplace_back("generated/subdivisions.yaml", subdivisions_lexicon(iso_dir));
+  files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
+  files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
+
+  std::ostringstream out;
+  out << "// Generated by claimx-embed. Do not edit.\n#include \"rules/embedded.h\"\n\n"
+      << "namespace claimx {\n\nstd::vector<SourceFile> embedded_pack_sources() {\n"
+      << "  std::vector<SourceFile> files;\n";
+  for (const auto& [name, text] : files) {
+    out << "  files.push_back({\"" << name << "\", std::string(\n";
+    write_literal(out, text);
+    out << ")});\n";
+  }
+  out << "  return files;\n}\n\n}  // namespace claimx\n";
+  std::string tmp = out_path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << out.str();
+    if (!f) {
+      std::cerr << "claimx-embed: cannot write " << tmp << "\n";
+      return 1;
+    }
+  }
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    std::cerr << "claimx-embed: cannot rename to " << out_path << "\n";
+    return 1;
+  }
+  return 0;
+}
