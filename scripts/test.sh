@@ -10,6 +10,7 @@ if [ "${CLAIMX_SANITIZE:-0}" = 1 ]; then
   export BUILD_DIR=${BUILD_DIR:-build-sanitize} BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
   export CMAKE_ARGS="${CMAKE_ARGS:-} -DCLAIMX_SANITIZE=ON"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+  export CLAIMX_E2E_LARGE_MB=${CLAIMX_E2E_LARGE_MB:-5}  # the 50 MB case needs ~3x memory under ASan
 fi
 BUILD_DIR=${BUILD_DIR:-build}
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,13 +61,13 @@ struct Figure {
   std::string qualifier;
   std::string granularity;
   int sentence = -1;
-  std::string rule;
+  std::string_view rule;  // rule id (owned by the RuleBook)
   int priority = 0;
 };
 
 struct Mention {
   TextRange span;
-  std::string rule;
+  std::string_view rule;  // rule id (owned by the RuleBook, or a linking step's name)
   std::string form;  // name, acronym, title, demonym
 };
 
@@ -106,13 +107,6 @@ struct Claim {
   std::vector<std::string> cues;  // rule ids
 };
 
-// A cue rule that fired (claim cues, attribution, hedges): kept for `rules check` and --explain.
-struct Cue {
-  TextRange span;
-  std::string rule;
-  int sentence = -1;
-};
-
 struct Result {
   std::vector<Sentence> sentences;
   std::vector<Boilerplate> boilerplate;
@@ -122,7 +116,6 @@ struct Result {
   std::vector<Agreement> agreements;
   std::vector<Claim> claims;      // check-worthy sentences (score >= min_score)
   std::vector<Claim> all_scored;  // every body sentence with its score
-  std::vector<Cue> cues;
 };
 
 struct ExtractOptions {

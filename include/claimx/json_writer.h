@@ -6,6 +6,7 @@
 //   std::string line = claimx::to_json(doc, result, {});   // one line, no trailing newline
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "claimx/extract.h"
@@ -23,5 +24,9 @@ struct WriteOptions {
 };
 
 std::string to_json(const Document& doc, const Result& result, const WriteOptions& options);
+
+// Writes the same JSON and a newline to out, in chunks (memory does not grow with the output).
+// Returns false when writing failed (errno tells why).
+bool write_json(const Document& doc, const Result& result, const WriteOptions& options, std::FILE* out);
 
 }  // namespace claimx

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -135,6 +136,10 @@ class RuleBook {
   // Appends matches (non-overlapping per rule, leftmost first). Unknown pack: no matches.
   void match_pack(std::string_view pack, std::string_view text, size_t begin, size_t end,
                   std::vector<Match>* out) const;
+  // The same, handing each match to fn as it is found (the Match is reused: copy what you keep).
+  // Memory stays flat however many matches a long sentence has.
+  void for_each_match(std::string_view pack, std::string_view text, size_t begin, size_t end,
+                      const std::function<void(const Match&)>& fn) const;
 
   const Lexicon* lexicon(std::string_view name) const;
   const std::vector<Rule>& rules() const;

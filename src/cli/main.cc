@@ -161,9 +161,7 @@ int main(int argc, char** argv) {
       continue;
     }
     claimx::Result result = claimx::extract(*doc, book, xopt);
-    std::string out = claimx::to_json(*doc, result, wopt);
-    out += '\n';
-    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
+    if (!claimx::write_json(*doc, result, wopt, stdout)) break;
   }
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     std::cerr << "claimx: error writing output: " << std::strerror(errno) << "\n";

@@ -10,14 +10,6 @@ namespace claimx {
 
 namespace {
 
-struct Candidate {
-  TextRange whole;
-  std::vector<Mention> mentions;
-  std::string name, type, acronym;
-  nlohmann::json parties;  // ISO 3166 codes from a known agreement
-  int priority = 0;
-};
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -50,7 +42,9 @@ TextRange trim_leading(const Context& ctx, const Rule& r, TextRange span) {
   }
 }
 
-std::optional<Candidate> interpret(const Context& ctx, const Match& m) {
+}  // namespace
+
+std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
   auto name_it = r.groups.find("name");
   if (name_it == r.groups.end() || !m.has(name_it->second)) return std::nullopt;
@@ -59,7 +53,7 @@ std::optional<Candidate> interpret(const Context& ctx, const Match& m) {
   // A name must be more than its head word ("Agreement", "The Deal").
   const Lexicon* heads = ctx.book.lexicon("agreement_heads");
   if (heads && heads->find(name)) return std::nullopt;
-  Candidate c;
+  AgreementCandidate c;
   c.whole = m.whole;
   c.priority = r.priority;
   c.name = std::string(name);
@@ -81,6 +75,8 @@ std::optional<Candidate> interpret(const Context& ctx, const Match& m) {
   return c;
 }
 
+namespace {
+
 std::string country_name(const Context& ctx, const std::string& code) {
   for (const char* lname : {"countries", "place_aliases"}) {
     const Lexicon* lex = ctx.book.lexicon(lname);
@@ -91,7 +87,7 @@ std::string country_name(const Context& ctx, const std::string& code) {
   return "";
 }
 
-void add_parties(const Context& ctx, const Candidate& c, const Result& r, Agreement* a) {
+void add_parties(const Context& ctx, const AgreementCandidate& c, const Result& r, Agreement* a) {
   auto add = [&](size_t ei) {
     if (std::find(a->parties.begin(), a->parties.end(), ei) == a->parties.end()) a->parties.push_back(ei);
   };
@@ -118,16 +114,11 @@ void add_parties(const Context& ctx, const Candidate& c, const Result& r, Agreem
 
 }  // namespace
 
-void extract_agreements(const Context& ctx, std::vector<Match> matches, Result* out) {
-  std::vector<Candidate> cands;
-  std::vector<Match> status_cues;
-  for (Match& m : matches) {
-    if (m.rule->kind == "agreement-status") status_cues.push_back(std::move(m));
-    else if (auto c = interpret(ctx, m)) cands.push_back(std::move(*c));
-  }
+void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands,
+                       const std::vector<Hit>& status_cues, Result* out) {
   cands = resolve_overlaps(
-      std::move(cands), [](const Candidate& c) { return c.whole; },
-      [](const Candidate& c) { return c.priority; });
+      std::move(cands), [](const AgreementCandidate& c) { return c.whole; },
+      [](const AgreementCandidate& c) { return c.priority; });
 
   // Acronyms defined anywhere name the agreement everywhere.
   std::map<std::string, std::string> acronym_of;
@@ -142,14 +133,14 @@ void extract_agreements(const Context& ctx, std::vector<Match> matches, Result* 
         TextRange span{at, at + acr.size()};
         if (taken.overlaps(span)) continue;
         taken.add(span);
-        Candidate c;
+        AgreementCandidate c;
         c.whole = span;
         c.name = name;
         c.mentions.push_back({span, "link.acronym", "acronym"});
         cands.push_back(std::move(c));
       }
     }
-  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.whole.start < b.whole.start; });
+  std::sort(cands.begin(), cands.end(), [](const AgreementCandidate& a, const AgreementCandidate& b) { return a.whole.start < b.whole.start; });
 
   std::map<std::string, size_t> index;
   std::vector<std::set<int>> sentences_of;
@@ -180,13 +171,12 @@ void extract_agreements(const Context& ctx, std::vector<Match> matches, Result* 
         if (si >= 0 && a.type.empty()) a.type = type_from(ctx, ctx.slice((*ctx.sentences)[si].span));
     if (a.type.empty()) a.type = "other";
     int best = -1;
-    for (const Match& m : status_cues) {
-      if (!sentences_of[ai].count(ctx.sentence_at(m.span.start)) || m.rule->priority <= best) continue;
-      best = m.rule->priority;
-      a.status = m.rule->attrs.value("status", "");
+    for (const Hit& h : status_cues) {
+      if (!sentences_of[ai].count(h.sentence) || h.rule->priority <= best) continue;
+      best = h.rule->priority;
+      a.status = h.rule->attrs.value("status", "");
     }
   }
-  for (const Match& m : status_cues) out->cues.push_back({m.span, m.rule->id, ctx.sentence_at(m.span.start)});
 }
 
 }  // namespace claimx

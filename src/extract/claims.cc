@@ -50,15 +50,13 @@ void add_unique(std::vector<std::string>* v, const std::string& s) {
 
 }  // namespace
 
-void extract_claims(const Context& ctx, const std::vector<Match>& matches, const ExtractOptions& options,
-                    Result* out) {
+void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const ExtractOptions& options,
+                   Result* out) {
   Model model = load_model(ctx.book);
   double threshold = options.min_score.value_or(model.threshold);
-  std::map<int, std::vector<Match>> cues_by_sentence;
-  for (const Match& m : matches) {
-    int si = ctx.sentence_at(m.span.start);
-    out->cues.push_back({m.span, m.rule->id, si});
-    cues_by_sentence[si].push_back(m);
+  std::map<int, std::vector<const Hit*>> cues_by_sentence;
+  for (const Hit& h : hits) {
+    cues_by_sentence[h.sentence].push_back(&h);
   }
   // Items by sentence, so each sentence looks only at its own (linear in the document).
   std::map<int, std::vector<size_t>> figures_in, entities_in, agreements_in;
@@ -96,16 +94,15 @@ void extract_claims(const Context& ctx, const std::vector<Match>& matches, const
     c.agreements = agreements_in[key];
     std::sort(c.agreements.begin(), c.agreements.end());
     c.agreements.erase(std::unique(c.agreements.begin(), c.agreements.end()), c.agreements.end());
-    for (const Match& m : cues_by_sentence[static_cast<int>(si)]) {
-      const Rule& r = *m.rule;
+    for (const Hit* h : cues_by_sentence[key]) {
+      const Rule& r = *h->rule;
       add_unique(&c.cues, r.id);
       if (r.kind == "hedge") c.hedged = true, features["hedge"] = 1;
       if (r.kind == "negation") c.negated = true, features["negation"] = 1;
       if (r.kind == "attribution" && !c.attribution) {
         Attribution a;
-        auto sp = r.groups.find("speaker");
-        if (sp != r.groups.end() && m.has(sp->second)) a.speaker = m.groups[sp->second];
-        a.verb = std::string(ctx.group(m, "verb"));
+        a.speaker = h->speaker.start == kNoPos ? h->span : h->speaker;
+        if (h->verb.start != kNoPos) a.verb = std::string(ctx.slice(h->verb));
         a.direct = has_quote_marks(ctx.slice(s.span));
         // The speaker is the entity with the longest mention inside the speaker's words
         // ("the New Zealand Ministry of Foreign Affairs" is the ministry, not the country).

@@ -9,12 +9,6 @@ namespace claimx {
 
 namespace {
 
-struct Candidate {
-  Mention mention;
-  std::string type, subtype, name;
-  int priority = 0;
-};
-
 std::vector<std::string_view> tokens(std::string_view s) {
   std::vector<std::string_view> out;
   size_t i = 0;
@@ -55,9 +49,11 @@ std::string squeeze(std::string_view s) {
   return out;
 }
 
-std::optional<Candidate> interpret(const Context& ctx, const Match& m) {
+}  // namespace
+
+std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
-  Candidate c;
+  EntityCandidate c;
   c.mention.span = m.span;
   c.mention.rule = r.id;
   c.type = r.attrs.value("type", "");
@@ -111,13 +107,15 @@ std::optional<Candidate> interpret(const Context& ctx, const Match& m) {
   return c;
 }
 
+namespace {
+
 std::string last_token(const std::string& name) {
   size_t sp = name.rfind(' ');
   return sp == std::string::npos ? "" : name.substr(sp + 1);
 }
 
 // "Carney" alone is the person "Mark Carney" when exactly one known person ends so.
-void link_surnames(std::vector<Candidate>* cands) {
+void link_surnames(std::vector<EntityCandidate>* cands) {
   std::map<std::string, std::set<std::string>> by_surname;
   for (const auto& c : *cands)
     if (c.type == "person" && c.name.find(' ') != std::string::npos)
@@ -130,14 +128,14 @@ void link_surnames(std::vector<Candidate>* cands) {
 }
 
 // Every later bare "Carney" in the text becomes a mention of Mark Carney.
-void propagate_surnames(const Context& ctx, std::vector<Candidate>* cands) {
+void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands) {
   std::map<std::string, std::set<std::string>> by_surname;
   for (const auto& c : *cands)
     if (c.type == "person" && c.name.find(' ') != std::string::npos)
       by_surname[last_token(c.name)].insert(c.name);
   SpanIndex taken;
   for (const auto& c : *cands) taken.add(c.mention.span);
-  std::vector<Candidate> added;
+  std::vector<EntityCandidate> added;
   for (const auto& [surname, names] : by_surname) {
     if (names.size() != 1 || surname.size() < 2) continue;
     for (size_t si : ctx.item_sentences) {
@@ -146,7 +144,7 @@ void propagate_surnames(const Context& ctx, std::vector<Candidate>* cands) {
         TextRange span{at, at + surname.size()};
         if (taken.overlaps(span)) continue;
         taken.add(span);
-        Candidate c;
+        EntityCandidate c;
         c.mention = {span, "link.surname", "name"};
         c.type = "person";
         c.name = *names.begin();
@@ -159,17 +157,14 @@ void propagate_surnames(const Context& ctx, std::vector<Candidate>* cands) {
 
 }  // namespace
 
-void extract_entities(const Context& ctx, const std::vector<Match>& matches, Result* out) {
-  std::vector<Candidate> cands;
-  for (const Match& m : matches)
-    if (auto c = interpret(ctx, m)) cands.push_back(std::move(*c));
+void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Result* out) {
   cands = resolve_overlaps(
-      std::move(cands), [](const Candidate& c) { return c.mention.span; },
-      [](const Candidate& c) { return c.priority; });
+      std::move(cands), [](const EntityCandidate& c) { return c.mention.span; },
+      [](const EntityCandidate& c) { return c.priority; });
   link_surnames(&cands);
   propagate_surnames(ctx, &cands);
   std::sort(cands.begin(), cands.end(),
-            [](const Candidate& a, const Candidate& b) { return a.mention.span.start < b.mention.span.start; });
+            [](const EntityCandidate& a, const EntityCandidate& b) { return a.mention.span.start < b.mention.span.start; });
 
   std::map<std::pair<std::string, std::string>, size_t> index;  // (type, name) -> entity
   for (auto& c : cands) {

@@ -182,7 +182,9 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   return true;
 }
 
-std::optional<Figure> interpret(const Context& ctx, const Match& m) {
+}  // namespace
+
+std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
   Figure f;
   f.kind = r.kind;
@@ -208,12 +210,7 @@ std::optional<Figure> interpret(const Context& ctx, const Match& m) {
   return f;
 }
 
-}  // namespace
-
-void extract_figures(const Context& ctx, const std::vector<Match>& matches, Result* out) {
-  std::vector<Figure> candidates;
-  for (const Match& m : matches)
-    if (auto f = interpret(ctx, m)) candidates.push_back(std::move(*f));
+void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* out) {
   out->figures = resolve_overlaps(
       std::move(candidates), [](const Figure& f) { return f.span; },
       [](const Figure& f) { return f.priority; });

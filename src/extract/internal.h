@@ -32,9 +32,29 @@ struct Context {
   int sentence_at(size_t byte) const;  // index of the sentence holding byte, or -1
 };
 
-// Matches of every pack over every item sentence, in sentence order, with each rule's
-// skip_zones applied. Stages pick the kinds they interpret.
-std::vector<Match> match_sentences(const Context& ctx);
+// A cue-like match kept after its sentence is done: claim cues, attributions, hedges, status.
+struct Hit {
+  const Rule* rule = nullptr;
+  TextRange span;
+  TextRange speaker{kNoPos, kNoPos};  // group `speaker`, when the rule has one
+  TextRange verb{kNoPos, kNoPos};     // group `verb`
+  int sentence = -1;
+};
+Hit make_hit(const Context& ctx, const Match& m, int sentence);
+
+struct EntityCandidate {
+  Mention mention;
+  std::string type, subtype, name;
+  int priority = 0;
+};
+
+struct AgreementCandidate {
+  TextRange whole;
+  std::vector<Mention> mentions;
+  std::string name, type, acronym;
+  nlohmann::json parties;  // ISO 3166 codes from a known agreement
+  int priority = 0;
+};
 
 // Keeps non-overlapping items: higher priority first, then longer, then earlier (spaCy's
 // filter_spans with priorities). Returns them sorted by start.
@@ -92,10 +112,16 @@ class SpanIndex {
 std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
                                std::string_view needle);
 
-void extract_figures(const Context& ctx, const std::vector<Match>& matches, Result* out);
-void extract_entities(const Context& ctx, const std::vector<Match>& matches, Result* out);
-void extract_agreements(const Context& ctx, std::vector<Match> matches, Result* out);
-void extract_claims(const Context& ctx, const std::vector<Match>& matches, const ExtractOptions& options,
-                    Result* out);
+// Each stage interprets one match at a time (as the matcher finds it, so matches are never all
+// held at once), then finishes with the whole document's candidates: overlaps, linking.
+std::optional<Figure> interpret_figure(const Context& ctx, const Match& m);
+void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* out);
+std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match& m);
+void finish_entities(const Context& ctx, std::vector<EntityCandidate> candidates, Result* out);
+std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m);
+void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> candidates,
+                       const std::vector<Hit>& status, Result* out);
+void finish_claims(const Context& ctx, const std::vector<Hit>& cues, const ExtractOptions& options,
+                   Result* out);
 
 }  // namespace claimx

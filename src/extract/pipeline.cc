@@ -15,25 +15,31 @@ int Context::sentence_at(size_t byte) const {
   return byte < it->span.end ? static_cast<int>(it - s.begin()) : -1;
 }
 
-std::vector<Match> match_sentences(const Context& ctx) {
-  std::vector<Match> out;
-  std::vector<std::string> packs = ctx.book.pack_names();
-  for (size_t si : ctx.item_sentences) {
-    const Sentence& s = (*ctx.sentences)[si];
-    size_t first = out.size();
-    for (const auto& pack : packs) ctx.book.match_pack(pack, ctx.text, s.span.start, s.span.end, &out);
-    // Zone rules read whole lines (text/zones.cc); rules that read capitalisation as evidence
-    // say which zones they skip (a headline in title case capitalises every word).
-    auto skipped = [&](const Match& m) {
-      if (m.rule->kind == "zone") return true;
-      const auto& skip = m.rule->attrs.find("skip_zones");
-      if (skip == m.rule->attrs.end() || !skip->is_array()) return false;
-      return std::find(skip->begin(), skip->end(), s.zone) != skip->end();
-    };
-    out.erase(std::remove_if(out.begin() + first, out.end(), skipped), out.end());
+Hit make_hit(const Context& ctx, const Match& m, int sentence) {
+  Hit h;
+  h.rule = m.rule;
+  h.span = m.span;
+  h.sentence = sentence;
+  for (auto [name, field] : {std::pair{"speaker", &h.speaker}, std::pair{"verb", &h.verb}}) {
+    auto it = m.rule->groups.find(name);
+    if (it != m.rule->groups.end() && m.has(it->second)) *field = m.groups[it->second];
   }
-  return out;
+  (void)ctx;
+  return h;
 }
+
+namespace {
+
+// Rules that read capitalisation as evidence say which zones they skip (a headline in title
+// case capitalises every word). Zone rules read whole lines (text/zones.cc), not sentences.
+bool skipped(const Match& m, const std::string& zone) {
+  if (m.rule->kind == "zone") return true;
+  auto skip = m.rule->attrs.find("skip_zones");
+  if (skip == m.rule->attrs.end() || !skip->is_array()) return false;
+  return std::find(skip->begin(), skip->end(), zone) != skip->end();
+}
+
+}  // namespace
 
 Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& options) {
   Result r;
@@ -52,19 +58,37 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   for (size_t i = 0; i < r.sentences.size(); ++i)
     if (r.sentences[i].zone != "boilerplate") ctx.item_sentences.push_back(i);
 
-  std::vector<Match> figures, entities, agreements, claims;
-  for (Match& m : match_sentences(ctx)) {
-    const std::string& kind = m.rule->kind;
-    if (is_figure_kind(kind)) figures.push_back(std::move(m));
-    else if (kind == "entity") entities.push_back(std::move(m));
-    else if (kind == "agreement" || kind == "agreement-status") agreements.push_back(std::move(m));
-    else if (is_claim_kind(kind)) claims.push_back(std::move(m));
+  // Match every pack over each sentence and interpret each match as it is found, routed by
+  // the rule's kind (not its pack).
+  std::vector<Figure> figures;
+  std::vector<EntityCandidate> entities;
+  std::vector<AgreementCandidate> agreements;
+  std::vector<Hit> status, cues;
+  std::vector<std::string> packs = book.pack_names();
+  for (size_t si : ctx.item_sentences) {
+    const Sentence& s = r.sentences[si];
+    int sentence = static_cast<int>(si);
+    auto route = [&](const Match& m) {
+      if (skipped(m, s.zone)) return;
+      const std::string& kind = m.rule->kind;
+      if (is_figure_kind(kind)) {
+        if (auto f = interpret_figure(ctx, m)) figures.push_back(std::move(*f));
+      } else if (kind == "entity") {
+        if (auto e = interpret_entity(ctx, m)) entities.push_back(std::move(*e));
+      } else if (kind == "agreement") {
+        if (auto a = interpret_agreement(ctx, m)) agreements.push_back(std::move(*a));
+      } else if (kind == "agreement-status") {
+        status.push_back(make_hit(ctx, m, sentence));
+      } else if (is_claim_kind(kind)) {
+        cues.push_back(make_hit(ctx, m, sentence));
+      }
+    };
+    for (const auto& pack : packs) book.for_each_match(pack, text, s.span.start, s.span.end, route);
   }
-  extract_figures(ctx, figures, &r);
-  extract_entities(ctx, entities, &r);
-  extract_agreements(ctx, std::move(agreements), &r);
-  extract_claims(ctx, claims, options, &r);
-  std::stable_sort(r.cues.begin(), r.cues.end(), [](const Cue& a, const Cue& b) { return a.span.start < b.span.start; });
+  finish_figures(ctx, std::move(figures), &r);
+  finish_entities(ctx, std::move(entities), &r);
+  finish_agreements(ctx, std::move(agreements), status, &r);
+  finish_claims(ctx, cues, options, &r);
   return r;
 }
 

@@ -11,9 +11,19 @@ namespace {
 
 class Out {
  public:
-  explicit Out(std::string* s) : s_(s) {}
+  // With a file, the buffer is flushed to it whenever it passes 1 MiB.
+  explicit Out(std::string* s, std::FILE* file = nullptr) : s_(s), file_(file) {}
+
+  bool flush() {
+    if (file_ && !s_->empty()) {
+      ok_ = ok_ && std::fwrite(s_->data(), 1, s_->size(), file_) == s_->size();
+      s_->clear();
+    }
+    return ok_;
+  }
 
   void open(char c) {
+    if (file_ && s_->size() > (1 << 20)) flush();
     comma();
     *s_ += c;
     first_ = true;
@@ -83,7 +93,9 @@ class Out {
   }
 
   std::string* s_;
+  std::FILE* file_;
   bool first_ = true;
+  bool ok_ = true;
 };
 
 struct Writer {
@@ -329,11 +341,9 @@ struct Writer {
 
 }  // namespace
 
-std::string to_json(const Document& doc, const Result& result, const WriteOptions& opt) {
-  std::string s;
-  s.reserve(4096 + doc.text.size());
-  Out o(&s);
-  Writer w{doc, result, opt, OffsetMap(doc.text, opt.offsets), o};
+namespace {
+
+void write_all(Writer& w, Out& o, const WriteOptions& opt) {
   o.open('{');
   o.key("schema");
   o.str("claimx/1");
@@ -344,8 +354,31 @@ std::string to_json(const Document& doc, const Result& result, const WriteOption
   if (opt.agreements) w.agreements();
   if (opt.claims) w.claims();
   o.close('}');
+}
+
+}  // namespace
+
+std::string to_json(const Document& doc, const Result& result, const WriteOptions& opt) {
+  std::string s;
+  Out o(&s);
+  Writer w{doc, result, opt, OffsetMap(doc.text, opt.offsets), o};
+  write_all(w, o, opt);
   if (!opt.pretty) return s;
   return nlohmann::ordered_json::parse(s).dump(2);
+}
+
+bool write_json(const Document& doc, const Result& result, const WriteOptions& opt, std::FILE* out) {
+  if (opt.pretty) {  // for terminals: documents are small, re-indent the whole
+    std::string s = to_json(doc, result, opt) + "\n";
+    return std::fwrite(s.data(), 1, s.size(), out) == s.size();
+  }
+  std::string buffer;
+  buffer.reserve(1 << 21);
+  Out o(&buffer, out);
+  Writer w{doc, result, opt, OffsetMap(doc.text, opt.offsets), o};
+  write_all(w, o, opt);
+  buffer += '\n';
+  return o.flush();
 }
 
 }  // namespace claimx

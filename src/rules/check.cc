@@ -64,11 +64,11 @@ std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::strin
     Result r = extract(doc, book, {});
     for (const auto& f : r.figures)
       if (f.span.start < m.span.end && m.span.start < f.span.end)
-        return " (it matched, but " + f.rule + " won the overlap: raise `priority` or narrow one of them)";
+        return " (it matched, but " + std::string(f.rule) + " won the overlap: raise `priority` or narrow one of them)";
     for (const auto& e : r.entities)
       for (const auto& mn : e.mentions)
         if (mn.span.start < m.span.end && m.span.start < mn.span.end)
-          return " (it matched, but " + mn.rule + " won the overlap: raise `priority` or narrow one of them)";
+          return " (it matched, but " + std::string(mn.rule) + " won the overlap: raise `priority` or narrow one of them)";
     return " (it matched, but the interpreter rejected the match)";
   }
   return "";

@@ -523,6 +523,11 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
 
 void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t begin, size_t end,
                           std::vector<Match>* out) const {
+  for_each_match(pack, text, begin, end, [out](const Match& m) { out->push_back(m); });
+}
+
+void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin, size_t end,
+                              const std::function<void(const Match&)>& fn) const {
   auto pit = impl_->pack_index.find(pack);
   if (pit == impl_->pack_index.end() || begin >= end) return;
   const PackData& p = impl_->packs[pit->second];
@@ -538,10 +543,13 @@ void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t b
   std::sort(fired.begin(), fired.end());
   re2::StringPiece whole(text.data(), text.size());
   std::vector<re2::StringPiece> subs;
+  Match mt;
   for (int si : fired) {
     const Rule& r = impl_->rules[p.set_rules[si]];
     int n = r.re->NumberOfCapturingGroups() + 1;
     subs.assign(n, re2::StringPiece());
+    mt.rule = &r;
+    mt.groups.resize(n);
     size_t pos = begin;
     while (pos < end && r.re->Match(whole, pos, end, re2::RE2::UNANCHORED, subs.data(), n)) {
       size_t ms = subs[0].data() - text.data();
@@ -551,17 +559,17 @@ void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t b
         while (pos < end && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
         continue;
       }
-      Match mt;
-      mt.rule = &r;
       mt.whole = {ms, me};
-      mt.groups.resize(n, {kNoPos, kNoPos});
       for (int g = 0; g < n; ++g) {
-        if (subs[g].data() == nullptr) continue;
+        if (subs[g].data() == nullptr) {
+          mt.groups[g] = {kNoPos, kNoPos};
+          continue;
+        }
         size_t gs = subs[g].data() - text.data();
         mt.groups[g] = {gs, gs + subs[g].size()};
       }
       mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
-      out->push_back(std::move(mt));
+      fn(mt);
       pos = me;
     }
   }
