@@ -9,12 +9,11 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 using nlohmann::ordered_json;
 
@@ -37,7 +36,9 @@ ordered_json entry(const std::string& form, const std::string& name, const std::
 }
 
 // Names such as "Korea, Republic of" never appear in running text: skip inverted forms.
-bool usable_name(const std::string& s) { return !s.empty() && s.find(", ") == std::string::npos; }
+bool usable_name(const std::string& s) {
+  return !s.empty() && s.find(", ") == std::string::npos;
+}
 
 std::string countries_lexicon(const std::string& iso_dir) {
   auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-1.json"));
@@ -61,8 +62,12 @@ std::string countries_lexicon(const std::string& iso_dir) {
 
 std::string subdivisions_lexicon(const std::string& iso_dir) {
   // Only the first-level units news names on their own: states, provinces, territories.
-  static const std::set<std::string> kTypes{"State", "Province", "Territory", "Federal district",
-                                            "Federal territory", "Capital territory"};
+  static const std::set<std::string> kTypes{"State",
+                                            "Province",
+                                            "Territory",
+                                            "Federal district",
+                                            "Federal territory",
+                                            "Capital territory"};
   auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-2.json"));
   ordered_json entries = ordered_json::array();
   std::set<std::string> seen;
@@ -135,10 +140,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> packs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--out" && i + 1 < argc) out_path = argv[++i];
-    else if (a == "--iso-codes" && i + 1 < argc) iso_dir = argv[++i];
-    else if (a == "--zone-tab" && i + 1 < argc) zone_tab = argv[++i];
-    else packs.push_back(a);
+    if (a == "--out" && i + 1 < argc)
+      out_path = argv[++i];
+    else if (a == "--iso-codes" && i + 1 < argc)
+      iso_dir = argv[++i];
+    else if (a == "--zone-tab" && i + 1 < argc)
+      zone_tab = argv[++i];
+    else
+      packs.push_back(a);
   }
   if (out_path.empty() || iso_dir.empty() || zone_tab.empty()) {
     std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE PACK...\n";

@@ -8,12 +8,11 @@
 // Thread-safety: extract() only reads the RuleBook; documents are independent.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "claimx/rules.h"
 #include "claimx/segment.h"
@@ -68,7 +67,7 @@ struct Figure {
 struct Mention {
   TextRange span;
   std::string_view rule;  // rule id (owned by the RuleBook, or a linking step's name)
-  std::string form;  // name, acronym, title, demonym
+  std::string form;       // name, acronym, title, demonym
 };
 
 struct Entity {

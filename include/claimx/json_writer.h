@@ -16,8 +16,8 @@ namespace claimx {
 
 struct WriteOptions {
   OffsetUnit offsets = OffsetUnit::kCodepoints;
-  bool sentences = false;      // add sentences[]
-  bool include_text = false;   // add document.text
+  bool sentences = false;     // add sentences[]
+  bool include_text = false;  // add document.text
   bool figures = true, entities = true, agreements = true, claims = true;
   bool all_sentences = false;  // claims[] lists every body sentence with its score
   bool pretty = false;         // indented, several lines
@@ -27,6 +27,7 @@ std::string to_json(const Document& doc, const Result& result, const WriteOption
 
 // Writes the same JSON and a newline to out, in chunks (memory does not grow with the output).
 // Returns false when writing failed (errno tells why).
-bool write_json(const Document& doc, const Result& result, const WriteOptions& options, std::FILE* out);
+bool write_json(const Document& doc, const Result& result, const WriteOptions& options,
+                std::FILE* out);
 
 }  // namespace claimx

@@ -19,12 +19,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "claimx/segment.h"
 
@@ -90,8 +89,8 @@ struct Rule {
   std::string pattern;   // as written
   std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
   int priority = 0;
-  nlohmann::json attrs;                   // every other key of the rule (type, form, weight, ...)
-  std::vector<std::string> lexicons;      // lexicons the pattern refers to, in order
+  nlohmann::json attrs;               // every other key of the rule (type, form, weight, ...)
+  std::vector<std::string> lexicons;  // lexicons the pattern refers to, in order
   std::vector<Example> examples;
   std::vector<Example> counterexamples;
   SourceLoc loc;
@@ -104,9 +103,9 @@ struct Rule {
 // One rule firing: byte offsets into the document text.
 struct Match {
   const Rule* rule = nullptr;
-  TextRange span;                  // the item's span (group `span` or the whole match)
-  TextRange whole;                 // the whole match
-  std::vector<TextRange> groups;   // by submatch index; {npos, npos} when unset
+  TextRange span;                 // the item's span (group `span` or the whole match)
+  TextRange whole;                // the whole match
+  std::vector<TextRange> groups;  // by submatch index; {npos, npos} when unset
   bool has(int index) const;
 };
 

@@ -1,12 +1,11 @@
 // claimx: the command line over the library. Options, inputs, exit codes; nothing more.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "claimx/check.h"
 #include "claimx/extract.h"
@@ -51,12 +50,13 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
 int rules_command(int argc, char** argv) {
   CLI::App app{"claimx rules: list or check the rule packs", "claimx rules"};
   std::vector<std::string> dirs;
-  app.add_option("--patterns", dirs, "Add the packs of DIR (repeatable)");
+  app.add_option("--patterns", dirs, "Add the packs of DIR (repeatable)")->type_name("DIR");
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "Print every rule: id, kind, pack, file:line");
   auto* check = app.add_subcommand("check", "Compile the packs and run every example");
   std::string check_dir;
-  check->add_option("DIR", check_dir, "A directory of packs to check on top of the embedded ones");
+  check->add_option("DIR", check_dir, "A directory of packs to check on top of the embedded ones")
+      ->type_name("DIR");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,9 +68,11 @@ int rules_command(int argc, char** argv) {
   if (!book) return kUsage;
   if (list->parsed()) {
     for (const auto& r : book->rules())
-      std::cout << r.id << "\t" << r.kind << "\t" << r.pack << "\t" << r.loc.file << ":" << r.loc.line << "\n";
+      std::cout << r.id << "\t" << r.kind << "\t" << r.pack << "\t" << r.loc.file << ":"
+                << r.loc.line << "\n";
     return kOk;
   }
+  print_errors(claimx::pattern_warnings(*book));
   auto errors = claimx::check_examples(*book);
   print_errors(errors);
   size_t examples = 0;
@@ -86,26 +88,36 @@ int rules_command(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "rules") return rules_command(argc - 1, argv + 1);
 
-  CLI::App app{"claimx: structured, checkable facts from news text (figures, entities, agreements, claims)",
-               "claimx"};
+  CLI::App app{
+      "claimx: structured, checkable facts from news text (figures, entities, agreements, claims)\n"
+      "  e.g. claimx article.txt | jq '.figures[] | {text, value}'",
+      "claimx"};
   app.set_version_flag("--version", std::string("claimx ") + CLAIMX_VERSION);
   app.footer(kExamples);
   std::vector<std::string> files;
   std::string date, only, offsets = "codepoints";
   std::vector<std::string> pattern_dirs;
-  bool sentences = false, include_text = false, pretty = false, compact = false, all_sentences = false;
+  bool sentences = false, include_text = false, pretty = false, compact = false,
+       all_sentences = false;
   double min_score = -1;
-  app.add_option("FILE", files, "Input files; none or - reads stdin");
-  app.add_option("--date", date, "Anchor date YYYY-MM-DD for relative dates (default: none)");
-  app.add_option("--only", only, "Comma-separated subset of figures,entities,agreements,claims");
+  app.add_option("FILE", files, "Input files; none or - reads stdin")->type_name("FILE");
+  app.add_option("--date", date, "Anchor date for relative dates (default: none)")
+      ->type_name("YYYY-MM-DD");
+  app.add_option("--only", only, "Comma-separated subset of figures,entities,agreements,claims")
+      ->type_name("KINDS");
   app.add_flag("--sentences", sentences, "Add sentences[] with offsets and zones");
-  app.add_flag("--include-text", include_text, "Add document.text (the repaired text offsets refer to)");
+  app.add_flag("--include-text", include_text,
+               "Add document.text (the repaired text offsets refer to)");
   app.add_option("--offsets", offsets, "Offset unit: codepoints (default), bytes or utf16")
       ->check(CLI::IsMember({"codepoints", "bytes", "utf16"}));
-  app.add_option("--patterns", pattern_dirs, "Add or override rule packs from DIR (repeatable)");
-  app.add_option("--min-score", min_score, "Check-worthiness threshold for claims[] (default: the model's)")
+  app.add_option("--patterns", pattern_dirs, "Add or override rule packs from DIR (repeatable)")
+      ->type_name("DIR");
+  app.add_option("--min-score", min_score,
+                 "Check-worthiness threshold for claims[] (default: the model's)")
+      ->type_name("X")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_flag("--all-sentences", all_sentences, "claims[] lists every body sentence with its score");
+  app.add_flag("--all-sentences", all_sentences,
+               "claims[] lists every body sentence with its score");
   app.add_flag("--pretty", pretty, "Indented JSON (default when stdout is a terminal)");
   app.add_flag("--compact", compact, "One line per document even on a terminal");
   try {
@@ -125,8 +137,9 @@ int main(int argc, char** argv) {
   }
   if (min_score >= 0) xopt.min_score = min_score;
   claimx::WriteOptions wopt;
-  wopt.offsets = offsets == "bytes" ? claimx::OffsetUnit::kBytes
-                 : offsets == "utf16" ? claimx::OffsetUnit::kUtf16 : claimx::OffsetUnit::kCodepoints;
+  wopt.offsets = offsets == "bytes"   ? claimx::OffsetUnit::kBytes
+                 : offsets == "utf16" ? claimx::OffsetUnit::kUtf16
+                                      : claimx::OffsetUnit::kCodepoints;
   wopt.sentences = sentences;
   wopt.include_text = include_text;
   wopt.all_sentences = all_sentences;
@@ -135,12 +148,17 @@ int main(int argc, char** argv) {
     wopt.figures = wopt.entities = wopt.agreements = wopt.claims = false;
     std::stringstream ss(only);
     for (std::string k; std::getline(ss, k, ',');) {
-      if (k == "figures") wopt.figures = true;
-      else if (k == "entities") wopt.entities = true;
-      else if (k == "agreements") wopt.agreements = true;
-      else if (k == "claims") wopt.claims = true;
+      if (k == "figures")
+        wopt.figures = true;
+      else if (k == "entities")
+        wopt.entities = true;
+      else if (k == "agreements")
+        wopt.agreements = true;
+      else if (k == "claims")
+        wopt.claims = true;
       else {
-        std::cerr << "claimx: --only: unknown kind '" << k << "' (figures, entities, agreements, claims)\n";
+        std::cerr << "claimx: --only: unknown kind '" << k
+                  << "' (figures, entities, agreements, claims)\n";
         return kUsage;
       }
     }

@@ -89,7 +89,8 @@ std::string country_name(const Context& ctx, const std::string& code) {
 
 void add_parties(const Context& ctx, const AgreementCandidate& c, const Result& r, Agreement* a) {
   auto add = [&](size_t ei) {
-    if (std::find(a->parties.begin(), a->parties.end(), ei) == a->parties.end()) a->parties.push_back(ei);
+    if (std::find(a->parties.begin(), a->parties.end(), ei) == a->parties.end())
+      a->parties.push_back(ei);
   };
   if (c.parties.is_array()) {
     for (const auto& code : c.parties) {
@@ -140,7 +141,10 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
         cands.push_back(std::move(c));
       }
     }
-  std::sort(cands.begin(), cands.end(), [](const AgreementCandidate& a, const AgreementCandidate& b) { return a.whole.start < b.whole.start; });
+  std::sort(cands.begin(), cands.end(),
+            [](const AgreementCandidate& a, const AgreementCandidate& b) {
+              return a.whole.start < b.whole.start;
+            });
 
   std::map<std::string, size_t> index;
   std::vector<std::set<int>> sentences_of;
@@ -168,7 +172,8 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
     if (a.type.empty()) a.type = type_from(ctx, a.name);
     if (a.type.empty())
       for (int si : sentences_of[ai])
-        if (si >= 0 && a.type.empty()) a.type = type_from(ctx, ctx.slice((*ctx.sentences)[si].span));
+        if (si >= 0 && a.type.empty())
+          a.type = type_from(ctx, ctx.slice((*ctx.sentences)[si].span));
     if (a.type.empty()) a.type = "other";
     int best = -1;
     for (const Hit& h : status_cues) {

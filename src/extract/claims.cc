@@ -60,7 +60,8 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
   }
   // Items by sentence, so each sentence looks only at its own (linear in the document).
   std::map<int, std::vector<size_t>> figures_in, entities_in, agreements_in;
-  for (size_t fi = 0; fi < out->figures.size(); ++fi) figures_in[out->figures[fi].sentence].push_back(fi);
+  for (size_t fi = 0; fi < out->figures.size(); ++fi)
+    figures_in[out->figures[fi].sentence].push_back(fi);
   for (size_t ei = 0; ei < out->entities.size(); ++ei)
     for (const auto& mn : out->entities[ei].mentions) {
       auto& v = entities_in[ctx.sentence_at(mn.span.start)];
@@ -71,8 +72,8 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       auto& v = agreements_in[ctx.sentence_at(mn.span.start)];
       if (v.empty() || v.back() != ai) v.push_back(ai);
     }
-  static const std::set<std::string, std::less<>> kQuantity{"money", "number", "percent",
-                                                            "percentage-points", "ordinal", "range", "measure"};
+  static const std::set<std::string, std::less<>> kQuantity{
+      "money", "number", "percent", "percentage-points", "ordinal", "range", "measure"};
   for (size_t si : ctx.item_sentences) {
     const Sentence& s = (*ctx.sentences)[si];
     if (s.zone != "body") continue;
@@ -130,7 +131,8 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
     if (c.types.empty()) c.types.push_back("other");
     // "other" only when nothing more specific applies.
-    if (c.types.size() > 1) c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
+    if (c.types.size() > 1)
+      c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
     out->all_scored.push_back(c);
     if (c.checkworthiness >= threshold) out->claims.push_back(std::move(c));
   }

@@ -34,8 +34,10 @@ bool in_any(const Context& ctx, const nlohmann::json& lexicons, std::string_view
 bool acronym_shape(std::string_view s) {
   size_t letters = 0;
   for (char c : s) {
-    if (c >= 'A' && c <= 'Z') ++letters;
-    else if (c != '.' && c != '-' && !(c >= '0' && c <= '9')) return false;
+    if (c >= 'A' && c <= 'Z')
+      ++letters;
+    else if (c != '.' && c != '-' && !(c >= '0' && c <= '9'))
+      return false;
   }
   return letters >= 2;
 }
@@ -163,8 +165,9 @@ void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Res
       [](const EntityCandidate& c) { return c.priority; });
   link_surnames(&cands);
   propagate_surnames(ctx, &cands);
-  std::sort(cands.begin(), cands.end(),
-            [](const EntityCandidate& a, const EntityCandidate& b) { return a.mention.span.start < b.mention.span.start; });
+  std::sort(cands.begin(), cands.end(), [](const EntityCandidate& a, const EntityCandidate& b) {
+    return a.mention.span.start < b.mention.span.start;
+  });
 
   std::map<std::pair<std::string, std::string>, size_t> index;  // (type, name) -> entity
   for (auto& c : cands) {

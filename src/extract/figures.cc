@@ -78,11 +78,16 @@ std::string format_at(const Date& d, const std::string& granularity) {
   char buf[32];
   int y = static_cast<int>(d.year());
   unsigned m = static_cast<unsigned>(d.month());
-  if (granularity == "year") std::snprintf(buf, sizeof buf, "%04d", y);
-  else if (granularity == "month") std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
-  else if (granularity == "quarter") std::snprintf(buf, sizeof buf, "%04d-Q%u", y, (m - 1) / 3 + 1);
-  else if (granularity == "week") return iso_week(d);
-  else return format_date(d);
+  if (granularity == "year")
+    std::snprintf(buf, sizeof buf, "%04d", y);
+  else if (granularity == "month")
+    std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
+  else if (granularity == "quarter")
+    std::snprintf(buf, sizeof buf, "%04d-Q%u", y, (m - 1) / 3 + 1);
+  else if (granularity == "week")
+    return iso_week(d);
+  else
+    return format_date(d);
   return buf;
 }
 
@@ -133,7 +138,9 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
       Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd);
       if (!near.ok()) return false;
       f->value = format_at(near, f->granularity);
-    } else if (d >= 0 && !Date{year{2000}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}}.ok()) {
+    } else if (d >= 0 &&
+               !Date{year{2000}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}}
+                    .ok()) {
       return false;
     }
     return true;
@@ -144,7 +151,8 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   if (auto dw = ctx.group(m, "dayword"); !dw.empty()) {
     f->granularity = "day";
     auto* e = lookup(ctx, "day_words", dw);
-    if (ctx.anchor && e) f->value = format_date(shift(*ctx.anchor, "day", e->attrs.value("value", 0)));
+    if (ctx.anchor && e)
+      f->value = format_date(shift(*ctx.anchor, "day", e->attrs.value("value", 0)));
     return e != nullptr;
   }
   if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {

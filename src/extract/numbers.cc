@@ -85,7 +85,9 @@ std::string format_date(const Date& d) {
   return buf;
 }
 
-bool is_word_char(unsigned char c) { return std::isalnum(c) || c == '_'; }
+bool is_word_char(unsigned char c) {
+  return std::isalnum(c) || c == '_';
+}
 
 namespace {
 
@@ -113,7 +115,9 @@ bool word_before(std::string_view s, size_t i) {
   return word_codepoint(decode_at(s, j));
 }
 
-bool word_after(std::string_view s, size_t i) { return i < s.size() && word_codepoint(decode_at(s, i)); }
+bool word_after(std::string_view s, size_t i) {
+  return i < s.size() && word_codepoint(decode_at(s, i));
+}
 
 }  // namespace
 
@@ -136,5 +140,7 @@ std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
 }  // namespace claimx
 
 namespace claimx {
-bool parse_iso_date_public(const std::string& s) { return parse_iso_date(s).has_value(); }
+bool parse_iso_date_public(const std::string& s) {
+  return parse_iso_date(s).has_value();
+}
 }  // namespace claimx

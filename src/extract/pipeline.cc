@@ -49,12 +49,15 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   r.boilerplate = zoning.boilerplate;
   if (zoning.headline) r.headline = paragraphs[*zoning.headline];
   for (size_t p = 0; p < paragraphs.size(); ++p)
-    for (const auto& s : split_sentences(text, paragraphs[p].start, paragraphs[p].end, book.segment_rules()))
+    for (const auto& s :
+         split_sentences(text, paragraphs[p].start, paragraphs[p].end, book.segment_rules()))
       r.sentences.push_back({s, zoning.zone[p]});
 
   Context ctx{text, book, std::nullopt, &r.sentences, {}};
-  if (options.anchor_date) ctx.anchor = parse_iso_date(*options.anchor_date);
-  else if (doc.date) ctx.anchor = parse_iso_date(*doc.date);
+  if (options.anchor_date)
+    ctx.anchor = parse_iso_date(*options.anchor_date);
+  else if (doc.date)
+    ctx.anchor = parse_iso_date(*doc.date);
   for (size_t i = 0; i < r.sentences.size(); ++i)
     if (r.sentences[i].zone != "boilerplate") ctx.item_sentences.push_back(i);
 

@@ -49,7 +49,8 @@ class Out {
   void number(const nlohmann::json& v) {
     if (!v.is_number()) return null();
     double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) return integer(static_cast<int64_t>(d));
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
+      return integer(static_cast<int64_t>(d));
     raw(nlohmann::json(d).dump());
   }
   void strings(const std::vector<std::string>& v) {
@@ -72,13 +73,27 @@ class Out {
     *s_ += '"';
     for (unsigned char c : v) {
       switch (c) {
-        case '"': *s_ += "\\\""; break;
-        case '\\': *s_ += "\\\\"; break;
-        case '\n': *s_ += "\\n"; break;
-        case '\r': *s_ += "\\r"; break;
-        case '\t': *s_ += "\\t"; break;
-        case '\b': *s_ += "\\b"; break;
-        case '\f': *s_ += "\\f"; break;
+        case '"':
+          *s_ += "\\\"";
+          break;
+        case '\\':
+          *s_ += "\\\\";
+          break;
+        case '\n':
+          *s_ += "\\n";
+          break;
+        case '\r':
+          *s_ += "\\r";
+          break;
+        case '\t':
+          *s_ += "\\t";
+          break;
+        case '\b':
+          *s_ += "\\b";
+          break;
+        case '\f':
+          *s_ += "\\f";
+          break;
         default:
           if (c < 0x20) {
             *s_ += "\\u00";
@@ -128,15 +143,21 @@ struct Writer {
     o.key("source");
     o.str_or_null(doc.source);
     o.key("title");
-    if (doc.title) o.str(*doc.title);
-    else if (r.headline) o.str(std::string_view(doc.text).substr(r.headline->start, r.headline->end - r.headline->start));
-    else o.null();
+    if (doc.title)
+      o.str(*doc.title);
+    else if (r.headline)
+      o.str(std::string_view(doc.text).substr(r.headline->start,
+                                              r.headline->end - r.headline->start));
+    else
+      o.null();
     o.key("date");
     doc.date ? o.str(*doc.date) : o.null();
     o.key("chars");
     o.integer(static_cast<int64_t>(map.convert(doc.text.size())));
     o.key("offsets");
-    o.str(opt.offsets == OffsetUnit::kBytes ? "bytes" : opt.offsets == OffsetUnit::kUtf16 ? "utf16" : "codepoints");
+    o.str(opt.offsets == OffsetUnit::kBytes   ? "bytes"
+          : opt.offsets == OffsetUnit::kUtf16 ? "utf16"
+                                              : "codepoints");
     o.key("boilerplate");
     o.open('[');
     for (const auto& b : r.boilerplate) {
@@ -318,7 +339,8 @@ struct Writer {
         o.key("speaker");
         at.entity ? o.str(id('e', *at.entity)) : o.null();
         o.key("speaker_text");
-        o.str(std::string_view(doc.text).substr(at.speaker.start, at.speaker.end - at.speaker.start));
+        o.str(
+            std::string_view(doc.text).substr(at.speaker.start, at.speaker.end - at.speaker.start));
         o.key("verb");
         o.str_or_null(at.verb);
         o.key("direct");
@@ -367,7 +389,8 @@ std::string to_json(const Document& doc, const Result& result, const WriteOption
   return nlohmann::ordered_json::parse(s).dump(2);
 }
 
-bool write_json(const Document& doc, const Result& result, const WriteOptions& opt, std::FILE* out) {
+bool write_json(const Document& doc, const Result& result, const WriteOptions& opt,
+                std::FILE* out) {
   if (opt.pretty) {  // for terminals: documents are small, re-indent the whole
     std::string s = to_json(doc, result, opt) + "\n";
     return std::fwrite(s.data(), 1, s.size(), out) == s.size();

@@ -33,7 +33,8 @@ std::optional<Document> read_document(const std::string& path, std::string* erro
   if (!bytes) return std::nullopt;
   size_t where = 0;
   if (looks_binary(*bytes, &where)) {
-    *error = "binary file (NUL or control bytes near offset " + std::to_string(where) + "), not processed";
+    *error = "binary file (NUL or control bytes near offset " + std::to_string(where) +
+             "), not processed";
     return std::nullopt;
   }
   return make_document(path, path, std::move(*bytes));

@@ -12,9 +12,13 @@ namespace {
 using nlohmann::json;
 
 // Rule kinds whose matches become items of the output; the others are cues.
-bool item_kind(const std::string& kind) { return is_figure_kind(kind) || kind == "entity" || kind == "agreement"; }
+bool item_kind(const std::string& kind) {
+  return is_figure_kind(kind) || kind == "entity" || kind == "agreement";
+}
 
-std::string sub(const std::string& text, const TextRange& r) { return text.substr(r.start, r.end - r.start); }
+std::string sub(const std::string& text, const TextRange& r) {
+  return text.substr(r.start, r.end - r.start);
+}
 
 // Items a rule produced on a text, as JSON objects with the fields examples may expect.
 std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::string& text) {
@@ -44,12 +48,18 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
   for (const auto& e : r.entities)
     for (const auto& m : e.mentions)
       if (m.rule == rule.id)
-        out.push_back({{"text", sub(doc.text, m.span)}, {"name", e.name}, {"type", e.type},
-                       {"subtype", e.subtype}, {"form", m.form}});
+        out.push_back({{"text", sub(doc.text, m.span)},
+                       {"name", e.name},
+                       {"type", e.type},
+                       {"subtype", e.subtype},
+                       {"form", m.form}});
   for (const auto& a : r.agreements)
     for (const auto& m : a.mentions)
       if (m.rule == rule.id)
-        out.push_back({{"text", sub(doc.text, m.span)}, {"name", a.name}, {"type", a.type}, {"status", a.status}});
+        out.push_back({{"text", sub(doc.text, m.span)},
+                       {"name", a.name},
+                       {"type", a.type},
+                       {"status", a.status}});
   return out;
 }
 
@@ -64,11 +74,13 @@ std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::strin
     Result r = extract(doc, book, {});
     for (const auto& f : r.figures)
       if (f.span.start < m.span.end && m.span.start < f.span.end)
-        return " (it matched, but " + std::string(f.rule) + " won the overlap: raise `priority` or narrow one of them)";
+        return " (it matched, but " + std::string(f.rule) +
+               " won the overlap: raise `priority` or narrow one of them)";
     for (const auto& e : r.entities)
       for (const auto& mn : e.mentions)
         if (mn.span.start < m.span.end && m.span.start < mn.span.end)
-          return " (it matched, but " + std::string(mn.rule) + " won the overlap: raise `priority` or narrow one of them)";
+          return " (it matched, but " + std::string(mn.rule) +
+                 " won the overlap: raise `priority` or narrow one of them)";
     return " (it matched, but the interpreter rejected the match)";
   }
   return "";
@@ -76,7 +88,8 @@ std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::strin
 
 bool same(const json& want, const json& got) {
   if (want.is_number() && got.is_number())
-    return std::fabs(want.get<double>() - got.get<double>()) <= 1e-9 * std::max(1.0, std::fabs(want.get<double>()));
+    return std::fabs(want.get<double>() - got.get<double>()) <=
+           1e-9 * std::max(1.0, std::fabs(want.get<double>()));
   return want == got;
 }
 
@@ -101,13 +114,14 @@ std::vector<RuleError> check_examples(const RuleBook& book) {
   for (const Rule& rule : book.rules()) {
     for (const Example& ex : rule.examples) {
       json expect = ex.expect;
-      if (!expect.contains("text") && (item_kind(rule.kind) || rule.kind == "zone")) expect["text"] = ex.text;
+      if (!expect.contains("text") && (item_kind(rule.kind) || rule.kind == "zone"))
+        expect["text"] = ex.text;
       auto items = items_of(book, rule, ex.text);
       bool ok = false;
       for (const auto& it : items) ok = ok || satisfies(expect, it);
       if (!ok)
-        errors.push_back({ex.loc, "example of " + rule.id + " expects " + expect.dump() + ", got " + summary(items) +
-                                      shadowed_by(book, rule, ex.text)});
+        errors.push_back({ex.loc, "example of " + rule.id + " expects " + expect.dump() + ", got " +
+                                      summary(items) + shadowed_by(book, rule, ex.text)});
     }
     for (const Example& ex : rule.counterexamples) {
       auto items = items_of(book, rule, ex.text);
@@ -116,6 +130,28 @@ std::vector<RuleError> check_examples(const RuleBook& book) {
     }
   }
   return errors;
+}
+
+std::vector<RuleError> pattern_warnings(const RuleBook& book) {
+  std::vector<RuleError> out;
+  for (const Rule& rule : book.rules()) {
+    const std::string& p = rule.expanded;
+    for (size_t i = p.find('{'); i != std::string::npos; i = p.find('{', i + 1)) {
+      if (i > 0 && p[i - 1] == '\\') continue;
+      size_t comma = p.find(',', i), close = p.find('}', i);
+      if (comma == std::string::npos || close == std::string::npos || comma > close) continue;
+      std::string hi = p.substr(comma + 1, close - comma - 1);
+      if (hi.empty() || hi.find_first_not_of("0123456789") != std::string::npos || hi.size() > 6)
+        continue;
+      if (std::stoi(hi) >= 30) {
+        out.push_back(
+            {rule.pattern_loc, "warning: rule " + rule.id + " repeats up to " + hi +
+                                   " times; large counted repetitions blow up RE2's DFA"});
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace claimx

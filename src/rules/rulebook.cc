@@ -1,14 +1,14 @@
+#include <re2/re2.h>
+#include <re2/set.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <string_view>
 #include <sstream>
-
-#include <re2/re2.h>
-#include <re2/set.h>
-#include <yaml-cpp/yaml.h>
+#include <string_view>
 
 #include "claimx/rules.h"
 
@@ -40,7 +40,9 @@ SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
   return {file, m.line + 1, m.column + 1};
 }
 
-bool is_word_byte(unsigned char c) { return std::isalnum(c) || c == '_'; }
+bool is_word_byte(unsigned char c) {
+  return std::isalnum(c) || c == '_';
+}
 
 // YAML scalar -> JSON value: quoted scalars stay strings; plain ones become numbers, booleans or
 // null when they read as such.
@@ -89,8 +91,7 @@ std::string RuleError::format() const {
 }
 
 bool Match::has(int index) const {
-  return index >= 0 && static_cast<size_t>(index) < groups.size() &&
-         groups[index].start != kNoPos;
+  return index >= 0 && static_cast<size_t>(index) < groups.size() && groups[index].start != kNoPos;
 }
 
 std::string Lexicon::fold(std::string_view s) const {
@@ -205,10 +206,12 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
     } else if (e.IsMap()) {
       for (const auto& kv : e) {
         std::string key = kv.first.as<std::string>();
-        if (key == "form" && kv.second.IsScalar()) forms.push_back(kv.second.Scalar());
+        if (key == "form" && kv.second.IsScalar())
+          forms.push_back(kv.second.Scalar());
         else if (key == "forms" && kv.second.IsSequence())
           for (const auto& f : kv.second) forms.push_back(f.as<std::string>());
-        else attrs[key] = to_json(kv.second);
+        else
+          attrs[key] = to_json(kv.second);
       }
     }
     if (forms.empty()) {
@@ -217,7 +220,8 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
     }
     for (auto& f : forms) lex.entries.push_back({std::move(f), attrs});
   }
-  for (size_t i = 0; i < lex.entries.size(); ++i) lex.index.emplace(lex.fold(lex.entries[i].form), i);
+  for (size_t i = 0; i < lex.entries.size(); ++i)
+    lex.index.emplace(lex.fold(lex.entries[i].form), i);
   pack.lexicons.push_back(std::move(lex));
 }
 
@@ -234,16 +238,22 @@ bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
   for (const auto& kv : n) {
     std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
-    if (key == "id") r.id = v.as<std::string>();
-    else if (key == "kind") r.kind = v.as<std::string>();
+    if (key == "id")
+      r.id = v.as<std::string>();
+    else if (key == "kind")
+      r.kind = v.as<std::string>();
     else if (key == "pattern") {
       r.pattern = v.as<std::string>();
       r.pattern_loc = loc_of(pack.file, v);
       if (v.Tag() == "!") r.pattern_loc.col += 1;  // past the opening quote
-    } else if (key == "priority") r.priority = v.as<int>();
-    else if (key == "examples") r.examples = parse_examples(pack.file, v, errors);
-    else if (key == "counterexamples") r.counterexamples = parse_examples(pack.file, v, errors);
-    else r.attrs[key] = to_json(v);
+    } else if (key == "priority")
+      r.priority = v.as<int>();
+    else if (key == "examples")
+      r.examples = parse_examples(pack.file, v, errors);
+    else if (key == "counterexamples")
+      r.counterexamples = parse_examples(pack.file, v, errors);
+    else
+      r.attrs[key] = to_json(v);
   }
   for (const char* field : {"id", "kind", "pattern"}) {
     bool missing = (std::string(field) == "id" && r.id.empty()) ||
@@ -292,7 +302,8 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
       attrs.erase("form");
       lex.entries.push_back({e["form"].get<std::string>(), std::move(attrs)});
     }
-    for (size_t i = 0; i < lex.entries.size(); ++i) lex.index.emplace(lex.fold(lex.entries[i].form), i);
+    for (size_t i = 0; i < lex.entries.size(); ++i)
+      lex.index.emplace(lex.fold(lex.entries[i].form), i);
     pack->lexicons.push_back(std::move(lex));
   }
   return true;
@@ -305,9 +316,12 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     PackData pack;
     pack.file = src.name;
     if (parse_json_lexicons(src, &pack, errors)) {
-      auto it = std::find_if(packs.begin(), packs.end(), [&](const PackData& p) { return p.name == pack.name; });
-      if (it != packs.end()) *it = std::move(pack);
-      else packs.push_back(std::move(pack));
+      auto it = std::find_if(packs.begin(), packs.end(),
+                             [&](const PackData& p) { return p.name == pack.name; });
+      if (it != packs.end())
+        *it = std::move(pack);
+      else
+        packs.push_back(std::move(pack));
       return;
     }
   }
@@ -319,7 +333,8 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     return;
   }
   if (!root.IsMap()) {
-    errors->push_back({{src.name, 1, 1}, "a rule pack is a YAML map (pack, defines, lexicons, rules)"});
+    errors->push_back(
+        {{src.name, 1, 1}, "a rule pack is a YAML map (pack, defines, lexicons, rules)"});
     return;
   }
   PackData pack;
@@ -332,7 +347,8 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     }
     if (const auto& d = root["defines"]) {
       for (const auto& kv : d) {
-        Define def{kv.second.as<std::string>(), loc_of(src.name, kv.second), kv.second.Tag() == "!"};
+        Define def{kv.second.as<std::string>(), loc_of(src.name, kv.second),
+                   kv.second.Tag() == "!"};
         if (def.quoted) def.loc.col += 1;
         pack.defines[kv.first.as<std::string>()] = def;
       }
@@ -349,9 +365,12 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     return;
   }
   for (auto& r : pack.rules) r.pack = pack.name;
-  auto it = std::find_if(packs.begin(), packs.end(), [&](const PackData& p) { return p.name == pack.name; });
-  if (it != packs.end()) *it = std::move(pack);  // a later pack of the same name overrides
-  else packs.push_back(std::move(pack));
+  auto it = std::find_if(packs.begin(), packs.end(),
+                         [&](const PackData& p) { return p.name == pack.name; });
+  if (it != packs.end())
+    *it = std::move(pack);  // a later pack of the same name overrides
+  else
+    packs.push_back(std::move(pack));
 }
 
 bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const SourceLoc& loc,
@@ -451,7 +470,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
     for (const auto& l : p.lexicons) {
       auto [it, fresh] = m.lexicons.emplace(l.name, &l);
       if (!fresh)
-        errors->push_back({l.loc, "lexicon `" + l.name + "` is already defined in " + it->second->loc.file});
+        errors->push_back(
+            {l.loc, "lexicon `" + l.name + "` is already defined in " + it->second->loc.file});
     }
   }
   re2::RE2::Options opts;
@@ -468,19 +488,21 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       Rule r = src;
       if (m.rule_index.count(r.id)) {
         const Rule& first = m.rules[m.rule_index[r.id]];
-        errors->push_back({r.loc, "duplicate rule id `" + r.id + "` (first at " + first.loc.file + ":" +
-                                      std::to_string(first.loc.line) + ")"});
+        errors->push_back({r.loc, "duplicate rule id `" + r.id + "` (first at " + first.loc.file +
+                                      ":" + std::to_string(first.loc.line) + ")"});
         continue;
       }
       if (!is_known_kind(r.kind)) {
-        errors->push_back({r.loc, "rule " + r.id + ": unknown kind `" + r.kind +
-                                      "` (money, number, percent, percentage-points, ordinal, date, entity, "
-                                      "agreement, agreement-status, cue, attribution, hedge, negation, "
-                                      "not-claim, zone, ...)"});
+        errors->push_back(
+            {r.loc, "rule " + r.id + ": unknown kind `" + r.kind +
+                        "` (money, number, percent, percentage-points, ordinal, date, entity, "
+                        "agreement, agreement-status, cue, attribution, hedge, negation, "
+                        "not-claim, zone, ...)"});
         continue;
       }
       std::string expanded;
-      if (!m.expand(r, r.pattern, r.pattern_loc, 0, defines, &expanded, &r.lexicons, errors)) continue;
+      if (!m.expand(r, r.pattern, r.pattern_loc, 0, defines, &expanded, &r.lexicons, errors))
+        continue;
       r.expanded = expanded;
       re2::RE2::Options rule_opts = opts;
       rule_opts.set_longest_match(r.attrs.value("longest", false));
@@ -488,7 +510,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       if (!r.re->ok()) {
         SourceLoc at = r.pattern_loc;
         size_t where = r.pattern.find(r.re->error_arg());
-        if (where != std::string::npos && !r.re->error_arg().empty()) at.col += static_cast<int>(where);
+        if (where != std::string::npos && !r.re->error_arg().empty())
+          at.col += static_cast<int>(where);
         errors->push_back({at, "bad pattern in rule " + r.id + ": " + r.re->error()});
         continue;
       }
@@ -498,7 +521,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       r.span_group = span == r.groups.end() ? 0 : span->second;
       std::string err;
       if (p.set->Add(r.expanded, &err) < 0) {
-        errors->push_back({r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
+        errors->push_back(
+            {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
         continue;
       }
       m.rule_index[r.id] = m.rules.size();
@@ -506,7 +530,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       m.rules.push_back(std::move(r));
     }
     if (!p.rules.empty() && !p.set->Compile())
-      errors->push_back({{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
+      errors->push_back(
+          {{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
   }
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
     out->clear();
@@ -526,8 +551,8 @@ void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t b
   for_each_match(pack, text, begin, end, [out](const Match& m) { out->push_back(m); });
 }
 
-void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin, size_t end,
-                              const std::function<void(const Match&)>& fn) const {
+void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin,
+                              size_t end, const std::function<void(const Match&)>& fn) const {
   auto pit = impl_->pack_index.find(pack);
   if (pit == impl_->pack_index.end() || begin >= end) return;
   const PackData& p = impl_->packs[pit->second];
@@ -576,9 +601,9 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
 }
 
 bool is_figure_kind(std::string_view kind) {
-  static const std::set<std::string, std::less<>> kKinds{"money", "number", "percent", "percentage-points",
-                                                         "ordinal", "range", "measure", "age",
-                                                         "date", "time", "duration"};
+  static const std::set<std::string, std::less<>> kKinds{
+      "money", "number", "percent", "percentage-points", "ordinal", "range", "measure",
+      "age",   "date",   "time",    "duration"};
   return kKinds.count(kind) > 0;
 }
 
@@ -608,7 +633,9 @@ const Lexicon* RuleBook::lexicon(std::string_view name) const {
   return it == impl_->lexicons.end() ? nullptr : it->second;
 }
 
-const std::vector<Rule>& RuleBook::rules() const { return impl_->rules; }
+const std::vector<Rule>& RuleBook::rules() const {
+  return impl_->rules;
+}
 
 const Rule* RuleBook::rule(std::string_view id) const {
   auto it = impl_->rule_index.find(id);
@@ -627,7 +654,9 @@ std::vector<std::string> RuleBook::pack_names() const {
   return out;
 }
 
-const SegmentRules& RuleBook::segment_rules() const { return impl_->segment; }
+const SegmentRules& RuleBook::segment_rules() const {
+  return impl_->segment;
+}
 
 std::string_view RuleBook::group(const Match& m, std::string_view text, std::string_view name) {
   auto it = m.rule->groups.find(std::string(name));

@@ -125,7 +125,9 @@ bool is_strong_terminator(char32_t c) {
          c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
 }
 
-bool is_terminator(char32_t c) { return dot_weight(c) > 0 || is_strong_terminator(c); }
+bool is_terminator(char32_t c) {
+  return dot_weight(c) > 0 || is_strong_terminator(c);
+}
 
 bool is_bullet(char32_t c) {
   switch (c) {
@@ -162,10 +164,18 @@ bool is_currency(char32_t c) {
   return c == '$' || c == 0xA2 || c == 0xA3 || c == 0xA5 || (c >= 0x20A0 && c <= 0x20CF);
 }
 
-bool is_ascii_upper(char32_t c) { return c >= 'A' && c <= 'Z'; }
-bool is_ascii_lower(char32_t c) { return c >= 'a' && c <= 'z'; }
-bool is_ascii_alpha(char32_t c) { return is_ascii_upper(c) || is_ascii_lower(c); }
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_ascii_upper(char32_t c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_ascii_lower(char32_t c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_ascii_alpha(char32_t c) {
+  return is_ascii_upper(c) || is_ascii_lower(c);
+}
+bool is_digit(char32_t c) {
+  return c >= '0' && c <= '9';
+}
 
 enum class Case { kUpper, kLower, kNone, kCaseless };
 

@@ -18,15 +18,16 @@ size_t valid_sequence(std::string_view s, size_t i, size_t* consumed) {
   if (c < 0x80) return 1;
   size_t len;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2;
   else if (c >= 0xE0 && c <= 0xEF) {
     len = 3;
-    if (c == 0xE0) lo = 0xA0;       // overlong
-    if (c == 0xED) hi = 0x9F;       // surrogates
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
   } else if (c >= 0xF0 && c <= 0xF4) {
     len = 4;
-    if (c == 0xF0) lo = 0x90;       // overlong
-    if (c == 0xF4) hi = 0x8F;       // above U+10FFFF
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
   } else {
     return 0;
   }
@@ -93,11 +94,12 @@ Document make_document(std::string id, std::string source, std::string bytes) {
   size_t replaced = 0;
   doc.text = repair_utf8(bytes, &replaced);
   if (replaced > 0)
-    doc.warnings.push_back({"invalid-utf8",
-                            "invalid UTF-8 replaced with U+FFFD; offsets refer to the repaired text",
-                            replaced});
+    doc.warnings.push_back(
+        {"invalid-utf8", "invalid UTF-8 replaced with U+FFFD; offsets refer to the repaired text",
+         replaced});
   if (doc.text.rfind("\xEF\xBB\xBF", 0) == 0)
-    doc.warnings.push_back({"byte-order-mark", "text starts with a byte-order mark (kept as text)", 1});
+    doc.warnings.push_back(
+        {"byte-order-mark", "text starts with a byte-order mark (kept as text)", 1});
   return doc;
 }
 
@@ -115,7 +117,7 @@ size_t OffsetMap::units_of(size_t from, size_t to) const {
   size_t n = 0;
   for (size_t i = from; i < to; ++i) {
     unsigned char c = static_cast<unsigned char>(text_[i]);
-    if ((c & 0xC0) != 0x80) ++n;              // a code point starts here
+    if ((c & 0xC0) != 0x80) ++n;                        // a code point starts here
     if (unit_ == OffsetUnit::kUtf16 && c >= 0xF0) ++n;  // needs a surrogate pair
   }
   return n;

@@ -10,6 +10,7 @@ struct ZoneModel {
   size_t related_max_line_bytes = 700;
   size_t related_min_lines = 2;
   size_t teaser_min_lines = 4;
+  size_t furniture_max_line_bytes = 120;
   size_t headline_max_bytes = 300;
   double caps_ratio = 0.6;
 };
@@ -22,6 +23,7 @@ ZoneModel load_model(const RuleBook& book) {
   m.related_min_lines = j.value("related_min_lines", m.related_min_lines);
   m.teaser_min_lines = j.value("teaser_min_lines", m.teaser_min_lines);
   m.headline_max_bytes = j.value("headline_max_bytes", m.headline_max_bytes);
+  m.furniture_max_line_bytes = j.value("furniture_max_line_bytes", m.furniture_max_line_bytes);
   m.caps_ratio = j.value("caps_ratio", m.caps_ratio);
   return m;
 }
@@ -75,9 +77,13 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
   std::vector<std::string> roles(paras.size());
   std::vector<Match> scratch;
   std::vector<std::string> packs = book.packs_with_kind("zone");
-  for (size_t i = 0; i < paras.size(); ++i) roles[i] = line_role(text, paras[i], book, packs, &scratch);
+  for (size_t i = 0; i < paras.size(); ++i)
+    roles[i] = line_role(text, paras[i], book, packs, &scratch);
   auto line = [&](size_t i) { return text.substr(paras[i].start, paras[i].end - paras[i].start); };
-  auto furniture = [&](size_t i) { return roles[i] == "furniture" || roles[i] == "share"; };
+  auto furniture = [&](size_t i) {
+    return (roles[i] == "furniture" || roles[i] == "share") &&
+           paras[i].end - paras[i].start <= model.furniture_max_line_bytes;
+  };
 
   // The related-links list: a label line after the article, followed only by short lines that
   // mostly look like headlines; or, without a label, a trailing run of headline-like lines.

@@ -1,14 +1,16 @@
 // The extraction stages through the public API, on short news-like texts. Every test also
 // checks that every item's span lies inside the text (exact offsets are checked end to end).
+#include "claimx/extract.h"
+
 #include <gtest/gtest.h>
 
-#include "claimx/extract.h"
 #include "extract/internal.h"
 
 namespace claimx {
 namespace {
 
-Result run(const std::string& text, std::optional<std::string> date = std::nullopt, Document* out = nullptr) {
+Result run(const std::string& text, std::optional<std::string> date = std::nullopt,
+           Document* out = nullptr) {
   Document doc = make_document("t", "-", text);
   ExtractOptions opt;
   opt.anchor_date = date;
@@ -18,7 +20,9 @@ Result run(const std::string& text, std::optional<std::string> date = std::nullo
   return r;
 }
 
-std::string sub(const std::string& text, const TextRange& r) { return text.substr(r.start, r.end - r.start); }
+std::string sub(const std::string& text, const TextRange& r) {
+  return text.substr(r.start, r.end - r.start);
+}
 
 const Figure* figure(const Result& r, const std::string& text, const std::string& wanted) {
   for (const auto& f : r.figures)
@@ -74,10 +78,11 @@ TEST(Figures, MoneyNumbersPercentsRanks) {
 }
 
 TEST(Figures, NoFalseFigures) {
-  for (std::string text : {"the F-35 fighter jet", "one of the largest", "a trade deal", "the $ sign",
-                           "during COVID-19"}) {
+  for (std::string text : {"the F-35 fighter jet", "one of the largest", "a trade deal",
+                           "the $ sign", "during COVID-19"}) {
     Result r = run(text);
-    EXPECT_TRUE(r.figures.empty()) << text << ": " << (r.figures.empty() ? "" : sub(text, r.figures[0].span));
+    EXPECT_TRUE(r.figures.empty())
+        << text << ": " << (r.figures.empty() ? "" : sub(text, r.figures[0].span));
   }
 }
 
@@ -97,7 +102,8 @@ TEST(Figures, DatesAbsoluteAndRelative) {
       {"It began three months ago.", "three months ago", "2026-11-25", "2026-08", "month"},
       {"They met on Tuesday.", "Tuesday", "2026-11-25", "2026-11-24", "day"},  // a Wednesday
       {"The vote on Jan. 5 was close.", "Jan. 5", "2026-11-25", "2026-01-05", "day"},
-      {"Talks resume on Jan. 2.", "Jan. 2", "2026-12-30", "2027-01-02", "day"},  // within a week ahead
+      {"Talks resume on Jan. 2.", "Jan. 2", "2026-12-30", "2027-01-02",
+       "day"},  // within a week ahead
       {"in March 2024 prices rose", "March 2024", std::nullopt, "2024-03", "month"},
       {"exports doubled since 2019.", "2019", std::nullopt, "2019", "year"},
       {"We met today.", "today", "2026-11-25", "2026-11-25", "day"},
@@ -144,7 +150,8 @@ TEST(Entities, PeoplePlacesOrganizationsAndLinking) {
 }
 
 TEST(Entities, HeadlineCaseIsNoEvidence) {
-  Result r = run("Canada and Mexico Forge Unprecedented Alliance\nThe two countries signed a deal on Monday.");
+  Result r = run(
+      "Canada and Mexico Forge Unprecedented Alliance\nThe two countries signed a deal on Monday.");
   for (const auto& e : r.entities) EXPECT_NE(e.type, "organization") << e.name;
   EXPECT_TRUE(r.agreements.empty());
 }
@@ -190,7 +197,8 @@ TEST(Claims, ScoredTypedLinkedAttributed) {
 TEST(Zones, TrailingHeadlineListIsBoilerplate) {
   std::string text =
       "Ottawa pledges $5 million to flood relief\n"
-      "The federal government pledged $5 million on Monday for flood relief in Quebec, the minister said.\n"
+      "The federal government pledged $5 million on Monday for flood relief in Quebec, the "
+      "minister said.\n"
       "Officials said the money would arrive within weeks.\n"
       "Related articles\n"
       "SHOCKING: Prime Minister Jane Doe REVEALS plan\n"

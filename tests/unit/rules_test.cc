@@ -1,8 +1,9 @@
 // Rule-pack loading: good packs compile, broken ones fail with file:line:col: message.
+#include "claimx/rules.h"
+
 #include <gtest/gtest.h>
 
 #include "claimx/check.h"
-#include "claimx/rules.h"
 
 namespace claimx {
 namespace {
@@ -27,7 +28,8 @@ rules:
   - id: t.dist
     kind: number
     pattern: '(?P<span>(?P<num>{{NUM}})\s(?:{{@units}}))'
-)", &book);
+)",
+                     &book);
   ASSERT_TRUE(errors.empty()) << errors[0].format();
   const Rule* r = book.rule("t.dist");
   ASSERT_NE(r, nullptr);
@@ -57,9 +59,11 @@ TEST(Rules, BrokenPacksPointAtTheProblem) {
        "test.yaml:5:16: unknown define `NOPE` in rule t.a"},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'x{{@nope}}'\n",
        "test.yaml:5:16: unknown lexicon `nope` in rule t.a"},
-      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'a'\n  - id: t.a\n    kind: number\n    pattern: 'b'\n",
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'a'\n  - id: t.a\n    kind: "
+       "number\n    pattern: 'b'\n",
        "test.yaml:6:5: duplicate rule id `t.a` (first at test.yaml:3)"},
-      {"pack: t\nrules:\n  - id: t.a\n    kind: numbr\n    pattern: 'a'\n", "test.yaml:3:5: rule t.a: unknown kind `numbr`"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: numbr\n    pattern: 'a'\n",
+       "test.yaml:3:5: rule t.a: unknown kind `numbr`"},
       {"pack: t\nrules: [\n", "test.yaml:3:1: "},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n", "test.yaml:3:5: rule without `pattern`"},
   };
@@ -67,7 +71,8 @@ TEST(Rules, BrokenPacksPointAtTheProblem) {
     RuleBook book;
     auto errors = load(c.yaml, &book);
     ASSERT_FALSE(errors.empty()) << c.yaml;
-    EXPECT_EQ(errors[0].format().rfind(c.expected, 0), 0u) << errors[0].format() << "\nwanted: " << c.expected;
+    EXPECT_EQ(errors[0].format().rfind(c.expected, 0), 0u)
+        << errors[0].format() << "\nwanted: " << c.expected;
   }
 }
 
@@ -91,9 +96,11 @@ TEST(Rules, FailingExampleIsReportedAtItsLine) {
   RuleBook book;
   std::vector<RuleError> errors;
   book.add_sources(embedded_pack_sources(), &errors);
-  book.add_sources({{"x.yaml", "pack: x\nrules:\n  - id: x.a\n    kind: number\n    pattern: 'zzq(?P<num>\\d+)'\n"
-                               "    examples: ['zzq7', 'nothing here']\n    counterexamples: ['zzq8']\n"}},
-                   &errors);
+  book.add_sources(
+      {{"x.yaml",
+        "pack: x\nrules:\n  - id: x.a\n    kind: number\n    pattern: 'zzq(?P<num>\\d+)'\n"
+        "    examples: ['zzq7', 'nothing here']\n    counterexamples: ['zzq8']\n"}},
+      &errors);
   ASSERT_TRUE(book.compile(&errors));
   auto failures = check_examples(book);
   ASSERT_EQ(failures.size(), 2u);
@@ -102,6 +109,26 @@ TEST(Rules, FailingExampleIsReportedAtItsLine) {
   EXPECT_NE(failures[0].message.find("nothing here"), std::string::npos);
   EXPECT_EQ(failures[1].loc.line, 7);
   EXPECT_NE(failures[1].message.find("counter-example"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace claimx
+
+namespace claimx {
+namespace {
+
+TEST(Rules, WarnsAboutLargeCountedRepetitions) {
+  EXPECT_TRUE(pattern_warnings(default_rulebook()).empty());
+  RuleBook book;
+  auto errors = load(
+      "pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'x[^\"]{10,400}'\n", &book);
+  ASSERT_TRUE(errors.empty());
+  auto warnings = pattern_warnings(book);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(
+      warnings[0].format().rfind("test.yaml:5:15: warning: rule t.a repeats up to 400 times", 0),
+      0u)
+      << warnings[0].format();
 }
 
 }  // namespace

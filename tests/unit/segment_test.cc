@@ -1,11 +1,12 @@
 // Tests of the paragraph and sentence segmenter (src/text/segment.cc).
 //
-// The rules come from patterns/lexicon/segment.yaml (CLAIMX_SOURCE_DIR); GoldenRules runs the
-// English Golden Rules of ../shared/eval/segmentation (CLAIMX_SHARED_DIR).
+// The rules come from patterns/lexicon/segment.yaml (embedded); GoldenRules runs the English
+// Golden Rules of ../shared/eval/segmentation (CLAIMX_SHARED_DIR).
 #include "claimx/segment.h"
 
+#include "claimx/rules.h"
+
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <fstream>
@@ -14,9 +15,6 @@
 #include <string>
 #include <vector>
 
-#ifndef CLAIMX_SOURCE_DIR
-#error "CLAIMX_SOURCE_DIR must name the source directory"
-#endif
 #ifndef CLAIMX_SHARED_DIR
 #error "CLAIMX_SHARED_DIR must name the shared directory"
 #endif
@@ -24,35 +22,8 @@
 namespace claimx {
 namespace {
 
-// Reads the segmenter's lexicons the way the rule-pack loader does: `ignore_case` lists are
-// folded to lower case.
-SegmentRules LoadRules() {
-  SegmentRules rules;
-  YAML::Node root =
-      YAML::LoadFile(std::string(CLAIMX_SOURCE_DIR) + "/patterns/lexicon/segment.yaml");
-  const YAML::Node lexicons = root["lexicons"];
-  auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
-    const YAML::Node lex = lexicons[name];
-    if (!lex) return;
-    bool fold = lex["ignore_case"] && lex["ignore_case"].as<bool>();
-    for (const auto& e : lex["entries"]) {
-      std::string s = e.Scalar();
-      if (fold)
-        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out->insert(s);
-    }
-  };
-  fill("abbreviations", &rules.abbreviations);
-  fill("title_abbreviations", &rules.title_abbreviations);
-  fill("number_abbreviations", &rules.number_abbreviations);
-  fill("sentence_starters", &rules.sentence_starters);
-  return rules;
-}
-
-const SegmentRules& Rules() {
-  static const SegmentRules rules = LoadRules();
-  return rules;
-}
+// The segmenter's word lists, as the embedded rule packs load them.
+const SegmentRules& Rules() { return default_rulebook().segment_rules(); }
 
 std::vector<std::string> Sentences(std::string_view text) {
   std::vector<std::string> out;
@@ -212,7 +183,7 @@ TEST(Segment, InvalidUtf8IsSafe) {
 }
 
 // Large inputs must run in linear time; a quadratic rescan would not finish.
-TEST(Segment, LargeInputsAreLinear) {
+TEST(Segment, LargeInputs) {
   const size_t kSize = 8u << 20;
   std::string no_punct;
   no_punct.reserve(kSize);

@@ -15,14 +15,22 @@ TEST(Utf8, RepairsEachMaximalInvalidSubpart) {
   const std::string R = "\xEF\xBF\xBD";
   const std::vector<RepairCase> cases = {
       {"plain ascii", "plain ascii", 0},
-      {"caf\xC3\xA9", "caf\xC3\xA9", 0},                 // valid 2-byte
-      {"a\xFF" "b", "a" + R + "b", 1},                    // invalid byte
-      {"a\xC0\xAF" "b", "a" + R + R + "b", 2},            // overlong: both bytes invalid
-      {"a\xED\xA0\x80" "b", "a" + R + R + R + "b", 3},    // surrogate
-      {"a\xE2\x82", "a" + R, 1},                          // truncated 3-byte sequence at the end
-      {"a\xE2\x82" "b", "a" + R + "b", 1},                // truncated in the middle
-      {"\xF4\x90\x80\x80", R + R + R + R, 4},             // above U+10FFFF
-      {"\xF0\x9F\xA5\x90", "\xF0\x9F\xA5\x90", 0},        // emoji
+      {"caf\xC3\xA9", "caf\xC3\xA9", 0},  // valid 2-byte
+      {"a\xFF"
+       "b",
+       "a" + R + "b", 1},  // invalid byte
+      {"a\xC0\xAF"
+       "b",
+       "a" + R + R + "b", 2},  // overlong: both bytes invalid
+      {"a\xED\xA0\x80"
+       "b",
+       "a" + R + R + R + "b", 3},  // surrogate
+      {"a\xE2\x82", "a" + R, 1},   // truncated 3-byte sequence at the end
+      {"a\xE2\x82"
+       "b",
+       "a" + R + "b", 1},                           // truncated in the middle
+      {"\xF4\x90\x80\x80", R + R + R + R, 4},       // above U+10FFFF
+      {"\xF0\x9F\xA5\x90", "\xF0\x9F\xA5\x90", 0},  // emoji
   };
   for (const auto& c : cases) {
     size_t replaced = 99;
@@ -49,11 +57,15 @@ TEST(Utf8, BinaryDetection) {
 
 TEST(Utf8, OffsetMapCountsCodepointsAndUtf16Units) {
   // "é" is 2 bytes / 1 code point / 1 unit; "🥐" is 4 bytes / 1 code point / 2 units.
-  std::string text = "a\xC3\xA9" "b\xF0\x9F\xA5\x90" "c";
-  OffsetMap cp(text, OffsetUnit::kCodepoints), u16(text, OffsetUnit::kUtf16), by(text, OffsetUnit::kBytes);
+  std::string text =
+      "a\xC3\xA9"
+      "b\xF0\x9F\xA5\x90"
+      "c";
+  OffsetMap cp(text, OffsetUnit::kCodepoints), u16(text, OffsetUnit::kUtf16),
+      by(text, OffsetUnit::kBytes);
   EXPECT_EQ(cp.convert(0), 0u);
-  EXPECT_EQ(cp.convert(3), 2u);   // after "é"
-  EXPECT_EQ(cp.convert(8), 4u);   // after "🥐"
+  EXPECT_EQ(cp.convert(3), 2u);  // after "é"
+  EXPECT_EQ(cp.convert(8), 4u);  // after "🥐"
   EXPECT_EQ(u16.convert(8), 5u);
   EXPECT_EQ(by.convert(8), 8u);
   EXPECT_EQ(cp.convert(text.size()), 5u);
