@@ -4,6 +4,7 @@
 //   auto doc = claimx::read_document("article.txt", &error);  // nullopt + error on failure
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -17,5 +18,21 @@ std::optional<std::string> read_bytes(const std::string& path, std::string* erro
 
 // Reads and builds a document (id = path, source = path). Refuses binary input with a reason.
 std::optional<Document> read_document(const std::string& path, std::string* error);
+
+// JSONL: one JSON object per line, the article text in a field.
+struct JsonlFields {
+  std::string text = "text";
+  std::string id = "id";        // absent: the source "path:LINE" is the id
+  std::string date = "date";    // YYYY-MM-DD (or an ISO date-time): the relative-date anchor
+  std::string title = "title";
+};
+
+// Reads path ("-" is stdin) line by line: on_document gets each good record (source
+// "path:LINE"), on_error each bad one ("path:LINE", reason) and the run goes on. Blank lines are
+// skipped. Returns false, with *error, only when the file cannot be read at all.
+bool read_jsonl(const std::string& path, const JsonlFields& fields,
+                const std::function<void(Document)>& on_document,
+                const std::function<void(const std::string&, const std::string&)>& on_error,
+                std::string* error);
 
 }  // namespace claimx

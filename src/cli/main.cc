@@ -23,6 +23,7 @@ const char* kExamples = R"(Examples:
   claimx --date 2026-11-25 a.txt b.txt        anchor "last year", "next Tuesday"
   claimx --only figures,claims --pretty a.txt
   claimx a.txt | jq '.claims[] | select(.checkworthiness > 0.7) | .text'
+  claimx --text-field body dump.jsonl > out.jsonl   one output line per JSONL record
   claimx rules list                           every rule: id, kind, pack, file:line
   claimx rules check [DIR]                    compile packs and run their examples
 
@@ -45,6 +46,16 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
     return nullptr;
   }
   return book;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool jsonl_input(const std::string& format, const std::string& path) {
+  if (format != "auto") return format == "jsonl";
+  return ends_with(path, ".jsonl") || ends_with(path, ".ndjson");
 }
 
 int rules_command(int argc, char** argv) {
@@ -99,6 +110,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> pattern_dirs;
   bool sentences = false, include_text = false, pretty = false, compact = false,
        all_sentences = false;
+  std::string input_format = "auto";
+  claimx::JsonlFields fields;
   double min_score = -1;
   app.add_option("FILE", files, "Input files; none or - reads stdin")->type_name("FILE");
   app.add_option("--date", date, "Anchor date for relative dates (default: none)")
@@ -118,6 +131,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--all-sentences", all_sentences,
                "claims[] lists every body sentence with its score");
+  app.add_option("--input-format", input_format,
+                 "text, jsonl (one JSON object per line), or auto: jsonl for .jsonl/.ndjson files")
+      ->check(CLI::IsMember({"auto", "text", "jsonl"}));
+  app.add_option("--text-field", fields.text, "JSONL field holding the article text (default: text)")
+      ->type_name("NAME");
+  app.add_option("--id-field", fields.id, "JSONL field holding the document id (default: id)")
+      ->type_name("NAME");
+  app.add_option("--date-field", fields.date, "JSONL field holding the document date (default: date)")
+      ->type_name("NAME");
+  app.add_option("--title-field", fields.title, "JSONL field holding the title (default: title)")
+      ->type_name("NAME");
   app.add_flag("--pretty", pretty, "Indented JSON (default when stdout is a terminal)");
   app.add_flag("--compact", compact, "One line per document even on a terminal");
   try {
@@ -170,16 +194,26 @@ int main(int argc, char** argv) {
 
   if (files.empty()) files.push_back("-");
   int status = kOk;
+  bool write_failed = false;
+  auto emit = [&](const claimx::Document& doc) {
+    if (write_failed) return;
+    claimx::Result result = claimx::extract(doc, book, xopt);
+    if (!claimx::write_json(doc, result, wopt, stdout)) write_failed = true;
+  };
+  auto fail = [&](const std::string& source, const std::string& why) {
+    std::cerr << "claimx: " << source << ": " << why << "\n";
+    status = kInputFailed;
+  };
   for (const auto& path : files) {
+    std::string name = path == "-" ? "<stdin>" : path;
     std::string error;
-    auto doc = claimx::read_document(path, &error);
-    if (!doc) {
-      std::cerr << "claimx: " << (path == "-" ? "<stdin>" : path) << ": " << error << "\n";
-      status = kInputFailed;
+    if (jsonl_input(input_format, path)) {
+      if (!claimx::read_jsonl(path, fields, emit, fail, &error)) fail(name, error);
       continue;
     }
-    claimx::Result result = claimx::extract(*doc, book, xopt);
-    if (!claimx::write_json(*doc, result, wopt, stdout)) break;
+    auto doc = claimx::read_document(path, &error);
+    if (doc) emit(*doc);
+    else fail(name, error);
   }
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     std::cerr << "claimx: error writing output: " << std::strerror(errno) << "\n";

@@ -479,6 +479,41 @@ class Inputs(ClaimxTestCase):
         print(f"\n  50 MB input: {elapsed:.1f} s, {len(raw) / 1e6:.1f} MB of JSON, items {totals}", file=sys.stderr)
 
 
+class Jsonl(ClaimxTestCase):
+    RECORDS = (
+        '{"id": "a", "text": "Sales fell last year, the ministry said.", "date": "2026-11-25T08:00:00Z"}\n'
+        'this line is not JSON\n'
+        '\n'
+        '{"id": "b", "body": "no text field"}\n'
+        '{"id": 7, "text": "It cost \u20ac3 billion."}\n'
+    )
+
+    def test_records_in_order_bad_ones_named(self):
+        path = self.write_tmp("dump.jsonl", self.RECORDS)
+        proc = run([path])
+        self.assert_exit(proc, 1, "JSONL with bad records")
+        docs = [self.parse(line, "jsonl record") for line in self.lines(proc.stdout, 2, "jsonl")]
+        for doc in docs:
+            self.assert_schema(doc, "jsonl record")
+        self.assertEqual([d["document"]["id"] for d in docs], ["a", "7"])
+        self.assertEqual([d["document"]["source"] for d in docs], [path + ":1", path + ":5"])
+        self.assertEqual(docs[0]["document"]["date"], "2026-11-25")
+        last_year = [f for f in docs[0]["figures"] if f["text"] == "last year"]
+        self.assertEqual(last_year[0]["value"], "2025", "the record's date anchors relative dates")
+        self.assertEqual(docs[1]["figures"][0]["value"], 3000000000)
+        err = proc.stderr.decode("utf-8", "replace")
+        self.assertIn(path + ":2:", err)
+        self.assertIn(path + ":4:", err)
+        self.assertNotIn(":3:", err, "blank lines are skipped, not errors")
+
+    def test_text_field_and_stdin(self):
+        proc = run(["--input-format", "jsonl", "--text-field", "body", "-"],
+                   stdin=b'{"body": "Prices rose 5%."}\n')
+        doc = self.one_doc(proc, "jsonl on stdin")
+        self.assertEqual(doc["figures"][0]["value"], 5)
+        self.assertEqual(doc["document"]["source"], "<stdin>:1")
+
+
 def load_sampled(raw, keep=200):
     """Parses a possibly huge output, keeping only the first `keep` items of each kind (memory stays low)."""
     seen = {}

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Scores claimx's figures on Recognizers-Text's English specs (../shared/eval/recognizers).
+
+Usage: tools/eval_figures.py BINARY [SHARED_DIR] [--floors FILE] [--show N]
+
+Runs claimx once over every case (as JSONL, the case's reference date as the document date),
+keeps the figures of the kind each file is about, and prints per category precision / recall /
+F1 for three matchings (one gold item to at most one figure):
+  exact   same span;
+  strict  same span and same value (numbers within 1e-6 relative, strings equal);
+  overlap spans overlap.
+With --floors FILE (JSON: {"category": {"exact": f1, "strict": f1, "overlap": f1}}) it exits 1
+when a category scores below its floor. Exits 77 (skip) when the data is absent.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# Which claimx figure kinds answer each Recognizers-Text category.
+KINDS = {
+    "number": {"number"},
+    "ordinal": {"ordinal"},
+    "percent": {"percent"},
+    "numberrange": {"range"},
+    "currency": {"money"},
+    "dimension": {"measure"},
+    "age": {"age"},
+    "temperature": {"measure"},
+    "datetime": {"date", "time", "duration"},
+}
+
+
+def same_value(gold, pred):
+    if isinstance(gold, (int, float)) and isinstance(pred, (int, float)):
+        return abs(gold - pred) <= 1e-6 * max(1.0, abs(gold))
+    return gold is not None and gold == pred
+
+
+def match(golds, preds, ok):
+    """Greedy one-to-one matching in text order; returns the number of matched pairs."""
+    used = set()
+    hits = 0
+    for g in golds:
+        for i, p in enumerate(preds):
+            if i not in used and ok(g, p):
+                used.add(i)
+                hits += 1
+                break
+    return hits
+
+
+MATCHERS = {
+    "exact": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"],
+    "strict": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"] and same_value(g.get("value"), p.get("value")),
+    "overlap": lambda g, p: g["start"] < p["end"] and p["start"] < g["end"],
+}
+
+
+def prf(tp, n_pred, n_gold):
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("shared", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+    ap.add_argument("--floors")
+    ap.add_argument("--show", type=int, default=0, help="print N misses per category")
+    args = ap.parse_args()
+    folder = os.path.join(args.shared, "eval", "recognizers")
+    if not os.path.isdir(folder):
+        print(f"SKIP: {folder} not found (the shared evaluation data is absent)")
+        return 77
+    cases = []
+    for category in KINDS:
+        path = os.path.join(folder, category + ".jsonl")
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                case = json.loads(line)
+                case["category"] = category
+                cases.append(case)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp:
+        for i, case in enumerate(cases):
+            record = {"id": str(i), "text": case["text"]}
+            if case.get("reference_datetime"):
+                record["date"] = case["reference_datetime"][:10]
+            tmp.write(json.dumps(record, ensure_ascii=False) + "\n")
+    try:
+        proc = subprocess.run([args.binary, "--only", "figures", tmp.name], capture_output=True, timeout=600)
+    finally:
+        os.unlink(tmp.name)
+    if proc.returncode != 0:
+        print(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+        return 1
+    outputs = {}
+    for line in proc.stdout.decode("utf-8").splitlines():
+        doc = json.loads(line)
+        outputs[int(doc["document"]["id"])] = doc["figures"]
+
+    totals = {c: {"gold": 0, "pred": 0, **{m: 0 for m in MATCHERS}} for c in KINDS}
+    misses = {c: [] for c in KINDS}
+    for i, case in enumerate(cases):
+        c = case["category"]
+        golds = case["expected"]
+        preds = [f for f in outputs.get(i, []) if f["kind"] in KINDS[c]]
+        t = totals[c]
+        t["gold"] += len(golds)
+        t["pred"] += len(preds)
+        for name, ok in MATCHERS.items():
+            t[name] += match(golds, preds, ok)
+        if match(golds, preds, MATCHERS["strict"]) < max(len(golds), len(preds)):
+            misses[c].append((case["text"], [(g["text"], g.get("value")) for g in golds],
+                              [(p["text"], p["value"]) for p in preds]))
+
+    print(f"{'category':12} {'gold':>5} {'pred':>5}   " + "   ".join(f"{m:^17}" for m in MATCHERS))
+    print(f"{'':12} {'':>5} {'':>5}   " + "   ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in MATCHERS))
+    all_t = {"gold": 0, "pred": 0, **{m: 0 for m in MATCHERS}}
+    scores = {}
+    for c, t in totals.items():
+        for k in all_t:
+            all_t[k] += t[k]
+        row = {m: prf(t[m], t["pred"], t["gold"]) for m in MATCHERS}
+        scores[c] = {m: row[m][2] for m in MATCHERS}
+        print(f"{c:12} {t['gold']:5} {t['pred']:5}   " +
+              "   ".join(f"{row[m][0]:5.3f} {row[m][1]:5.3f} {row[m][2]:5.3f}" for m in MATCHERS))
+    row = {m: prf(all_t[m], all_t["pred"], all_t["gold"]) for m in MATCHERS}
+    print(f"{'all':12} {all_t['gold']:5} {all_t['pred']:5}   " +
+          "   ".join(f"{row[m][0]:5.3f} {row[m][1]:5.3f} {row[m][2]:5.3f}" for m in MATCHERS))
+    scores["all"] = {m: row[m][2] for m in MATCHERS}
+
+    if args.show:
+        for c, items in misses.items():
+            for text, gold, pred in items[: args.show]:
+                print(f"[{c}] {text}\n    gold {gold}\n    got  {pred}")
+
+    if args.floors:
+        with open(args.floors, encoding="utf-8") as f:
+            floors = json.load(f)
+        low = [(c, m, scores[c][m], v) for c, ms in floors.items() for m, v in ms.items() if scores[c][m] < v - 1e-9]
+        for c, m, got, want in low:
+            print(f"FAIL {c} {m} F1 {got:.3f} < floor {want:.3f}")
+        if low:
+            return 1
+        print("all floors met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
