@@ -23,30 +23,46 @@ int pow10_of(const Context& ctx, const Match& m) {
   return 0;
 }
 
-std::optional<double> amount(const Context& ctx, const Match& m) {
-  int p = pow10_of(ctx, m);
-  if (auto num = ctx.group(m, "num"); !num.empty()) return decimal_value(num, p);
-  if (auto words = ctx.group(m, "words"); !words.empty()) {
+// Digits or number words in the groups `num` / `words` (with the prefix `den` for a
+// denominator), scaled by a scale word.
+std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix, int p) {
+  if (auto num = ctx.group(m, prefix + "num"); !num.empty()) return decimal_value(num, p);
+  if (auto words = ctx.group(m, prefix + "words"); !words.empty()) {
     const Lexicon* lex = ctx.book.lexicon("number_words");
     if (!lex) return std::nullopt;
-    auto v = words_value(words, *lex);
+    auto v = words_value(words, *lex, ctx.book.lexicon("fraction_words"));
     if (v) return *v * std::pow(10.0, p);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> amount(const Context& ctx, const Match& m) {
+  int p = pow10_of(ctx, m);
+  if (auto v = number_in(ctx, m, "", p)) {
+    if (!ctx.group(m, "neg").empty()) *v = -*v;
+    if (ctx.group(m, "dennum").empty() && ctx.group(m, "denwords").empty()) return v;
+    auto den = number_in(ctx, m, "den", 0);  // "one out of three"
+    if (!den || *den == 0) return std::nullopt;
+    return *v / *den;
   }
   if (auto ord = ctx.group(m, "ord"); !ord.empty())
     if (auto* e = lookup(ctx, "ordinal_words", ord)) return e->attrs.value("value", 0.0);
   return std::nullopt;
 }
 
-std::string currency_of(const Context& ctx, const Match& m, Figure* f) {
+// The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
+std::string currency_of(const Context& ctx, const Match& m, double* factor) {
   std::string code;
   if (auto c = ctx.group(m, "cur"); !c.empty())
     if (auto* e = lookup(ctx, "currency_symbols", c)) code = e->attrs.value("code", "");
   if (auto c = ctx.group(m, "code"); !c.empty()) code = std::string(c);
   if (auto c = ctx.group(m, "curw"); !c.empty())
-    if (auto* e = lookup(ctx, "currency_words", c)) code = e->attrs.value("code", "");
+    if (auto* e = lookup(ctx, "currency_words", c)) {
+      code = e->attrs.value("code", "");
+      *factor = e->attrs.value("factor", 1.0);
+    }
   if (auto c = ctx.group(m, "curadj"); !c.empty())
     if (auto* e = lookup(ctx, "currency_adjectives", c)) code = e->attrs.value("code", code);
-  (void)f;
   return code;
 }
 
@@ -207,11 +223,18 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   }
   auto v = amount(ctx, m);
   if (!v) return std::nullopt;
-  if (r.attrs.contains("min_value") && *v < r.attrs["min_value"].get<double>()) return std::nullopt;
+  // A lone "one", "a" or "half" is rarely a figure (rule attribute min_single_word_value).
+  auto words = ctx.group(m, "words");
+  if (r.attrs.contains("min_single_word_value") && !words.empty() &&
+      words.find_first_of(" -") == std::string_view::npos &&
+      *v < r.attrs["min_single_word_value"].get<double>())
+    return std::nullopt;
   f.value = *v;
   if (r.kind == "money") {
-    f.currency = currency_of(ctx, m, &f);
+    double factor = 1;
+    f.currency = currency_of(ctx, m, &factor);
     if (f.currency.empty()) return std::nullopt;
+    if (factor != 1) f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
   }
   if (r.kind == "percent") f.unit = "percent";
   if (r.kind == "percentage-points") f.unit = "percentage-points";

@@ -87,8 +87,11 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
 
 // Numbers. Digits may carry thousands commas; pow10 scales the value exactly.
 std::optional<double> decimal_value(std::string_view digits, int pow10);
-// Number words ("twenty-five", "half a", "three hundred") with the `number_words` lexicon.
-std::optional<double> words_value(std::string_view words, const Lexicon& lexicon);
+// Number words ("twenty-five", "half a", "three hundred and two", "two point five") with the
+// `number_words` lexicon; a last word from `fractions` divides ("two thirds", "two and fifty-four
+// hundredths": what follows the last "and" is the numerator).
+std::optional<double> words_value(std::string_view words, const Lexicon& lexicon,
+                                  const Lexicon* fractions = nullptr);
 
 std::optional<Date> parse_iso_date(std::string_view s);
 std::string format_date(const Date& d);
