@@ -22,8 +22,8 @@ std::optional<Document> read_document(const std::string& path, std::string* erro
 // JSONL: one JSON object per line, the article text in a field.
 struct JsonlFields {
   std::string text = "text";
-  std::string id = "id";        // absent: the source "path:LINE" is the id
-  std::string date = "date";    // YYYY-MM-DD (or an ISO date-time): the relative-date anchor
+  std::string id = "id";      // absent: the source "path:LINE" is the id
+  std::string date = "date";  // YYYY-MM-DD (or an ISO date-time): the relative-date anchor
   std::string title = "title";
 };
 

@@ -134,11 +134,13 @@ int main(int argc, char** argv) {
   app.add_option("--input-format", input_format,
                  "text, jsonl (one JSON object per line), or auto: jsonl for .jsonl/.ndjson files")
       ->check(CLI::IsMember({"auto", "text", "jsonl"}));
-  app.add_option("--text-field", fields.text, "JSONL field holding the article text (default: text)")
+  app.add_option("--text-field", fields.text,
+                 "JSONL field holding the article text (default: text)")
       ->type_name("NAME");
   app.add_option("--id-field", fields.id, "JSONL field holding the document id (default: id)")
       ->type_name("NAME");
-  app.add_option("--date-field", fields.date, "JSONL field holding the document date (default: date)")
+  app.add_option("--date-field", fields.date,
+                 "JSONL field holding the document date (default: date)")
       ->type_name("NAME");
   app.add_option("--title-field", fields.title, "JSONL field holding the title (default: title)")
       ->type_name("NAME");
@@ -212,8 +214,10 @@ int main(int argc, char** argv) {
       continue;
     }
     auto doc = claimx::read_document(path, &error);
-    if (doc) emit(*doc);
-    else fail(name, error);
+    if (doc)
+      emit(*doc);
+    else
+      fail(name, error);
   }
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     std::cerr << "claimx: error writing output: " << std::strerror(errno) << "\n";

@@ -87,30 +87,44 @@ std::string country_name(const Context& ctx, const std::string& code) {
   return "";
 }
 
-void add_parties(const Context& ctx, const AgreementCandidate& c, const Result& r, Agreement* a) {
+// Place mentions by position and place entities by name, built once per document.
+struct PlaceIndex {
+  std::vector<std::pair<TextRange, size_t>> mentions;  // sorted by start; demonyms left out
+  std::map<std::string, size_t> by_name;
+
+  explicit PlaceIndex(const Result& r) {
+    for (size_t ei = 0; ei < r.entities.size(); ++ei) {
+      if (r.entities[ei].type != "place") continue;
+      by_name.emplace(r.entities[ei].name, ei);
+      for (const auto& m : r.entities[ei].mentions)
+        if (m.form != "demonym") mentions.emplace_back(m.span, ei);
+    }
+    std::sort(mentions.begin(), mentions.end(),
+              [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
+  }
+};
+
+void add_parties(const Context& ctx, const AgreementCandidate& c, const PlaceIndex& places,
+                 Agreement* a) {
   auto add = [&](size_t ei) {
     if (std::find(a->parties.begin(), a->parties.end(), ei) == a->parties.end())
       a->parties.push_back(ei);
   };
   if (c.parties.is_array()) {
+    if (!a->parties.empty()) return;  // a known agreement's parties are the same every time
     for (const auto& code : c.parties) {
-      std::string name = country_name(ctx, code.get<std::string>());
-      for (size_t ei = 0; ei < r.entities.size(); ++ei)
-        if (r.entities[ei].type == "place" && r.entities[ei].name == name) add(ei);
+      auto it = places.by_name.find(country_name(ctx, code.get<std::string>()));
+      if (it != places.by_name.end()) add(it->second);
     }
     return;
   }
   // Places named inside the agreement's name, in the order they appear.
-  std::vector<std::pair<size_t, size_t>> inside;  // (start, entity)
-  for (const auto& nm : c.mentions)
-    for (size_t ei = 0; ei < r.entities.size(); ++ei) {
-      if (r.entities[ei].type != "place") continue;
-      for (const auto& em : r.entities[ei].mentions)
-        if (em.span.start >= nm.span.start && em.span.end <= nm.span.end && em.form != "demonym")
-          inside.emplace_back(em.span.start, ei);
-    }
-  std::sort(inside.begin(), inside.end());
-  for (auto& [start, ei] : inside) add(ei);
+  for (const auto& nm : c.mentions) {
+    auto it = std::lower_bound(places.mentions.begin(), places.mentions.end(), nm.span.start,
+                               [](const auto& p, size_t start) { return p.first.start < start; });
+    for (; it != places.mentions.end() && it->first.start < nm.span.end; ++it)
+      if (it->first.end <= nm.span.end) add(it->second);
+  }
 }
 
 }  // namespace
@@ -128,24 +142,22 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
   SpanIndex taken;
   for (const auto& c : cands) taken.add(c.whole);
   for (const auto& [acr, name] : acronym_of)
-    for (size_t si : ctx.item_sentences) {
-      const TextRange& s = (*ctx.sentences)[si].span;
-      for (size_t at : find_words(ctx.text, s.start, s.end, acr)) {
-        TextRange span{at, at + acr.size()};
-        if (taken.overlaps(span)) continue;
-        taken.add(span);
-        AgreementCandidate c;
-        c.whole = span;
-        c.name = name;
-        c.mentions.push_back({span, "link.acronym", "acronym"});
-        cands.push_back(std::move(c));
-      }
+    for (size_t at : ctx.find_in_items(acr)) {
+      TextRange span{at, at + acr.size()};
+      if (taken.overlaps(span)) continue;
+      taken.add(span);
+      AgreementCandidate c;
+      c.whole = span;
+      c.name = name;
+      c.mentions.push_back({span, "link.acronym", "acronym"});
+      cands.push_back(std::move(c));
     }
   std::sort(cands.begin(), cands.end(),
             [](const AgreementCandidate& a, const AgreementCandidate& b) {
               return a.whole.start < b.whole.start;
             });
 
+  PlaceIndex places(*out);
   std::map<std::string, size_t> index;
   std::vector<std::set<int>> sentences_of;
   for (auto& c : cands) {
@@ -165,8 +177,10 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
       sentences_of[it->second].insert(ctx.sentence_at(mn.span.start));
       a.mentions.push_back(mn);
     }
-    add_parties(ctx, c, *out, &a);
+    add_parties(ctx, c, places, &a);
   }
+  std::map<int, std::vector<const Hit*>> status_in;  // status cues by sentence
+  for (const Hit& h : status_cues) status_in[h.sentence].push_back(&h);
   for (size_t ai = 0; ai < out->agreements.size(); ++ai) {
     Agreement& a = out->agreements[ai];
     if (a.type.empty()) a.type = type_from(ctx, a.name);
@@ -176,10 +190,14 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
           a.type = type_from(ctx, ctx.slice((*ctx.sentences)[si].span));
     if (a.type.empty()) a.type = "other";
     int best = -1;
-    for (const Hit& h : status_cues) {
-      if (!sentences_of[ai].count(h.sentence) || h.rule->priority <= best) continue;
-      best = h.rule->priority;
-      a.status = h.rule->attrs.value("status", "");
+    for (int si : sentences_of[ai]) {
+      auto hits = status_in.find(si);
+      if (hits == status_in.end()) continue;
+      for (const Hit* h : hits->second) {
+        if (h->rule->priority <= best) continue;
+        best = h->rule->priority;
+        a.status = h->rule->attrs.value("status", "");
+      }
     }
   }
 }

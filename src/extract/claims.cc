@@ -62,10 +62,13 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
   std::map<int, std::vector<size_t>> figures_in, entities_in, agreements_in;
   for (size_t fi = 0; fi < out->figures.size(); ++fi)
     figures_in[out->figures[fi].sentence].push_back(fi);
+  std::map<int, std::vector<std::pair<TextRange, size_t>>> mentions_in;
   for (size_t ei = 0; ei < out->entities.size(); ++ei)
     for (const auto& mn : out->entities[ei].mentions) {
-      auto& v = entities_in[ctx.sentence_at(mn.span.start)];
+      int si = ctx.sentence_at(mn.span.start);
+      auto& v = entities_in[si];
       if (v.empty() || v.back() != ei) v.push_back(ei);
+      mentions_in[si].emplace_back(mn.span, ei);
     }
   for (size_t ai = 0; ai < out->agreements.size(); ++ai)
     for (const auto& mn : out->agreements[ai].mentions) {
@@ -108,13 +111,12 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
         // The speaker is the entity with the longest mention inside the speaker's words
         // ("the New Zealand Ministry of Foreign Affairs" is the ministry, not the country).
         size_t best = 0;
-        for (size_t ei : c.entities)
-          for (const auto& mn : out->entities[ei].mentions)
-            if (mn.span.start < a.speaker.end && a.speaker.start < mn.span.end &&
-                mn.span.end - mn.span.start > best) {
-              best = mn.span.end - mn.span.start;
-              a.entity = ei;
-            }
+        for (const auto& [span, ei] : mentions_in[key])
+          if (span.start < a.speaker.end && a.speaker.start < span.end &&
+              span.end - span.start > best) {
+            best = span.end - span.start;
+            a.entity = ei;
+          }
         c.attribution = a;
         features["attribution"] = 1;
       }

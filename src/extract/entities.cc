@@ -140,18 +140,15 @@ void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands)
   std::vector<EntityCandidate> added;
   for (const auto& [surname, names] : by_surname) {
     if (names.size() != 1 || surname.size() < 2) continue;
-    for (size_t si : ctx.item_sentences) {
-      const TextRange& s = (*ctx.sentences)[si].span;
-      for (size_t at : find_words(ctx.text, s.start, s.end, surname)) {
-        TextRange span{at, at + surname.size()};
-        if (taken.overlaps(span)) continue;
-        taken.add(span);
-        EntityCandidate c;
-        c.mention = {span, "link.surname", "name"};
-        c.type = "person";
-        c.name = *names.begin();
-        added.push_back(std::move(c));
-      }
+    for (size_t at : ctx.find_in_items(surname)) {
+      TextRange span{at, at + surname.size()};
+      if (taken.overlaps(span)) continue;
+      taken.add(span);
+      EntityCandidate c;
+      c.mention = {span, "link.surname", "name"};
+      c.type = "person";
+      c.name = *names.begin();
+      added.push_back(std::move(c));
     }
   }
   for (auto& c : added) cands->push_back(std::move(c));

@@ -25,12 +25,14 @@ int pow10_of(const Context& ctx, const Match& m) {
 
 // Digits or number words in the groups `num` / `words` (with the prefix `den` for a
 // denominator), scaled by a scale word.
-std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix, int p) {
+std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix,
+                                int p) {
   if (auto num = ctx.group(m, prefix + "num"); !num.empty()) return decimal_value(num, p);
   if (auto words = ctx.group(m, prefix + "words"); !words.empty()) {
     const Lexicon* lex = ctx.book.lexicon("number_words");
     if (!lex) return std::nullopt;
-    auto v = words_value(words, *lex, ctx.book.lexicon("fraction_words"));
+    auto v = words_value(words, *lex, ctx.book.lexicon("fraction_words"),
+                         ctx.book.lexicon("number_articles"));
     if (v) return *v * std::pow(10.0, p);
   }
   return std::nullopt;
@@ -119,11 +121,11 @@ Date shift(const Date& d, const std::string& unit, int n) {
 // a week after the anchor ("the vote on Jan. 5" in November is last January's).
 Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
   sys_days limit = sys_days{anchor} + days{7};
-  for (int dy = 1; dy >= -1; --dy) {
+  for (int dy = 1; dy >= -4; --dy) {  // back to four years: Feb. 29 needs a leap year
     Date c{anchor.year() + years{dy}, month{month_v}, day{day_v}};
     if (c.ok() && sys_days{c} <= limit) return c;
   }
-  return Date{anchor.year() - years{1}, month{month_v}, day{day_v}};  // Feb 29 of a non-leap year
+  return Date{};  // not a date (Feb. 30)
 }
 
 bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
@@ -199,10 +201,14 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     n = e->attrs.value("value", 0);
   } else {  // "three months ago"
     auto count = amount(ctx, m);
-    if (!count || *count < 0 || *count > 10000 || *count != std::floor(*count)) return false;
+    if (!count || *count < 0 || *count > 5000 || *count != std::floor(*count)) return false;
     n = -static_cast<int>(*count);
   }
-  if (ctx.anchor) f->value = format_at(shift(*ctx.anchor, unit, n), unit);
+  if (ctx.anchor) {
+    Date d = shift(*ctx.anchor, unit, n);
+    if (static_cast<int>(d.year()) < 1) return false;  // "3000 years ago": no ISO 8601 year
+    f->value = format_at(d, unit);
+  }
   return true;
 }
 
@@ -234,7 +240,20 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     double factor = 1;
     f.currency = currency_of(ctx, m, &factor);
     if (f.currency.empty()) return std::nullopt;
-    if (factor != 1) f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
+    if (factor != 1)
+      f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
+  }
+  if (r.kind == "measure" || r.kind == "age") {
+    // The unit's normalised name from the lexicon that knows the `unit` group, else the rule's.
+    f.unit = r.attrs.value("unit", "");
+    if (auto u = ctx.group(m, "unit"); !u.empty())
+      for (const auto& name : r.lexicons)
+        if (const Lexicon* lex = ctx.book.lexicon(name))
+          if (const LexiconEntry* e = lex->find(u)) {
+            f.unit = e->attrs.value("unit", f.unit);
+            break;
+          }
+    if (f.unit.empty()) return std::nullopt;
   }
   if (r.kind == "percent") f.unit = "percent";
   if (r.kind == "percentage-points") f.unit = "percentage-points";

@@ -24,12 +24,15 @@ struct Context {
   std::optional<Date> anchor;
   const std::vector<Sentence>* sentences = nullptr;
   std::vector<size_t> item_sentences;  // indices of sentences items may come from
+  std::vector<bool> is_item_sentence;  // by sentence index
 
   std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
   std::string_view group(const Match& m, std::string_view name) const {
     return RuleBook::group(m, text, name);
   }
   int sentence_at(size_t byte) const;  // index of the sentence holding byte, or -1
+  // Whole-word occurrences of needle inside item sentences: one scan of the document.
+  std::vector<size_t> find_in_items(std::string_view needle) const;
 };
 
 // A cue-like match kept after its sentence is done: claim cues, attributions, hedges, status.
@@ -91,7 +94,8 @@ std::optional<double> decimal_value(std::string_view digits, int pow10);
 // `number_words` lexicon; a last word from `fractions` divides ("two thirds", "two and fifty-four
 // hundredths": what follows the last "and" is the numerator).
 std::optional<double> words_value(std::string_view words, const Lexicon& lexicon,
-                                  const Lexicon* fractions = nullptr);
+                                  const Lexicon* fractions = nullptr,
+                                  const Lexicon* articles = nullptr);
 
 std::optional<Date> parse_iso_date(std::string_view s);
 std::string format_date(const Date& d);

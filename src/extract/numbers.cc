@@ -32,7 +32,7 @@ std::optional<double> decimal_value(std::string_view digits, int pow10) {
 }
 
 std::optional<double> words_value(std::string_view words, const Lexicon& lexicon,
-                                  const Lexicon* fractions) {
+                                  const Lexicon* fractions, const Lexicon* articles) {
   double total = 0, current = 0, decimals = 0, decimal_unit = 1;
   double at_and = -1, scale_at_and = 0, last_scale = 0;  // the value and scale at the last "and"
   bool any = false, after_article = false, after_point = false;
@@ -51,6 +51,7 @@ std::optional<double> words_value(std::string_view words, const Lexicon& lexicon
       continue;
     }
     const LexiconEntry* e = lexicon.find(token);
+    if (!e && articles) e = articles->find(token);
     if (!e) {
       // A fraction word ends the run: what follows the last "and" is its numerator.
       const LexiconEntry* f = fractions ? fractions->find(token) : nullptr;
@@ -155,8 +156,9 @@ std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
   std::vector<size_t> out;
   if (needle.empty()) return out;
   size_t pos = begin;
+  std::string_view bounded = text.substr(0, end);  // never search past end
   while (pos < end) {
-    size_t at = text.find(needle, pos);
+    size_t at = bounded.find(needle, pos);
     if (at == std::string_view::npos || at + needle.size() > end) break;
     bool left_ok = !word_before(text, at) || !word_after(needle, 0);
     bool right_ok = !word_after(text, at + needle.size()) || !word_before(needle, needle.size());

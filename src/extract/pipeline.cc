@@ -15,6 +15,16 @@ int Context::sentence_at(size_t byte) const {
   return byte < it->span.end ? static_cast<int>(it - s.begin()) : -1;
 }
 
+std::vector<size_t> Context::find_in_items(std::string_view needle) const {
+  std::vector<size_t> out;
+  for (size_t at : find_words(text, 0, text.size(), needle)) {
+    int si = sentence_at(at);
+    if (si >= 0 && is_item_sentence[si] && at + needle.size() <= (*sentences)[si].span.end)
+      out.push_back(at);
+  }
+  return out;
+}
+
 Hit make_hit(const Context& ctx, const Match& m, int sentence) {
   Hit h;
   h.rule = m.rule;
@@ -53,13 +63,17 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
          split_sentences(text, paragraphs[p].start, paragraphs[p].end, book.segment_rules()))
       r.sentences.push_back({s, zoning.zone[p]});
 
-  Context ctx{text, book, std::nullopt, &r.sentences, {}};
+  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}};
   if (options.anchor_date)
     ctx.anchor = parse_iso_date(*options.anchor_date);
   else if (doc.date)
     ctx.anchor = parse_iso_date(*doc.date);
+  ctx.is_item_sentence.assign(r.sentences.size(), false);
   for (size_t i = 0; i < r.sentences.size(); ++i)
-    if (r.sentences[i].zone != "boilerplate") ctx.item_sentences.push_back(i);
+    if (r.sentences[i].zone != "boilerplate") {
+      ctx.item_sentences.push_back(i);
+      ctx.is_item_sentence[i] = true;
+    }
 
   // Match every pack over each sentence and interpret each match as it is found, routed by
   // the rule's kind (not its pack).

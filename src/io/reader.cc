@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "claimx/text.h"
@@ -63,11 +62,14 @@ std::optional<Document> jsonl_record(const std::string& line, const std::string&
   }
   std::string id = source;
   if (auto it = j.find(fields.id); it != j.end()) {
-    if (it->is_string()) id = it->get<std::string>();
-    else if (it->is_number_integer()) id = std::to_string(it->get<long long>());
+    if (it->is_string())
+      id = it->get<std::string>();
+    else if (it->is_number_integer())
+      id = std::to_string(it->get<long long>());
   }
   Document doc = make_document(id, source, text->get<std::string>());
-  if (auto it = j.find(fields.title); it != j.end() && it->is_string()) doc.title = it->get<std::string>();
+  if (auto it = j.find(fields.title); it != j.end() && it->is_string())
+    doc.title = it->get<std::string>();
   if (auto it = j.find(fields.date); it != j.end() && it->is_string()) {
     std::string d = it->get<std::string>().substr(0, 10);
     if (parse_iso_date_public(d)) doc.date = d;
@@ -98,8 +100,10 @@ bool read_jsonl(const std::string& path, const JsonlFields& fields,
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     std::string source = name + ":" + std::to_string(number);
     std::string why;
-    if (auto doc = jsonl_record(line, source, fields, &why)) on_document(std::move(*doc));
-    else on_error(source, why);
+    if (auto doc = jsonl_record(line, source, fields, &why))
+      on_document(std::move(*doc));
+    else
+      on_error(source, why);
   }
   std::free(raw);
   bool failed = std::ferror(f);

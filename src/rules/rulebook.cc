@@ -25,6 +25,7 @@ struct Define {
 struct PackData {
   std::string name;
   std::string file;
+  int layer = 0;  // sources added together share a layer; later layers override
   std::map<std::string, Define> defines;
   std::vector<Lexicon> lexicons;
   std::vector<Rule> rules;
@@ -125,12 +126,37 @@ std::string Lexicon::regex() const {
   return ignore_case ? "(?i:" + out + ")" : out;
 }
 
+namespace {
+
+// The interpreters read these rule attributes; a wrong type is a pack error, not a crash.
+std::string attribute_problem(const Rule& r) {
+  static const std::set<std::string> kStrings{"type",   "subtype",       "form",
+                                              "status", "feature",       "role",
+                                              "unit",   "default_order", "exclude_lexicon"};
+  static const std::set<std::string> kLists{"skip_zones", "trim_leading", "reject_first_token"};
+  auto names = [](const nlohmann::json& v) {
+    return v.is_array() &&
+           std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); });
+  };
+  for (const auto& [key, v] : r.attrs.items()) {
+    if (kStrings.count(key) && !v.is_string()) return "`" + key + "` must be a string";
+    if (kLists.count(key) && !names(v)) return "`" + key + "` must be a list of names";
+    if (key == "longest" && !v.is_boolean()) return "`longest` must be true or false";
+    if (key == "min_single_word_value" && !v.is_number()) return "`" + key + "` must be a number";
+  }
+  return "";
+}
+
+}  // namespace
+
 struct RuleBook::Impl {
   std::vector<PackData> packs;  // in load order
   std::vector<Rule> rules;      // compiled, pack by pack
   std::map<std::string, const Lexicon*, std::less<>> lexicons;
   std::map<std::string, size_t, std::less<>> rule_index;
   std::map<std::string, size_t, std::less<>> pack_index;
+  std::map<std::string, int> lexicon_layer;  // layer of the pack that defines each lexicon
+  int layer = 0;                             // one per add_sources call
   SegmentRules segment;
   nlohmann::json null_model;
 
@@ -315,7 +341,15 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
   if (!src.text.empty() && src.text[0] == '{') {
     PackData pack;
     pack.file = src.name;
-    if (parse_json_lexicons(src, &pack, errors)) {
+    pack.layer = layer;
+    bool parsed = false;
+    try {
+      parsed = parse_json_lexicons(src, &pack, errors);
+    } catch (const nlohmann::json::exception& e) {
+      errors->push_back({{src.name, 1, 1}, std::string("bad lexicon file: ") + e.what()});
+      return;
+    }
+    if (parsed) {
       auto it = std::find_if(packs.begin(), packs.end(),
                              [&](const PackData& p) { return p.name == pack.name; });
       if (it != packs.end())
@@ -339,6 +373,7 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
   }
   PackData pack;
   pack.file = src.name;
+  pack.layer = layer;
   try {
     if (root["pack"]) {
       pack.name = root["pack"].as<std::string>();
@@ -428,6 +463,7 @@ RuleBook::RuleBook(RuleBook&&) noexcept = default;
 RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
 
 void RuleBook::add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors) {
+  ++impl_->layer;
   for (const auto& s : sources) impl_->parse_source(s, errors);
 }
 
@@ -466,19 +502,36 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
   m.lexicons.clear();
   m.rule_index.clear();
   m.pack_index.clear();
+  m.lexicon_layer.clear();
   for (const auto& p : m.packs) {
     for (const auto& l : p.lexicons) {
       auto [it, fresh] = m.lexicons.emplace(l.name, &l);
-      if (!fresh)
+      if (fresh) {
+        m.lexicon_layer[l.name] = p.layer;
+        continue;
+      }
+      // A lexicon of a later layer (--patterns DIR) replaces an embedded one of the same name;
+      // two in one layer are a mistake.
+      if (m.lexicon_layer[l.name] == p.layer)
         errors->push_back(
             {l.loc, "lexicon `" + l.name + "` is already defined in " + it->second->loc.file});
+      it->second = &l;
+      m.lexicon_layer[l.name] = p.layer;
     }
   }
   re2::RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
+  // A model holds numbers (or maps of numbers): the stages read them without further checks.
+  std::function<bool(const nlohmann::json&)> numeric = [&](const nlohmann::json& j) {
+    if (j.is_number()) return true;
+    if (!j.is_object()) return false;
+    return std::all_of(j.begin(), j.end(), [&](const nlohmann::json& v) { return numeric(v); });
+  };
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     PackData& p = m.packs[pi];
+    if (!p.model.is_null() && !numeric(p.model))
+      errors->push_back({{p.file, 0, 0}, "pack " + p.name + ": `model` must hold numbers only"});
     m.pack_index[p.name] = pi;
     p.set = std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED);
     p.set_rules.clear();
@@ -490,6 +543,10 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
         const Rule& first = m.rules[m.rule_index[r.id]];
         errors->push_back({r.loc, "duplicate rule id `" + r.id + "` (first at " + first.loc.file +
                                       ":" + std::to_string(first.loc.line) + ")"});
+        continue;
+      }
+      if (std::string why = attribute_problem(r); !why.empty()) {
+        errors->push_back({r.loc, "rule " + r.id + ": " + why});
         continue;
       }
       if (!is_known_kind(r.kind)) {
@@ -508,10 +565,20 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       rule_opts.set_longest_match(r.attrs.value("longest", false));
       r.re = std::make_shared<re2::RE2>(r.expanded, rule_opts);
       if (!r.re->ok()) {
+        // Point at the fragment RE2 complains about: in the pattern, else in a define it uses.
         SourceLoc at = r.pattern_loc;
-        size_t where = r.pattern.find(r.re->error_arg());
-        if (where != std::string::npos && !r.re->error_arg().empty())
+        const std::string& arg = r.re->error_arg();
+        size_t where = arg.empty() ? std::string::npos : r.pattern.find(arg);
+        if (where != std::string::npos) {
           at.col += static_cast<int>(where);
+        } else if (!arg.empty()) {
+          for (const auto& [name, d] : p.defines)
+            if (size_t w = d.pattern.find(arg); w != std::string::npos && d.loc.line > 0) {
+              at = d.loc;
+              at.col += static_cast<int>(w);
+              break;
+            }
+        }
         errors->push_back({at, "bad pattern in rule " + r.id + ": " + r.re->error()});
         continue;
       }
@@ -566,7 +633,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
     for (size_t i = 0; i < p.set_rules.size(); ++i) fired.push_back(static_cast<int>(i));
   }
   std::sort(fired.begin(), fired.end());
-  re2::StringPiece whole(text.data(), text.size());
+  // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's).
+  const re2::StringPiece& whole = piece;
   std::vector<re2::StringPiece> subs;
   Match mt;
   for (int si : fired) {
@@ -575,13 +643,15 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
     subs.assign(n, re2::StringPiece());
     mt.rule = &r;
     mt.groups.resize(n);
-    size_t pos = begin;
-    while (pos < end && r.re->Match(whole, pos, end, re2::RE2::UNANCHORED, subs.data(), n)) {
+    size_t pos = 0, slice_end = end - begin;
+    while (pos < slice_end &&
+           r.re->Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), n)) {
       size_t ms = subs[0].data() - text.data();
       size_t me = ms + subs[0].size();
       if (me == ms) {  // empty match: step one code point on
-        pos = ms + 1;
-        while (pos < end && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+        pos = ms - begin + 1;
+        while (pos < slice_end && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80)
+          ++pos;
         continue;
       }
       mt.whole = {ms, me};
@@ -595,7 +665,7 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
       }
       mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
       fn(mt);
-      pos = me;
+      pos = me - begin;
     }
   }
 }

@@ -89,9 +89,9 @@ bool looks_binary(std::string_view bytes, size_t* where) {
 
 Document make_document(std::string id, std::string source, std::string bytes) {
   Document doc;
-  doc.id = std::move(id);
-  doc.source = std::move(source);
   size_t replaced = 0;
+  doc.id = repair_utf8(id, &replaced);  // names from the file system need not be UTF-8
+  doc.source = repair_utf8(source, &replaced);
   doc.text = repair_utf8(bytes, &replaced);
   if (replaced > 0)
     doc.warnings.push_back(

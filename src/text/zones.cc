@@ -87,18 +87,28 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
 
   // The related-links list: a label line after the article, followed only by short lines that
   // mostly look like headlines; or, without a label, a trailing run of headline-like lines.
-  std::optional<size_t> related;
-  for (size_t k = 1; k < paras.size() && !related; ++k) {
-    if (roles[k] != "related-label") continue;
+  // One backward pass: after[k] describes the non-furniture lines after paragraph k.
+  struct Tail {
     size_t lines = 0, like = 0;
     bool all_short = true;
-    for (size_t i = k + 1; i < paras.size(); ++i) {
-      if (furniture(i)) continue;
-      ++lines;
-      if (paras[i].end - paras[i].start > model.related_max_line_bytes) all_short = false;
-      if (headline_like(line(i), model)) ++like;
+  };
+  std::vector<Tail> after(paras.size());
+  for (size_t k = paras.size(); k-- > 1;) {
+    Tail t = k + 1 < paras.size() ? after[k + 1] : Tail{};
+    size_t i = k + 1 < paras.size() ? k + 1 : paras.size();
+    if (i < paras.size() && !furniture(i)) {
+      ++t.lines;
+      if (paras[i].end - paras[i].start > model.related_max_line_bytes) t.all_short = false;
+      if (headline_like(line(i), model)) ++t.like;
     }
-    if (all_short && lines >= model.related_min_lines && like * 10 >= lines * 6) related = k;
+    after[k] = t;
+  }
+  std::optional<size_t> related;
+  for (size_t k = 1; k < paras.size() && !related; ++k) {
+    const Tail& t = after[k];
+    if (roles[k] == "related-label" && t.all_short && t.lines >= model.related_min_lines &&
+        t.like * 10 >= t.lines * 6)
+      related = k;
   }
   if (!related) {
     size_t i = paras.size();
@@ -123,7 +133,10 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
   }
   if (paras.size() > 1 && z.zone[0] == "body") {
     std::string_view first = line(0);
-    if (first.size() <= model.headline_max_bytes && !ends_with(first, ".")) {
+    static constexpr std::string_view kSentenceEnd[] = {".", "\"", "”", "’", ":", ";"};
+    bool sentence = std::any_of(std::begin(kSentenceEnd), std::end(kSentenceEnd),
+                                [&](std::string_view e) { return ends_with(first, e); });
+    if (first.size() <= model.headline_max_bytes && !sentence) {
       z.zone[0] = "headline";
       z.headline = 0;
     }

@@ -39,9 +39,16 @@ TEST(Numbers, DecimalValueIsExact) {
 }
 
 TEST(Numbers, WordsValue) {
-  const Lexicon& lex = *default_rulebook().lexicon("number_words");
+  const RuleBook& book = default_rulebook();
+  const Lexicon& lex = *book.lexicon("number_words");
+  const Lexicon* fractions = book.lexicon("fraction_words");
+  const Lexicon* articles = book.lexicon("number_articles");
   EXPECT_EQ(*words_value("twenty-five", lex), 25);
-  EXPECT_EQ(*words_value("half a", lex), 0.5);
+  EXPECT_EQ(*words_value("half a billion", lex, fractions, articles), 5e8);
+  EXPECT_EQ(*words_value("a hundred", lex, fractions, articles), 100);
+  EXPECT_EQ(*words_value("two and a half", lex, fractions, articles), 2.5);
+  EXPECT_DOUBLE_EQ(*words_value("one hundred and three and two thirds", lex, fractions, articles),
+                   103 + 2.0 / 3);
   EXPECT_EQ(*words_value("three hundred and twelve", lex), 312);
   EXPECT_EQ(*words_value("two thousand five hundred", lex), 2500);
   EXPECT_FALSE(words_value("seven dwarfs", lex));
@@ -77,6 +84,11 @@ TEST(Figures, MoneyNumbersPercentsRanks) {
   }
 }
 
+TEST(Figures, NoDateBeforeYearOne) {
+  Result r = run("Rome was founded 3000 years ago.", "2026-11-25");
+  for (const auto& f : r.figures) EXPECT_NE(f.kind, "date") << f.value;
+}
+
 TEST(Figures, NoFalseFigures) {
   for (std::string text : {"the F-35 fighter jet", "one of the largest", "a trade deal",
                            "the $ sign", "during COVID-19"}) {
@@ -108,6 +120,7 @@ TEST(Figures, DatesAbsoluteAndRelative) {
       {"exports doubled since 2019.", "2019", std::nullopt, "2019", "year"},
       {"We met today.", "today", "2026-11-25", "2026-11-25", "day"},
       {"this week", "this week", "2026-11-25", "2026-W48", "week"},
+      {"born on Feb. 29", "Feb. 29", "2026-03-01", "2024-02-29", "day"},
   };
   for (const auto& c : cases) {
     Result r = run(c.text, c.anchor);

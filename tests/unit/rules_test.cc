@@ -64,6 +64,11 @@ TEST(Rules, BrokenPacksPointAtTheProblem) {
        "test.yaml:6:5: duplicate rule id `t.a` (first at test.yaml:3)"},
       {"pack: t\nrules:\n  - id: t.a\n    kind: numbr\n    pattern: 'a'\n",
        "test.yaml:3:5: rule t.a: unknown kind `numbr`"},
+      {"pack: t\ndefines:\n  BAD: 'x(?P<y>a**)'\nrules:\n  - id: t.a\n    kind: number\n    "
+       "pattern: '{{BAD}}'\n",
+       "test.yaml:3:17: bad pattern in rule t.a: bad repetition operator: **"},
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    longest: yes\n    pattern: 'a'\n",
+       "test.yaml:3:5: rule t.a: `longest` must be true or false"},
       {"pack: t\nrules: [\n", "test.yaml:3:1: "},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n", "test.yaml:3:5: rule without `pattern`"},
   };

@@ -4,8 +4,6 @@
 // Golden Rules of ../shared/eval/segmentation (CLAIMX_SHARED_DIR).
 #include "claimx/segment.h"
 
-#include "claimx/rules.h"
-
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -15,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "claimx/rules.h"
+
 #ifndef CLAIMX_SHARED_DIR
 #error "CLAIMX_SHARED_DIR must name the shared directory"
 #endif
@@ -23,7 +23,9 @@ namespace claimx {
 namespace {
 
 // The segmenter's word lists, as the embedded rule packs load them.
-const SegmentRules& Rules() { return default_rulebook().segment_rules(); }
+const SegmentRules& Rules() {
+  return default_rulebook().segment_rules();
+}
 
 std::vector<std::string> Sentences(std::string_view text) {
   std::vector<std::string> out;
