@@ -4,7 +4,8 @@
 Usage: tools/eval_figures.py BINARY [SHARED_DIR] [--floors FILE] [--show N]
 
 Runs claimx once over every case (as JSONL, the case's reference date as the document date),
-keeps the figures of the kind each file is about, and prints per category precision / recall /
+keeps the figures of the kind each file is about (for numberrange also numbers qualified gt, gte,
+lt, lte, claimx's form of a half-open range), and prints per category precision / recall /
 F1 for three matchings (one gold item to at most one figure):
   exact   same span;
   strict  same span and same value (numbers within 1e-6 relative, strings equal);
@@ -33,6 +34,13 @@ KINDS = {
 }
 
 
+def answers(category, figure):
+    """Whether a claimx figure answers a gold item of this category."""
+    if category == "numberrange" and figure.get("qualifier") in ("gt", "gte", "lt", "lte"):
+        return True  # "more than 30" is a half-open range there, a qualified number here
+    return figure["kind"] in KINDS[category]
+
+
 def same_value(gold, pred):
     if isinstance(gold, (int, float)) and isinstance(pred, (int, float)):
         return abs(gold - pred) <= 1e-6 * max(1.0, abs(gold))
@@ -52,9 +60,21 @@ def match(golds, preds, ok):
     return hits
 
 
+def same_figure_value(g, p):
+    """Values agree; a gold range {min, max} is claimx's value and value_max (or a qualified
+    value when one end is open: "(30,)" is "more than 30")."""
+    r = g.get("range")
+    if isinstance(r, dict):
+        lo, hi = r.get("min"), r.get("max")
+        if lo is not None and hi is not None:
+            return same_value(lo, p.get("value")) and same_value(hi, p.get("value_max"))
+        return same_value(lo if lo is not None else hi, p.get("value"))
+    return same_value(g.get("value"), p.get("value"))
+
+
 MATCHERS = {
     "exact": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"],
-    "strict": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"] and same_value(g.get("value"), p.get("value")),
+    "strict": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"] and same_figure_value(g, p),
     "overlap": lambda g, p: g["start"] < p["end"] and p["start"] < g["end"],
 }
 
@@ -108,7 +128,7 @@ def main():
     for i, case in enumerate(cases):
         c = case["category"]
         golds = case["expected"]
-        preds = [f for f in outputs.get(i, []) if f["kind"] in KINDS[c]]
+        preds = [f for f in outputs.get(i, []) if answers(c, f)]
         t = totals[c]
         t["gold"] += len(golds)
         t["pred"] += len(preds)

@@ -243,6 +243,18 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (factor != 1)
       f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
   }
+  if (r.kind == "range") {
+    // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
+    auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
+    if (!hi || *hi < *v) return std::nullopt;  // "from 30 to 20" is a change, not a range
+    f.value_max = *hi;
+    if (!ctx.group(m, "cur").empty()) {
+      double factor = 1;
+      f.currency = currency_of(ctx, m, &factor);
+    }
+    if (!ctx.group(m, "pct").empty()) f.unit = "percent";
+    if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
+  }
   if (r.kind == "measure" || r.kind == "age") {
     // The unit's normalised name from the lexicon that knows the `unit` group, else the rule's.
     f.unit = r.attrs.value("unit", "");

@@ -43,6 +43,7 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
       if (!f.qualifier.empty()) o["qualifier"] = f.qualifier;
       if (!f.granularity.empty()) o["granularity"] = f.granularity;
       if (!f.unit.empty()) o["unit"] = f.unit;
+      if (!f.value_max.is_null()) o["value_max"] = f.value_max;
       out.push_back(o);
     }
   for (const auto& e : r.entities)
