@@ -114,7 +114,7 @@ inline constexpr size_t kNoPos = static_cast<size_t>(-1);
 // Rule kinds, by the stage that interprets them. A rule of any other kind is an error.
 bool is_figure_kind(std::string_view kind);  // money, number, percent, date, ...
 bool is_claim_kind(std::string_view kind);   // cue, attribution, hedge, negation, not-claim
-bool is_known_kind(std::string_view kind);   // the above, entity, agreement(-status), zone
+bool is_known_kind(std::string_view kind);   // the above, entity, agreement(-status), zone, mask
 
 class RuleBook {
  public:

@@ -53,10 +53,16 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
 }
 
 // The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
-std::string currency_of(const Context& ctx, const Match& m, double* factor) {
+std::string currency_of(const Context& ctx, const Match& m, double* factor,
+                        std::vector<std::string>* candidates = nullptr) {
   std::string code;
   if (auto c = ctx.group(m, "cur"); !c.empty())
-    if (auto* e = lookup(ctx, "currency_symbols", c)) code = e->attrs.value("code", "");
+    if (auto* e = lookup(ctx, "currency_symbols", c)) {
+      code = e->attrs.value("code", "");
+      // Kept until the document's places are known (mark_currency_context).
+      if (e->attrs.contains("ambiguous") && candidates)
+        for (const auto& alt : e->attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
+    }
   if (auto c = ctx.group(m, "code"); !c.empty()) code = std::string(c);
   if (auto c = ctx.group(m, "curw"); !c.empty())
     if (auto* e = lookup(ctx, "currency_words", c)) {
@@ -238,7 +244,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
-    f.currency = currency_of(ctx, m, &factor);
+    f.currency = currency_of(ctx, m, &factor, &f.candidates);
     if (f.currency.empty()) return std::nullopt;
     if (factor != 1)
       f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
@@ -270,6 +276,26 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   if (r.kind == "percent") f.unit = "percent";
   if (r.kind == "percentage-points") f.unit = "percentage-points";
   return f;
+}
+
+void mark_currency_context(const Context& ctx, Result* out) {
+  // Currencies the document's places suggest, most-mentioned place first.
+  const Lexicon* context = ctx.book.lexicon("dollar_context");
+  std::vector<std::pair<size_t, std::string>> suggested;  // (-mentions, currency)
+  for (const auto& e : out->entities)
+    if (const LexiconEntry* le = context && e.type == "place" ? context->find(e.name) : nullptr)
+      suggested.emplace_back(e.mentions.size(), le->attrs.value("currency", ""));
+  std::stable_sort(suggested.begin(), suggested.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& f : out->figures) {
+    std::vector<std::string> possible = std::move(f.candidates);
+    f.candidates.clear();
+    for (const auto& [count, code] : suggested)
+      if (std::find(possible.begin(), possible.end(), code) != possible.end() && code != f.currency)
+        f.candidates.push_back(code);
+    f.currency_ambiguous = !f.candidates.empty();
+    if (f.currency_ambiguous) f.candidates.insert(f.candidates.begin(), f.currency);
+  }
 }
 
 void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* out) {

@@ -123,6 +123,9 @@ std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
 // held at once), then finishes with the whole document's candidates: overlaps, linking.
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m);
 void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* out);
+// A bare "$" in a document about Canada, Australia, ... is ambiguous: currency_ambiguous and
+// the candidates, the default first. Runs once entities are known.
+void mark_currency_context(const Context& ctx, Result* out);
 std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match& m);
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> candidates, Result* out);
 std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m);

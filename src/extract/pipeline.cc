@@ -81,6 +81,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   std::vector<EntityCandidate> entities;
   std::vector<AgreementCandidate> agreements;
   std::vector<Hit> status, cues;
+  SpanIndex masks;  // URLs, e-mail addresses, phone numbers: no item comes from inside them
   std::vector<std::string> packs = book.pack_names();
   for (size_t si : ctx.item_sentences) {
     const Sentence& s = r.sentences[si];
@@ -98,12 +99,23 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
         status.push_back(make_hit(ctx, m, sentence));
       } else if (is_claim_kind(kind)) {
         cues.push_back(make_hit(ctx, m, sentence));
+      } else if (kind == "mask") {
+        masks.add(m.span);
       }
     };
     for (const auto& pack : packs) book.for_each_match(pack, text, s.span.start, s.span.end, route);
   }
+  auto masked = [&](auto& items, auto span_of) {
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](const auto& x) { return masks.overlaps(span_of(x)); }),
+                items.end());
+  };
+  masked(figures, [](const Figure& f) { return f.span; });
+  masked(entities, [](const EntityCandidate& e) { return e.mention.span; });
+  masked(agreements, [](const AgreementCandidate& a) { return a.whole; });
   finish_figures(ctx, std::move(figures), &r);
   finish_entities(ctx, std::move(entities), &r);
+  mark_currency_context(ctx, &r);
   finish_agreements(ctx, std::move(agreements), status, &r);
   finish_claims(ctx, cues, options, &r);
   return r;

@@ -684,7 +684,7 @@ bool is_claim_kind(std::string_view kind) {
 
 bool is_known_kind(std::string_view kind) {
   return is_figure_kind(kind) || is_claim_kind(kind) || kind == "entity" || kind == "agreement" ||
-         kind == "agreement-status" || kind == "zone";
+         kind == "agreement-status" || kind == "zone" || kind == "mask";
 }
 
 std::vector<std::string> RuleBook::packs_with_kind(std::string_view kind) const {

@@ -84,6 +84,24 @@ TEST(Figures, MoneyNumbersPercentsRanks) {
   }
 }
 
+TEST(Figures, BareDollarIsAmbiguousInCanadianContext) {
+  Result us = run("The Pentagon will spend $5 million, officials in Washington said.");
+  ASSERT_EQ(us.figures.size(), 1u);
+  EXPECT_FALSE(us.figures[0].currency_ambiguous);
+  Result ca = run("Canada will spend $5 million, officials in Ottawa said. Canada agreed.");
+  ASSERT_EQ(ca.figures.size(), 1u);
+  EXPECT_EQ(ca.figures[0].currency, "USD");
+  EXPECT_TRUE(ca.figures[0].currency_ambiguous);
+  EXPECT_EQ(ca.figures[0].candidates, (std::vector<std::string>{"USD", "CAD"}));
+  Result explicit_cad = run("Canada will spend C$5 million.");
+  EXPECT_FALSE(explicit_cad.figures[0].currency_ambiguous);
+}
+
+TEST(Figures, NothingFromUrlsEmailsPhones) {
+  Result r = run("See https://example.com/2024/5%20off or call (555) 123-4567, mail a.b@c.org.");
+  EXPECT_TRUE(r.figures.empty()) << sub("See https://example.com/2024/5%20off", r.figures[0].span);
+}
+
 TEST(Figures, NoDateBeforeYearOne) {
   Result r = run("Rome was founded 3000 years ago.", "2026-11-25");
   for (const auto& f : r.figures) EXPECT_NE(f.kind, "date") << f.value;
