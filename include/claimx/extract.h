@@ -94,6 +94,12 @@ struct Attribution {
   bool direct = false;
 };
 
+struct Change {
+  std::string direction;  // up, down
+  TextRange verb;
+  std::optional<size_t> by, from, to;  // indices into Result::figures
+};
+
 struct Claim {
   TextRange span;
   int sentence = -1;
@@ -101,6 +107,7 @@ struct Claim {
   double checkworthiness = 0;
   std::vector<size_t> figures, entities, agreements;  // indices into Result
   std::optional<Attribution> attribution;
+  std::optional<Change> change;
   bool hedged = false;
   bool negated = false;
   std::vector<std::string> cues;  // rule ids

@@ -48,6 +48,51 @@ void add_unique(std::vector<std::string>* v, const std::string& s) {
   if (!s.empty() && std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
 }
 
+// The last few words before byte `at`, nearest first.
+std::vector<std::string_view> words_before(std::string_view text, size_t from, size_t at,
+                                           size_t n) {
+  std::vector<std::string_view> out;
+  size_t i = at;
+  while (out.size() < n && i > from) {
+    while (i > from && (text[i - 1] == ' ' || text[i - 1] == '\n')) --i;
+    size_t end = i;
+    while (i > from && text[i - 1] != ' ' && text[i - 1] != '\n') --i;
+    if (end > i) out.push_back(text.substr(i, end - i));
+  }
+  return out;
+}
+
+// "rose 3% to $11.1bn from $10.9bn": after the change verb, a figure's role is the nearest
+// preposition before it (lexicon change_prepositions); the first one with none is the size.
+Change find_change(const Context& ctx, const Hit& verb, const std::vector<size_t>& figures,
+                   const Result& r) {
+  static const std::set<std::string, std::less<>> kAmounts{"money", "percent", "percentage-points",
+                                                           "number", "measure"};
+  Change c;
+  c.direction = verb.rule->attrs.value("direction", "");
+  c.verb = verb.span;
+  const Lexicon* preps = ctx.book.lexicon("change_prepositions");
+  size_t last_end = verb.span.end;
+  for (size_t fi : figures) {
+    const Figure& f = r.figures[fi];
+    if (f.span.start < verb.span.end || !kAmounts.count(f.kind)) continue;
+    std::string role;
+    for (auto w : words_before(ctx.text, last_end, f.span.start, 3))
+      if (const LexiconEntry* e = preps ? preps->find(w) : nullptr) {
+        role = e->attrs.value("role", "");
+        break;
+      }
+    if (role.empty() && !c.by && !c.to && !c.from) role = "by";
+    std::optional<size_t>* slot = role == "to"     ? &c.to
+                                  : role == "from" ? &c.from
+                                  : role == "by"   ? &c.by
+                                                   : nullptr;
+    if (slot && !*slot) *slot = fi;
+    last_end = f.span.end;
+  }
+  return c;
+}
+
 }  // namespace
 
 void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const ExtractOptions& options,
@@ -119,6 +164,10 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
           }
         c.attribution = a;
         features["attribution"] = 1;
+      }
+      if (r.attrs.contains("direction") && !c.change) {
+        Change ch = find_change(ctx, *h, c.figures, *out);
+        if (ch.by || ch.from || ch.to) c.change = ch;
       }
       std::string feature = r.attrs.value("feature", "");
       if (!feature.empty()) features[feature] = 1;

@@ -47,6 +47,8 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
     if (!den || *den == 0) return std::nullopt;
     return *v / *den;
   }
+  if (auto mult = ctx.group(m, "mult"); !mult.empty())
+    if (auto* e = lookup(ctx, "multipliers", mult)) return e->attrs.value("value", 0.0);
   if (auto ord = ctx.group(m, "ord"); !ord.empty())
     if (auto* e = lookup(ctx, "ordinal_words", ord)) return e->attrs.value("value", 0.0);
   return std::nullopt;
@@ -274,6 +276,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (f.unit.empty()) return std::nullopt;
   }
   if (r.kind == "percent") f.unit = "percent";
+  if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
   if (r.kind == "percentage-points") f.unit = "percentage-points";
   return f;
 }

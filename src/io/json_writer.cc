@@ -349,6 +349,21 @@ struct Writer {
       } else {
         o.null();
       }
+      if (c.change) {
+        const Change& ch = *c.change;
+        o.key("change");
+        o.open('{');
+        o.key("direction");
+        o.str(ch.direction);
+        o.key("verb");
+        o.str(std::string_view(doc.text).substr(ch.verb.start, ch.verb.end - ch.verb.start));
+        for (auto [name, index] :
+             {std::pair{"by", ch.by}, std::pair{"from", ch.from}, std::pair{"to", ch.to}}) {
+          o.key(name);
+          index ? o.str(id('f', *index)) : o.null();
+        }
+        o.close('}');
+      }
       o.key("hedged");
       o.boolean(c.hedged);
       o.key("negated");

@@ -38,7 +38,7 @@ KEY_ORDER = {
     "agreements": ["id", "name", "aliases", "type", "status", "parties", "mentions"],
     "agreement mentions": ["text", "start", "end", "rule"],
     "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
-               "entities", "agreements", "attribution", "hedged", "negated", "cues"],
+               "entities", "agreements", "attribution", "change", "hedged", "negated", "cues"],
 }
 
 NON_ASCII_SAMPLE = "pricing-euro.txt"  # has €, curly quotes, em-dashes and an emoji (a UTF-16 surrogate pair)

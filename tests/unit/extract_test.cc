@@ -225,6 +225,20 @@ TEST(Claims, ScoredTypedLinkedAttributed) {
   EXPECT_LT(r.all_scored[1].checkworthiness, 0.5);
 }
 
+TEST(Claims, ChangeOverTime) {
+  std::string text = "Revenue rose 3% to $11.1bn from $10.9bn in 2024, the company said.";
+  Result r = run(text);
+  ASSERT_EQ(r.claims.size(), 1u);
+  ASSERT_TRUE(r.claims[0].change.has_value());
+  const Change& c = *r.claims[0].change;
+  EXPECT_EQ(c.direction, "up");
+  EXPECT_EQ(sub(text, c.verb), "rose");
+  ASSERT_TRUE(c.by && c.to && c.from);
+  EXPECT_EQ(sub(text, r.figures[*c.by].span), "3%");
+  EXPECT_EQ(sub(text, r.figures[*c.to].span), "$11.1bn");
+  EXPECT_EQ(sub(text, r.figures[*c.from].span), "$10.9bn");
+}
+
 TEST(Zones, TrailingHeadlineListIsBoilerplate) {
   std::string text =
       "Ottawa pledges $5 million to flood relief\n"
