@@ -222,6 +222,51 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
 
 }  // namespace
 
+namespace {
+
+// "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00.
+bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
+  if (auto w = ctx.group(m, "daytime"); !w.empty()) {
+    auto* e = lookup(ctx, "day_times", w);
+    if (!e) return false;
+    f->value = "T" + e->attrs.value("value", std::string("00:00"));
+    return true;
+  }
+  int hour = to_int(ctx.group(m, "hour"));
+  int minute = ctx.group(m, "minute").empty() ? 0 : to_int(ctx.group(m, "minute"));
+  int second = ctx.group(m, "second").empty() ? -1 : to_int(ctx.group(m, "second"));
+  std::string_view ampm = ctx.group(m, "ampm");
+  if (hour < 0 || minute < 0) return false;
+  if (!ampm.empty()) {
+    if (hour < 1 || hour > 12) return false;
+    bool pm = ampm[0] == 'p' || ampm[0] == 'P';
+    hour = hour % 12 + (pm ? 12 : 0);
+  }
+  char buf[32];
+  if (second >= 0)
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
+  else
+    std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
+  f->value = buf;
+  return true;
+}
+
+// "three weeks" -> P3W, "2.5 hours" -> PT2.5H, "two decades" -> P20Y (ISO 8601 periods).
+bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
+  auto* unit = lookup(ctx, "duration_units", ctx.group(m, "unit"));
+  if (!unit) return false;
+  std::optional<double> count = ctx.group(m, "one").empty() ? amount(ctx, m) : 1.0;
+  if (!count || *count <= 0 || *count > 1e6) return false;
+  double n = *count * unit->attrs.value("factor", 1.0);
+  std::string number = nlohmann::json(n).dump();
+  if (n == std::floor(n)) number = std::to_string(static_cast<long long>(n));
+  bool time = unit->attrs.value("time", false);
+  f->value = std::string("P") + (time ? "T" : "") + number + unit->attrs.value("designator", "D");
+  return true;
+}
+
+}  // namespace
+
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
   Figure f;
@@ -233,6 +278,14 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
   if (r.kind == "date") {
     if (!interpret_date(ctx, m, &f)) return std::nullopt;
+    return f;
+  }
+  if (r.kind == "time") {
+    if (!interpret_time(ctx, m, &f)) return std::nullopt;
+    return f;
+  }
+  if (r.kind == "duration") {
+    if (!interpret_duration(ctx, m, &f)) return std::nullopt;
     return f;
   }
   auto v = amount(ctx, m);
