@@ -293,9 +293,14 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   // A lone "one", "a" or "half" is rarely a figure (rule attribute min_single_word_value).
   auto words = ctx.group(m, "words");
   if (r.attrs.contains("min_single_word_value") && !words.empty() &&
-      words.find_first_of(" -") == std::string_view::npos &&
-      *v < r.attrs["min_single_word_value"].get<double>())
-    return std::nullopt;
+      words.find_first_of(" -") == std::string_view::npos) {
+    // ... and a lone scale ("million" in "1.2 million people") is part of another figure.
+    const LexiconEntry* e = lookup(ctx, "number_words", words);
+    std::string role = e ? e->attrs.value("role", "") : "";
+    if (*v < r.attrs["min_single_word_value"].get<double>() || role == "scale" ||
+        role == "multiplier")
+      return std::nullopt;
+  }
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
@@ -331,6 +336,18 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   if (r.kind == "percent") f.unit = "percent";
   if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
   if (r.kind == "percentage-points") f.unit = "percentage-points";
+  if (auto noun = ctx.group(m, "count"); !noun.empty()) {
+    // A bare four-digit 1800-2100 before a noun is a year ("in 2024 prices rose").
+    bool year_like = *v >= 1800 && *v <= 2100 && *v == std::floor(*v) &&
+                     ctx.group(m, "num").find(',') == std::string_view::npos;
+    if (year_like && r.attrs.value("reject_year_like", false)) return std::nullopt;
+    // "two thirds", "three hundreds": number words are not the counted noun.
+    if (auto not_in = r.attrs.find("count_not_in"); not_in != r.attrs.end())
+      for (const auto& name : *not_in)
+        if (const Lexicon* lex = ctx.book.lexicon(name.get<std::string>()); lex && lex->find(noun))
+          return std::nullopt;
+    f.unit = std::string(noun);
+  }
   return f;
 }
 
