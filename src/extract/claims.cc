@@ -13,6 +13,7 @@ namespace {
 struct Model {
   double bias = 0;
   double threshold = 0.5;
+  size_t change_window_bytes = 40;  // how far after a change verb its figures may stand
   std::map<std::string, double, std::less<>> weights;
 };
 
@@ -22,6 +23,7 @@ Model load_model(const RuleBook& book) {
   if (!j.is_object()) return m;
   m.bias = j.value("bias", 0.0);
   m.threshold = j.value("threshold", 0.5);
+  m.change_window_bytes = static_cast<size_t>(j.value("change_window_bytes", 40.0));
   if (j.contains("weights") && j["weights"].is_object())
     for (const auto& [k, v] : j["weights"].items())
       if (v.is_number()) m.weights[k] = v.get<double>();
@@ -65,7 +67,7 @@ std::vector<std::string_view> words_before(std::string_view text, size_t from, s
 // "rose 3% to $11.1bn from $10.9bn": after the change verb, a figure's role is the nearest
 // preposition before it (lexicon change_prepositions); the first one with none is the size.
 Change find_change(const Context& ctx, const Hit& verb, const std::vector<size_t>& figures,
-                   const Result& r) {
+                   const Result& r, size_t window) {
   static const std::set<std::string, std::less<>> kAmounts{"money", "percent", "percentage-points",
                                                            "number", "measure"};
   Change c;
@@ -76,6 +78,9 @@ Change find_change(const Context& ctx, const Hit& verb, const std::vector<size_t
   for (size_t fi : figures) {
     const Figure& f = r.figures[fi];
     if (f.span.start < verb.span.end || !kAmounts.count(f.kind)) continue;
+    // A change names its figures close after the verb ("rose 3% to $11.1bn"); a figure far on
+    // belongs to something else ("increased border security ... $9.9 million").
+    if (f.span.start - last_end > window) break;
     std::string role;
     for (auto w : words_before(ctx.text, last_end, f.span.start, 3))
       if (const LexiconEntry* e = preps ? preps->find(w) : nullptr) {
@@ -166,7 +171,7 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
         features["attribution"] = 1;
       }
       if (r.attrs.contains("direction") && !c.change) {
-        Change ch = find_change(ctx, *h, c.figures, *out);
+        Change ch = find_change(ctx, *h, c.figures, *out, model.change_window_bytes);
         if (ch.by || ch.from || ch.to) c.change = ch;
       }
       std::string feature = r.attrs.value("feature", "");
