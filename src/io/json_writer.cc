@@ -53,6 +53,32 @@ class Out {
       return integer(static_cast<int64_t>(d));
     raw(nlohmann::json(d).dump());
   }
+  // key: value pairs.
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    str(v);
+  }
+  void field_or_null(std::string_view k, std::string_view v) {
+    key(k);
+    str_or_null(v);
+  }
+  void field_int(std::string_view k, int64_t v) {
+    key(k);
+    integer(v);
+  }
+  void field_bool(std::string_view k, bool v) {
+    key(k);
+    boolean(v);
+  }
+  void field_number(std::string_view k, const nlohmann::json& v) {
+    key(k);
+    number(v);
+  }
+  void field_strings(std::string_view k, const std::vector<std::string>& v) {
+    key(k);
+    strings(v);
+  }
+
   void strings(const std::vector<std::string>& v) {
     open('[');
     for (const auto& s : v) str(s);
@@ -121,12 +147,9 @@ struct Writer {
   Out& o;
 
   void span(const TextRange& s) {
-    o.key("text");
-    o.str(std::string_view(doc.text).substr(s.start, s.end - s.start));
-    o.key("start");
-    o.integer(static_cast<int64_t>(map.convert(s.start)));
-    o.key("end");
-    o.integer(static_cast<int64_t>(map.convert(s.end)));
+    o.field("text", std::string_view(doc.text).substr(s.start, s.end - s.start));
+    o.field_int("start", static_cast<int64_t>(map.convert(s.start)));
+    o.field_int("end", static_cast<int64_t>(map.convert(s.end)));
   }
   static std::string id(char prefix, size_t i) { return prefix + std::to_string(i + 1); }
   void ids(char prefix, const std::vector<size_t>& v) {
@@ -138,10 +161,8 @@ struct Writer {
   void document() {
     o.key("document");
     o.open('{');
-    o.key("id");
-    o.str(doc.id);
-    o.key("source");
-    o.str_or_null(doc.source);
+    o.field("id", doc.id);
+    o.field_or_null("source", doc.source);
     o.key("title");
     if (doc.title)
       o.str(*doc.title);
@@ -152,22 +173,17 @@ struct Writer {
       o.null();
     o.key("date");
     doc.date ? o.str(*doc.date) : o.null();
-    o.key("chars");
-    o.integer(static_cast<int64_t>(map.convert(doc.text.size())));
-    o.key("offsets");
-    o.str(opt.offsets == OffsetUnit::kBytes   ? "bytes"
-          : opt.offsets == OffsetUnit::kUtf16 ? "utf16"
-                                              : "codepoints");
+    o.field_int("chars", static_cast<int64_t>(map.convert(doc.text.size())));
+    o.field("offsets", opt.offsets == OffsetUnit::kBytes   ? "bytes"
+                       : opt.offsets == OffsetUnit::kUtf16 ? "utf16"
+                                                           : "codepoints");
     o.key("boilerplate");
     o.open('[');
     for (const auto& b : r.boilerplate) {
       o.open('{');
-      o.key("start");
-      o.integer(static_cast<int64_t>(map.convert(b.span.start)));
-      o.key("end");
-      o.integer(static_cast<int64_t>(map.convert(b.span.end)));
-      o.key("reason");
-      o.str(b.reason);
+      o.field_int("start", static_cast<int64_t>(map.convert(b.span.start)));
+      o.field_int("end", static_cast<int64_t>(map.convert(b.span.end)));
+      o.field("reason", b.reason);
       o.close('}');
     }
     o.close(']');
@@ -175,18 +191,14 @@ struct Writer {
     o.open('[');
     for (const auto& w : doc.warnings) {
       o.open('{');
-      o.key("code");
-      o.str(w.code);
-      o.key("message");
-      o.str(w.message);
-      o.key("count");
-      o.integer(static_cast<int64_t>(w.count));
+      o.field("code", w.code);
+      o.field("message", w.message);
+      o.field_int("count", static_cast<int64_t>(w.count));
       o.close('}');
     }
     o.close(']');
     if (opt.include_text) {
-      o.key("text");
-      o.str(doc.text);
+      o.field("text", doc.text);
     }
     o.close('}');
   }
@@ -197,8 +209,7 @@ struct Writer {
     for (const auto& s : r.sentences) {
       o.open('{');
       span(s.span);
-      o.key("zone");
-      o.str(s.zone);
+      o.field("zone", s.zone);
       o.close('}');
     }
     o.close(']');
@@ -210,25 +221,18 @@ struct Writer {
     for (size_t i = 0; i < r.entities.size(); ++i) {
       const Entity& e = r.entities[i];
       o.open('{');
-      o.key("id");
-      o.str(id('e', i));
-      o.key("type");
-      o.str(e.type);
-      o.key("subtype");
-      o.str_or_null(e.subtype);
-      o.key("name");
-      o.str(e.name);
-      o.key("aliases");
-      o.strings(e.aliases);
+      o.field("id", id('e', i));
+      o.field("type", e.type);
+      o.field_or_null("subtype", e.subtype);
+      o.field("name", e.name);
+      o.field_strings("aliases", e.aliases);
       o.key("mentions");
       o.open('[');
       for (const auto& m : e.mentions) {
         o.open('{');
         span(m.span);
-        o.key("rule");
-        o.str(m.rule);
-        o.key("form");
-        o.str(m.form);
+        o.field("rule", m.rule);
+        o.field("form", m.form);
         o.close('}');
       }
       o.close(']');
@@ -243,35 +247,24 @@ struct Writer {
     for (size_t i = 0; i < r.figures.size(); ++i) {
       const Figure& f = r.figures[i];
       o.open('{');
-      o.key("id");
-      o.str(id('f', i));
-      o.key("kind");
-      o.str(f.kind);
+      o.field("id", id('f', i));
+      o.field("kind", f.kind);
       span(f.span);
       o.key("value");
       f.value.is_string() ? o.str(f.value.get_ref<const std::string&>()) : o.number(f.value);
-      o.key("value_max");
-      o.number(f.value_max);
-      o.key("unit");
-      o.str_or_null(f.unit);
-      o.key("currency");
-      o.str_or_null(f.currency);
+      o.field_number("value_max", f.value_max);
+      o.field_or_null("unit", f.unit);
+      o.field_or_null("currency", f.currency);
       if (f.currency_ambiguous) {
-        o.key("currency_ambiguous");
-        o.boolean(true);
-        o.key("candidates");
-        o.strings(f.candidates);
+        o.field_bool("currency_ambiguous", true);
+        o.field_strings("candidates", f.candidates);
       }
-      o.key("qualifier");
-      o.str_or_null(f.qualifier);
+      o.field_or_null("qualifier", f.qualifier);
       if (!f.granularity.empty()) {
-        o.key("granularity");
-        o.str(f.granularity);
+        o.field("granularity", f.granularity);
       }
-      o.key("sentence");
-      o.integer(f.sentence);
-      o.key("rule");
-      o.str(f.rule);
+      o.field_int("sentence", f.sentence);
+      o.field("rule", f.rule);
       o.close('}');
     }
     o.close(']');
@@ -283,16 +276,11 @@ struct Writer {
     for (size_t i = 0; i < r.agreements.size(); ++i) {
       const Agreement& g = r.agreements[i];
       o.open('{');
-      o.key("id");
-      o.str(id('a', i));
-      o.key("name");
-      o.str(g.name);
-      o.key("aliases");
-      o.strings(g.aliases);
-      o.key("type");
-      o.str(g.type);
-      o.key("status");
-      o.str_or_null(g.status);
+      o.field("id", id('a', i));
+      o.field("name", g.name);
+      o.field_strings("aliases", g.aliases);
+      o.field("type", g.type);
+      o.field_or_null("status", g.status);
       o.key("parties");
       ids('e', g.parties);
       o.key("mentions");
@@ -300,8 +288,7 @@ struct Writer {
       for (const auto& m : g.mentions) {
         o.open('{');
         span(m.span);
-        o.key("rule");
-        o.str(m.rule);
+        o.field("rule", m.rule);
         o.close('}');
       }
       o.close(']');
@@ -317,15 +304,11 @@ struct Writer {
     for (size_t i = 0; i < list.size(); ++i) {
       const Claim& c = list[i];
       o.open('{');
-      o.key("id");
-      o.str(id('c', i));
+      o.field("id", id('c', i));
       span(c.span);
-      o.key("sentence");
-      o.integer(c.sentence);
-      o.key("types");
-      o.strings(c.types);
-      o.key("checkworthiness");
-      o.number(c.checkworthiness);
+      o.field_int("sentence", c.sentence);
+      o.field_strings("types", c.types);
+      o.field_number("checkworthiness", c.checkworthiness);
       o.key("figures");
       ids('f', c.figures);
       o.key("entities");
@@ -338,13 +321,10 @@ struct Writer {
         o.open('{');
         o.key("speaker");
         at.entity ? o.str(id('e', *at.entity)) : o.null();
-        o.key("speaker_text");
-        o.str(
-            std::string_view(doc.text).substr(at.speaker.start, at.speaker.end - at.speaker.start));
-        o.key("verb");
-        o.str_or_null(at.verb);
-        o.key("direct");
-        o.boolean(at.direct);
+        o.field("speaker_text", std::string_view(doc.text).substr(
+                                    at.speaker.start, at.speaker.end - at.speaker.start));
+        o.field_or_null("verb", at.verb);
+        o.field_bool("direct", at.direct);
         o.close('}');
       } else {
         o.null();
@@ -353,10 +333,9 @@ struct Writer {
         const Change& ch = *c.change;
         o.key("change");
         o.open('{');
-        o.key("direction");
-        o.str(ch.direction);
-        o.key("verb");
-        o.str(std::string_view(doc.text).substr(ch.verb.start, ch.verb.end - ch.verb.start));
+        o.field("direction", ch.direction);
+        o.field("verb",
+                std::string_view(doc.text).substr(ch.verb.start, ch.verb.end - ch.verb.start));
         for (auto [name, index] :
              {std::pair{"by", ch.by}, std::pair{"from", ch.from}, std::pair{"to", ch.to}}) {
           o.key(name);
@@ -364,12 +343,9 @@ struct Writer {
         }
         o.close('}');
       }
-      o.key("hedged");
-      o.boolean(c.hedged);
-      o.key("negated");
-      o.boolean(c.negated);
-      o.key("cues");
-      o.strings(c.cues);
+      o.field_bool("hedged", c.hedged);
+      o.field_bool("negated", c.negated);
+      o.field_strings("cues", c.cues);
       o.close('}');
     }
     o.close(']');
@@ -382,8 +358,7 @@ namespace {
 
 void write_all(Writer& w, Out& o, const WriteOptions& opt) {
   o.open('{');
-  o.key("schema");
-  o.str("claimx/1");
+  o.field("schema", "claimx/1");
   w.document();
   if (opt.sentences) w.sentences();
   if (opt.entities) w.entities();
