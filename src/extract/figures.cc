@@ -150,6 +150,13 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     mo = mdy ? av : bv;
     d = mdy ? bv : av;
   }
+  if (auto y2 = ctx.group(m, "year2"); !y2.empty()) {  // "between 2014 and 2018"
+    int last = to_int(y2);
+    if (y < 1 || last <= y) return false;
+    f->granularity = "year";
+    f->value = std::to_string(y) + "/" + std::to_string(last);
+    return true;
+  }
   if (y >= 0 || mo >= 0) {  // absolute (perhaps missing the year)
     if (mo >= 0 && (mo < 1 || mo > 12)) return false;
     if (d >= 0 && (d < 1 || d > 31)) return false;
