@@ -150,6 +150,21 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     mo = mdy ? av : bv;
     d = mdy ? bv : av;
   }
+  if (auto d = ctx.group(m, "dmod"); !d.empty())
+    if (auto* e = lookup(ctx, "date_modifiers", d)) f->qualifier = e->attrs.value("value", "");
+  if (auto q = ctx.group(m, "quarter"); !q.empty()) {  // "the third quarter of 2024", "Q3"
+    int quarter = q[0] >= '1' && q[0] <= '4' ? q[0] - '0' : -1;
+    if (auto* e = quarter < 0 ? lookup(ctx, "ordinal_words", q) : nullptr)
+      quarter = e->attrs.value("value", -1);
+    if (quarter < 1 || quarter > 4) return false;
+    f->granularity = "quarter";
+    if (y < 0 && ctx.anchor) {  // without a year: the latest such quarter up to the anchor's
+      y = static_cast<int>(ctx.anchor->year());
+      if (quarter > (static_cast<int>(static_cast<unsigned>(ctx.anchor->month())) - 1) / 3 + 1) --y;
+    }
+    if (y >= 1) f->value = std::to_string(y) + "-Q" + std::to_string(quarter);
+    return true;
+  }
   if (auto y2 = ctx.group(m, "year2"); !y2.empty()) {  // "between 2014 and 2018"
     int last = to_int(y2);
     if (y < 1 || last <= y) return false;

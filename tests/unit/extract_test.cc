@@ -139,6 +139,9 @@ TEST(Figures, DatesAbsoluteAndRelative) {
       {"We met today.", "today", "2026-11-25", "2026-11-25", "day"},
       {"this week", "this week", "2026-11-25", "2026-W48", "week"},
       {"born on Feb. 29", "Feb. 29", "2026-03-01", "2024-02-29", "day"},
+      {"profits fell in the third quarter of 2024", "third quarter of 2024", std::nullopt, "2024-Q3", "quarter"},
+      {"sales rose in the fourth quarter", "fourth quarter", "2026-05-10", "2025-Q4", "quarter"},
+      {"revenue in Q1 beat forecasts", "Q1", "2026-05-10", "2026-Q1", "quarter"},
   };
   for (const auto& c : cases) {
     Result r = run(c.text, c.anchor);
