@@ -96,8 +96,8 @@ struct Rule {
   SourceLoc loc;
   SourceLoc pattern_loc;
   std::shared_ptr<re2::RE2> re;
-  std::map<std::string, int> groups;  // named group -> submatch index
-  int span_group = 0;                 // group `span` when present, else 0 (whole match)
+  std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
+  int span_group = 0;  // group `span` when present, else 0 (whole match)
 };
 
 // One rule firing: byte offsets into the document text.

@@ -242,10 +242,6 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 // "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00.
 bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
   if (auto w = ctx.group(m, "daytime"); !w.empty()) {

@@ -731,7 +731,7 @@ const SegmentRules& RuleBook::segment_rules() const {
 }
 
 std::string_view RuleBook::group(const Match& m, std::string_view text, std::string_view name) {
-  auto it = m.rule->groups.find(std::string(name));
+  auto it = m.rule->groups.find(name);  // no allocation: called for every match
   if (it == m.rule->groups.end() || !m.has(it->second)) return {};
   const TextRange& g = m.groups[it->second];
   return text.substr(g.start, g.end - g.start);
