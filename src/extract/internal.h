@@ -122,6 +122,17 @@ std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
 // Each stage interprets one match at a time (as the matcher finds it, so matches are never all
 // held at once), then finishes with the whole document's candidates: overlaps, linking.
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m);
+// Date, time and duration matches (dates.cc): false when the match is not one after all.
+bool interpret_date(const Context& ctx, const Match& m, Figure* f);
+bool interpret_time(const Context& ctx, const Match& m, Figure* f);
+bool interpret_duration(const Context& ctx, const Match& m, Figure* f);
+// Shared by the interpreters: the entry of `lexicon` for form, or null.
+const LexiconEntry* lookup(const Context& ctx, const char* lexicon, std::string_view form);
+// Digits or number words in the groups `<prefix>num` / `<prefix>words`, times 10^pow10.
+std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix,
+                                int pow10);
+// The value a figure match states (number, fraction, multiplier or ordinal word).
+std::optional<double> amount(const Context& ctx, const Match& m);
 void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* out);
 // A bare "$" in a document about Canada, Australia, ... is ambiguous: currency_ambiguous and
 // the candidates, the default first. Runs once entities are known.

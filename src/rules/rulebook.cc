@@ -20,6 +20,7 @@ struct Define {
   std::string pattern;
   SourceLoc loc;
   bool quoted = false;
+  std::string pack;  // unqualified names inside it resolve in this pack
 };
 
 struct PackData {
@@ -167,8 +168,9 @@ struct RuleBook::Impl {
   void parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
                      std::vector<RuleError>* errors);
   bool expand(const Rule& rule, const std::string& in, const SourceLoc& loc, int depth,
-              const std::map<std::string, const Define*>& defines, std::string* out,
-              std::vector<std::string>* lexicons_used, std::vector<RuleError>* errors) const;
+              const std::string& scope, const std::map<std::string, const Define*>& defines,
+              std::string* out, std::vector<std::string>* lexicons_used,
+              std::vector<RuleError>* errors) const;
 };
 
 namespace {
@@ -384,8 +386,8 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     }
     if (const auto& d = root["defines"]) {
       for (const auto& kv : d) {
-        Define def{kv.second.as<std::string>(), loc_of(src.name, kv.second),
-                   kv.second.Tag() == "!"};
+        Define def{kv.second.as<std::string>(), loc_of(src.name, kv.second), kv.second.Tag() == "!",
+                   pack.name};
         if (def.quoted) def.loc.col += 1;
         pack.defines[kv.first.as<std::string>()] = def;
       }
@@ -411,8 +413,9 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
 }
 
 bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const SourceLoc& loc,
-                            int depth, const std::map<std::string, const Define*>& defines,
-                            std::string* out, std::vector<std::string>* lexicons_used,
+                            int depth, const std::string& scope,
+                            const std::map<std::string, const Define*>& defines, std::string* out,
+                            std::vector<std::string>* lexicons_used,
                             std::vector<RuleError>* errors) const {
   if (depth > 8) {
     errors->push_back({loc, "defines nest too deep (a define that uses itself?)"});
@@ -443,14 +446,16 @@ bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const Sourc
       *out += "(?:" + lex->second->regex() + ")";
       lexicons_used->push_back(lex->first);
     } else {
-      auto def = defines.find(name);
+      // Defines are keyed "pack.NAME": a rule names its own pack's as {{NAME}} and another
+      // pack's as {{pack.NAME}}; names inside a define resolve in the define's pack.
+      auto def = defines.find(name.find('.') == std::string::npos ? scope + "." + name : name);
       if (def == defines.end()) {
         errors->push_back({at, "unknown define `" + name + "` in rule " + rule.id});
         return false;
       }
       *out += "(?:";
-      if (!expand(rule, def->second->pattern, def->second->loc, depth + 1, defines, out,
-                  lexicons_used, errors))
+      if (!expand(rule, def->second->pattern, def->second->loc, depth + 1, def->second->pack,
+                  defines, out, lexicons_used, errors))
         return false;
       *out += ")";
     }
@@ -530,6 +535,9 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
     if (!j.is_object()) return false;
     return std::all_of(j.begin(), j.end(), [&](const nlohmann::json& v) { return numeric(v); });
   };
+  std::map<std::string, const Define*> defines;  // "pack.NAME"; a later layer's pack wins
+  for (const auto& p : m.packs)
+    for (const auto& [name, d] : p.defines) defines[p.name + "." + name] = &d;
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     PackData& p = m.packs[pi];
     if (!p.model.is_null() && !numeric(p.model))
@@ -537,8 +545,6 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
     m.pack_index[p.name] = pi;
     p.set = std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED);
     p.set_rules.clear();
-    std::map<std::string, const Define*> defines;  // a pack's defines are its own
-    for (const auto& [name, d] : p.defines) defines[name] = &d;
     for (const auto& src : p.rules) {
       Rule r = src;
       if (m.rule_index.count(r.id)) {
@@ -560,7 +566,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
         continue;
       }
       std::string expanded;
-      if (!m.expand(r, r.pattern, r.pattern_loc, 0, defines, &expanded, &r.lexicons, errors))
+      if (!m.expand(r, r.pattern, r.pattern_loc, 0, p.name, defines, &expanded, &r.lexicons,
+                    errors))
         continue;
       r.expanded = expanded;
       re2::RE2::Options rule_opts = opts;
