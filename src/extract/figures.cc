@@ -17,11 +17,7 @@ std::optional<double> number_in(const Context& ctx, const Match& m, const std::s
                                 int p) {
   if (auto num = ctx.group(m, prefix + "num"); !num.empty()) return decimal_value(num, p);
   if (auto words = ctx.group(m, prefix + "words"); !words.empty()) {
-    const Lexicon* lex = ctx.book.lexicon("number_words");
-    if (!lex) return std::nullopt;
-    auto v = words_value(words, *lex, ctx.book.lexicon("fraction_words"),
-                         ctx.book.lexicon("number_articles"));
-    if (v) return *v * std::pow(10.0, p);
+    if (auto v = words_value(words, number_lexicons(ctx.book))) return *v * std::pow(10.0, p);
   }
   return std::nullopt;
 }
@@ -51,8 +47,10 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
   }
   if (auto mult = ctx.group(m, "mult"); !mult.empty())
     if (auto* e = lookup(ctx, "multipliers", mult)) return e->attrs.value("value", 0.0);
-  if (auto ord = ctx.group(m, "ord"); !ord.empty())
+  if (auto ord = ctx.group(m, "ord"); !ord.empty()) {
     if (auto* e = lookup(ctx, "ordinal_words", ord)) return e->attrs.value("value", 0.0);
+    return ordinal_words_value(ord, number_lexicons(ctx.book));  // "twenty-fifth"
+  }
   return std::nullopt;
 }
 
@@ -80,7 +78,60 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
   return code;
 }
 
+// A lone word that is rarely a figure by itself: those of the rule attribute
+// reject_single_words ("one" of the, "a", "half" of them) and a lone scale or multiplier
+// ("million" in "1.2 million people" belongs to another figure). A qualifier or a sign makes
+// it one ("more than half", "minus one").
+bool lone_word_rejected(const Context& ctx, const Match& m, std::string_view words) {
+  const Rule& r = *m.rule;
+  auto reject = r.attrs.find("reject_single_words");
+  if (reject == r.attrs.end() || words.empty() ||
+      words.find_first_of(" -") != std::string_view::npos)
+    return false;
+  if (!ctx.group(m, "qual").empty() || !ctx.group(m, "neg").empty()) return false;
+  const LexiconEntry* e = lookup(ctx, "number_words", words);
+  std::string role = e ? e->attrs.value("role", "") : "";
+  if (role == "scale" || role == "multiplier") return true;
+  std::string lower(words);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& w : *reject)
+    if (w.get<std::string>() == lower) return true;
+  return false;
+}
+
 }  // namespace
+
+namespace {
+
+// A run of number words that is not one number ("three-nought-four", "twenty twenty") gives
+// each of its numbers, where the rule says so (split_words) and the run is the whole span.
+void split_figures(const Context& ctx, const Match& m, std::vector<Figure>* out) {
+  const Rule& r = *m.rule;
+  auto words = ctx.group(m, "words");
+  if (!r.attrs.value("split_words", false) || words.empty() || !ctx.group(m, "neg").empty()) return;
+  size_t base = static_cast<size_t>(words.data() - ctx.text.data());
+  for (const auto& part : split_number_words(words, number_lexicons(ctx.book))) {
+    std::string_view text = words.substr(part.offset, part.length);
+    if (lone_word_rejected(ctx, m, text)) continue;
+    Figure f;
+    f.kind = r.kind;
+    f.span = {base + part.offset, base + part.offset + part.length};
+    f.rule = r.id;
+    f.priority = r.priority;
+    f.value = part.value;
+    out->push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* out) {
+  if (auto f = interpret_figure(ctx, m)) {
+    out->push_back(std::move(*f));
+  } else {
+    split_figures(ctx, m, out);
+  }
+}
 
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
@@ -105,17 +156,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   }
   auto v = amount(ctx, m);
   if (!v) return std::nullopt;
-  // A lone "one", "a" or "half" is rarely a figure (rule attribute min_single_word_value).
-  auto words = ctx.group(m, "words");
-  if (r.attrs.contains("min_single_word_value") && !words.empty() &&
-      words.find_first_of(" -") == std::string_view::npos) {
-    // ... and a lone scale ("million" in "1.2 million people") is part of another figure.
-    const LexiconEntry* e = lookup(ctx, "number_words", words);
-    std::string role = e ? e->attrs.value("role", "") : "";
-    if (*v < r.attrs["min_single_word_value"].get<double>() || role == "scale" ||
-        role == "multiplier")
-      return std::nullopt;
-  }
+  if (lone_word_rejected(ctx, m, ctx.group(m, "words"))) return std::nullopt;
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;

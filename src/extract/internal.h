@@ -90,12 +90,25 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
 
 // Numbers. Digits may carry thousands commas; pow10 scales the value exactly.
 std::optional<double> decimal_value(std::string_view digits, int pow10);
-// Number words ("twenty-five", "half a", "three hundred and two", "two point five") with the
-// `number_words` lexicon; a last word from `fractions` divides ("two thirds", "two and fifty-four
-// hundredths": what follows the last "and" is the numerator).
-std::optional<double> words_value(std::string_view words, const Lexicon& lexicon,
-                                  const Lexicon* fractions = nullptr,
-                                  const Lexicon* articles = nullptr);
+// Number words (number_words.cc): the lexicons that give words their values and roles.
+struct NumberLexicons {
+  const Lexicon* words = nullptr;      // number_words: "two", "hundred", "million", "point"
+  const Lexicon* fractions = nullptr;  // fraction_words: denominators "half", "thirds"
+  const Lexicon* articles = nullptr;   // number_articles: "a" in "a million"
+  const Lexicon* ordinals = nullptr;   // ordinal_words: "fifth", "hundredth"
+};
+NumberLexicons number_lexicons(const RuleBook& book);
+// The value of a run of number words (digits may stand for counts: "3 hundred and 21"):
+// cardinals, fractions ("two thirds", "three twenty-firsts"), "N and a half", "half a billion".
+std::optional<double> words_value(std::string_view words, const NumberLexicons& lx);
+// An ordinal said in words: "twenty-fifth" 25, "one hundred twenty fifth" 125.
+std::optional<double> ordinal_words_value(std::string_view words, const NumberLexicons& lx);
+// A run that is not one number ("three-nought-four") as its numbers, by byte offset and length.
+struct NumberPart {
+  size_t offset, length;
+  double value;
+};
+std::vector<NumberPart> split_number_words(std::string_view words, const NumberLexicons& lx);
 
 std::optional<Date> parse_iso_date(std::string_view s);
 std::string format_date(const Date& d);
@@ -122,6 +135,8 @@ std::vector<size_t> find_words(std::string_view text, size_t begin, size_t end,
 // Each stage interprets one match at a time (as the matcher finds it, so matches are never all
 // held at once), then finishes with the whole document's candidates: overlaps, linking.
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m);
+// All the figures of one match: one, or the numbers of a run that is not one number.
+void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* out);
 // Date, time and duration matches (dates.cc): false when the match is not one after all.
 bool interpret_date(const Context& ctx, const Match& m, Figure* f);
 bool interpret_time(const Context& ctx, const Match& m, Figure* f);

@@ -31,66 +31,6 @@ std::optional<double> decimal_value(std::string_view digits, int pow10) {
   return v;
 }
 
-std::optional<double> words_value(std::string_view words, const Lexicon& lexicon,
-                                  const Lexicon* fractions, const Lexicon* articles) {
-  double total = 0, current = 0, decimals = 0, decimal_unit = 1;
-  double at_and = -1, scale_at_and = 0, last_scale = 0;  // the value and scale at the last "and"
-  bool any = false, after_article = false, after_point = false;
-  size_t i = 0;
-  while (i < words.size()) {
-    size_t j = i;
-    while (j < words.size() && words[j] != ' ' && words[j] != '-' && words[j] != '\n' &&
-           words[j] != '\t')
-      ++j;
-    std::string_view token = words.substr(i, j - i);
-    i = j + 1;
-    if (token.empty()) continue;
-    if (token == "and" || token == "And") {
-      at_and = total + current;
-      scale_at_and = current == 0 ? last_scale : 0;
-      continue;
-    }
-    const LexiconEntry* e = lexicon.find(token);
-    if (!e && articles) e = articles->find(token);
-    if (!e) {
-      // A fraction word ends the run: what follows the last "and" is its numerator.
-      const LexiconEntry* f = fractions ? fractions->find(token) : nullptr;
-      double denominator = f ? f->attrs.value("value", 0.0) : 0.0;
-      if (denominator <= 0 || !any) return std::nullopt;
-      double base = at_and < 0 ? 0 : at_and;
-      double numerator = total + current - base;
-      return base + (numerator == 0 ? 1 : numerator) / denominator;
-    }
-    double v = e->attrs.value("value", 0.0);
-    std::string role = e->attrs.value("role", "unit");
-    any = true;
-    if (role == "point") {
-      after_point = true;
-    } else if (after_point) {  // "two point zero three": digits after the point
-      decimal_unit /= 10;
-      decimals += v * decimal_unit;
-    } else if (role == "article") {
-      if (current == 0) current = 1, after_article = true;  // "a million"; ignored in "half a"
-      continue;
-    } else if (role == "multiplier") {
-      current = (current == 0 ? 1 : current) * v;
-    } else if (role == "scale") {
-      total += (current == 0 ? 1 : current) * v;
-      current = 0;
-      last_scale = v;
-    } else {
-      current = after_article && v < 1 ? v : current + v;  // "a half" is a half
-    }
-    after_article = false;
-  }
-  if (!any) return std::nullopt;
-  double value = total + current + decimals;
-  // "one million and a half": a fraction after a completed scale is a fraction of that scale.
-  double tail = at_and < 0 ? 0 : value - at_and;
-  if (scale_at_and > 0 && tail > 0 && tail < 1) value = at_and + tail * scale_at_and;
-  return value;
-}
-
 std::optional<Date> parse_iso_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   auto num = [&](size_t at, size_t n) {

@@ -90,7 +90,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
       if (skipped(m, s.zone)) return;
       const std::string& kind = m.rule->kind;
       if (is_figure_kind(kind)) {
-        if (auto f = interpret_figure(ctx, m)) figures.push_back(std::move(*f));
+        interpret_figures(ctx, m, &figures);
       } else if (kind == "entity") {
         if (auto e = interpret_entity(ctx, m)) entities.push_back(std::move(*e));
       } else if (kind == "agreement") {

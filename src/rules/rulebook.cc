@@ -135,7 +135,7 @@ std::string attribute_problem(const Rule& r) {
                                               "status", "feature",       "role",
                                               "unit",   "default_order", "exclude_lexicon"};
   static const std::set<std::string> kLists{"skip_zones", "trim_leading", "reject_first_token",
-                                            "count_not_in"};
+                                            "count_not_in", "reject_single_words"};
   auto names = [](const nlohmann::json& v) {
     return v.is_array() &&
            std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); });
@@ -143,9 +143,8 @@ std::string attribute_problem(const Rule& r) {
   for (const auto& [key, v] : r.attrs.items()) {
     if (kStrings.count(key) && !v.is_string()) return "`" + key + "` must be a string";
     if (kLists.count(key) && !names(v)) return "`" + key + "` must be a list of names";
-    if ((key == "longest" || key == "reject_year_like") && !v.is_boolean())
+    if ((key == "longest" || key == "reject_year_like" || key == "split_words") && !v.is_boolean())
       return "`" + key + "` must be true or false";
-    if (key == "min_single_word_value" && !v.is_number()) return "`" + key + "` must be a number";
   }
   return "";
 }

@@ -39,19 +39,48 @@ TEST(Numbers, DecimalValueIsExact) {
 }
 
 TEST(Numbers, WordsValue) {
-  const RuleBook& book = default_rulebook();
-  const Lexicon& lex = *book.lexicon("number_words");
-  const Lexicon* fractions = book.lexicon("fraction_words");
-  const Lexicon* articles = book.lexicon("number_articles");
-  EXPECT_EQ(*words_value("twenty-five", lex), 25);
-  EXPECT_EQ(*words_value("half a billion", lex, fractions, articles), 5e8);
-  EXPECT_EQ(*words_value("a hundred", lex, fractions, articles), 100);
-  EXPECT_EQ(*words_value("two and a half", lex, fractions, articles), 2.5);
-  EXPECT_DOUBLE_EQ(*words_value("one hundred and three and two thirds", lex, fractions, articles),
-                   103 + 2.0 / 3);
-  EXPECT_EQ(*words_value("three hundred and twelve", lex), 312);
-  EXPECT_EQ(*words_value("two thousand five hundred", lex), 2500);
-  EXPECT_FALSE(words_value("seven dwarfs", lex));
+  const NumberLexicons lx = number_lexicons(default_rulebook());
+  EXPECT_EQ(*words_value("twenty-five", lx), 25);
+  EXPECT_EQ(*words_value("half a billion", lx), 5e8);
+  EXPECT_EQ(*words_value("a hundred", lx), 100);
+  EXPECT_EQ(*words_value("two and a half", lx), 2.5);
+  EXPECT_DOUBLE_EQ(*words_value("one hundred and three and two thirds", lx), 103 + 2.0 / 3);
+  EXPECT_EQ(*words_value("three hundred and twelve", lx), 312);
+  EXPECT_EQ(*words_value("two thousand five hundred", lx), 2500);
+  EXPECT_FALSE(words_value("seven dwarfs", lx));
+}
+
+TEST(Numbers, WordsGrammar) {
+  const NumberLexicons lx = number_lexicons(default_rulebook());
+  EXPECT_EQ(*words_value("three hundred and two dozens", lx), 324);
+  EXPECT_EQ(*words_value("three lakh crore", lx), 3e12);
+  EXPECT_EQ(*words_value("3 hundred and 21", lx), 321);
+  EXPECT_EQ(*words_value("two million and one half", lx), 2.5e6);
+  EXPECT_EQ(*words_value("five billion and three quarters", lx), 5.75e9);
+  EXPECT_DOUBLE_EQ(*words_value("two and fifty-four hundredths", lx), 2.54);
+  // The denominator is the longest ordinal at the end that leaves a number before it.
+  EXPECT_DOUBLE_EQ(*words_value("one hundred and thirty-two fifths", lx), 26.4);
+  EXPECT_DOUBLE_EQ(*words_value("one hundred thirty fifths", lx), 100.0 / 35);
+  EXPECT_DOUBLE_EQ(*words_value("one one hundred and fifth", lx), 1.0 / 105);
+  EXPECT_DOUBLE_EQ(*words_value("twenty twenty fifths", lx), 0.8);
+  EXPECT_FALSE(words_value("three seconds", lx));  // a time, not 3/2
+  EXPECT_FALSE(words_value("one two", lx));
+  EXPECT_EQ(*ordinal_words_value("one hundred twenty-fifth", lx), 125);
+  EXPECT_EQ(*ordinal_words_value("two hundredth", lx), 200);
+  EXPECT_FALSE(ordinal_words_value("one one hundred fifth", lx));
+  auto parts = split_number_words("three-nought-four", lx);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[1].offset, 6u);
+  EXPECT_EQ(parts[1].length, 6u);
+  EXPECT_EQ(parts[2].value, 4);
+}
+
+TEST(Numbers, LongRunsStayLinear) {
+  const NumberLexicons lx = number_lexicons(default_rulebook());
+  std::string run;
+  for (int i = 0; i < 20000; ++i) run += "one ";
+  run.pop_back();
+  EXPECT_EQ(split_number_words(run, lx).size(), 20000u);
 }
 
 struct FigureCase {
@@ -139,7 +168,8 @@ TEST(Figures, DatesAbsoluteAndRelative) {
       {"We met today.", "today", "2026-11-25", "2026-11-25", "day"},
       {"this week", "this week", "2026-11-25", "2026-W48", "week"},
       {"born on Feb. 29", "Feb. 29", "2026-03-01", "2024-02-29", "day"},
-      {"profits fell in the third quarter of 2024", "third quarter of 2024", std::nullopt, "2024-Q3", "quarter"},
+      {"profits fell in the third quarter of 2024", "third quarter of 2024", std::nullopt,
+       "2024-Q3", "quarter"},
       {"sales rose in the fourth quarter", "fourth quarter", "2026-05-10", "2025-Q4", "quarter"},
       {"revenue in Q1 beat forecasts", "Q1", "2026-05-10", "2026-Q1", "quarter"},
   };
