@@ -53,6 +53,7 @@ struct Figure {
   TextRange span;
   nlohmann::json value;      // number, ISO 8601 string for dates, or null
   nlohmann::json value_max;  // number or null
+  bool overflow = false;     // the number is too large to represent: value is null
   std::string unit;
   std::string currency;
   bool currency_ambiguous = false;

@@ -25,25 +25,50 @@ std::optional<double> number_in(const Context& ctx, const Match& m, const std::s
 namespace {
 
 int pow10_of(const Context& ctx, const Match& m) {
+  int p = 0;
   if (auto s = ctx.group(m, "scale"); !s.empty())
-    if (auto* e = lookup(ctx, "scale_words", s)) return e->attrs.value("pow10", 0);
+    if (auto* e = lookup(ctx, "scale_words", s)) p = e->attrs.value("pow10", 0);
   if (auto s = ctx.group(m, "scalel"); !s.empty())
-    if (auto* e = lookup(ctx, "scale_letters", s)) return e->attrs.value("pow10", 0);
-  return 0;
+    if (auto* e = lookup(ctx, "scale_letters", s)) p = e->attrs.value("pow10", 0);
+  if (auto e = ctx.group(m, "exp"); !e.empty()) {  // "1.3e6", "6.23x10^-4"
+    bool minus = e[0] == '-';
+    if (e[0] == '-' || e[0] == '+') e.remove_prefix(1);
+    int x = 0;
+    for (char c : e) x = std::min(x * 10 + (c - '0'), 100000);  // past 10^308 anyway
+    p += minus ? -x : x;
+  }
+  return p;
 }
 
 }  // namespace
 
-// The value of a figure match: digits or words (negated, divided by a denominator), else a
-// multiplier or ordinal word.
+// The value of a figure match: digits or words (with a whole part, a unicode fraction, a power,
+// negated, divided by a denominator), else a multiplier or ordinal word.
 std::optional<double> amount(const Context& ctx, const Match& m) {
   int p = pow10_of(ctx, m);
-  if (auto v = number_in(ctx, m, "", p)) {
+  std::optional<double> v = number_in(ctx, m, "", p);
+  auto frac = ctx.group(m, "frac");  // "2½", "⅔"
+  if (!frac.empty())
+    if (auto* e = lookup(ctx, "vulgar_fractions", frac))
+      v = v.value_or(0) + e->attrs.value("value", 0.0);
+  if (v) {
+    if (auto pw = ctx.group(m, "pow"); !pw.empty()) {  // "1.1^23"
+      auto exponent = std::strtod(std::string(pw).c_str(), nullptr);
+      v = std::pow(*v, exponent);
+      if (!std::isfinite(*v)) return std::nullopt;
+    }
+    bool has_den = !ctx.group(m, "dennum").empty() || !ctx.group(m, "denwords").empty();
+    if (has_den) {
+      auto den = number_in(ctx, m, "den", 0);  // "one out of three", "2 1/4"
+      if (!den || *den == 0) return std::nullopt;
+      // "12 out of 10" and "12 in six" are two numbers, not a share.
+      if (m.rule->attrs.value("proper_ratio", false) && *v > *den) return std::nullopt;
+      *v /= *den;
+    }
+    if (auto whole = ctx.group(m, "whole"); !whole.empty())
+      if (auto w = decimal_value(whole, 0)) *v += *w;
     if (!ctx.group(m, "neg").empty()) *v = -*v;
-    if (ctx.group(m, "dennum").empty() && ctx.group(m, "denwords").empty()) return v;
-    auto den = number_in(ctx, m, "den", 0);  // "one out of three"
-    if (!den || *den == 0) return std::nullopt;
-    return *v / *den;
+    return v;
   }
   if (auto mult = ctx.group(m, "mult"); !mult.empty())
     if (auto* e = lookup(ctx, "multipliers", mult)) return e->attrs.value("value", 0.0);
@@ -53,6 +78,25 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
   }
   return std::nullopt;
 }
+
+namespace {
+
+// Digits too large for a double ("$" and 500 nines, "10^400"): the figure stays, value null.
+bool overflows(const Context& ctx, const Match& m) {
+  auto num = ctx.group(m, "num");
+  if (num.empty()) return false;
+  int digits = 0;
+  for (char c : num) {
+    if (c == '.') break;
+    if (c >= '0' && c <= '9' && (digits > 0 || c != '0')) ++digits;
+  }
+  double magnitude = digits + pow10_of(ctx, m);
+  if (auto pw = ctx.group(m, "pow"); !pw.empty())
+    magnitude = digits * std::strtod(std::string(pw).c_str(), nullptr);
+  return magnitude > 308;
+}
+
+}  // namespace
 
 namespace {
 
@@ -71,7 +115,7 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
   if (auto c = ctx.group(m, "curw"); !c.empty())
     if (auto* e = lookup(ctx, "currency_words", c)) {
       code = e->attrs.value("code", "");
-      *factor = e->attrs.value("factor", 1.0);
+      if (factor) *factor = e->attrs.value("factor", 1.0);
     }
   if (auto c = ctx.group(m, "curadj"); !c.empty())
     if (auto* e = lookup(ctx, "currency_adjectives", c)) code = e->attrs.value("code", code);
@@ -155,6 +199,11 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     return f;
   }
   auto v = amount(ctx, m);
+  if (!v && overflows(ctx, m)) {
+    f.overflow = true;
+    if (r.kind == "money") f.currency = currency_of(ctx, m, nullptr);
+    return f;
+  }
   if (!v) return std::nullopt;
   if (lone_word_rejected(ctx, m, ctx.group(m, "words"))) return std::nullopt;
   f.value = *v;

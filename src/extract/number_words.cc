@@ -213,7 +213,8 @@ std::optional<double> fraction(const std::vector<Token>& t, size_t b, size_t e) 
     if (k + 1 < e) {
       if (!compound_ok) continue;
       auto compound = cardinal(t, k, e, true);
-      if (!compound) continue;
+      // "one hundred fifth" is a denominator, "five hundred fifths" 500 fifths.
+      if (!compound || *compound >= 200) continue;
       den = *compound;
     } else if (t[e - 1].den_compound_only) {
       continue;
@@ -231,39 +232,43 @@ std::optional<double> fraction(const std::vector<Token>& t, size_t b, size_t e) 
 
 // A whole run: cardinal, fraction, "N and a half" (of the last scale when N ends in one:
 // "two million and three fifths" is 2.6 million), "half a billion", "five and a half million".
-// "N and <fraction>" at the last "and": a fraction of N's last scale when N ends in one.
+std::optional<double> run_value(const std::vector<Token>& t, size_t b, size_t e);
+
+// "N and <fraction>" at the last "and": "two and fifty-four hundredths" (2.54), "one hundred and
+// three quarters" (100.75), "two million and three fifths" (a fraction of N's last scale: 2.6
+// million), "one billion and a quarter million". An improper tail after a count is the
+// numerator instead: "one hundred and thirty-two fifths" is 132/5.
 std::optional<double> and_fraction(const std::vector<Token>& t, size_t b, size_t e) {
-  for (size_t a = e; a-- > b + 1;) {
-    if (t[a].kind != Kind::and_) continue;
-    auto tail = fraction(t, a + 1, e);
-    auto head = tail ? cardinal(t, b, a) : std::nullopt;
-    if (!head) return std::nullopt;
-    double scale = t[a - 1].kind == Kind::scale ? t[a - 1].value : 1;
-    return *head + *tail * scale;
-  }
-  return std::nullopt;
+  size_t a = e;
+  while (a > b + 1 && t[a - 1].kind != Kind::and_) --a;
+  if (a <= b + 1) return std::nullopt;
+  --a;  // t[a] is the last "and"
+  bool has_den = false;
+  for (size_t i = a + 1; i < e; ++i) has_den = has_den || t[i].kind == Kind::den || t[i].den > 0;
+  if (!has_den) return std::nullopt;
+  auto tail = run_value(t, a + 1, e);
+  if (!tail) return std::nullopt;
+  bool after_scale = t[a - 1].kind == Kind::scale;
+  if (*tail >= 1 && !after_scale) return std::nullopt;
+  auto head = cardinal(t, b, a);
+  if (!head) return std::nullopt;
+  return *head + (*tail < 1 && after_scale ? *tail * t[a - 1].value : *tail);
 }
 
-// A whole run: cardinal, fraction, "N and a half" (of the last scale when N ends in one:
-// "two million and three fifths" is 2.6 million, but "one hundred and thirty-two fifths" is
-// 132/5), "half a billion", "five and a half million", "two thirds of a million".
+// A whole run: cardinal, "N and <fraction>", fraction, or a fraction times a scale ("half a
+// billion", "five and a half million", "two thirds of a million").
 std::optional<double> run_value(const std::vector<Token>& t, size_t b, size_t e) {
   if (b >= e) return std::nullopt;
   if (auto v = cardinal(t, b, e)) return v;
-  for (size_t a = e; a-- > b + 1;)
-    if (t[a].kind == Kind::and_) {
-      if (t[a - 1].kind == Kind::scale)
-        if (auto v = and_fraction(t, b, e)) return v;
-      break;
-    }
+  if (auto v = and_fraction(t, b, e)) return v;
   if (auto v = fraction(t, b, e)) return v;
-  if (t[e - 1].kind == Kind::scale && e - b >= 2) {  // a fraction times a scale
+  if (t[e - 1].kind == Kind::scale && e - b >= 2) {
     size_t s = e - 1;
     if (t[s - 1].kind == Kind::article) --s;
     if (s > b && t[s - 1].kind == Kind::den)
       if (auto v = run_value(t, b, s)) return *v * t[e - 1].value;
   }
-  return and_fraction(t, b, e);
+  return std::nullopt;
 }
 
 }  // namespace

@@ -7,19 +7,49 @@
 
 namespace claimx {
 
-std::optional<double> decimal_value(std::string_view digits, int pow10) {
+namespace {
+
+// Digits as written ("1,234.5", "1 234 567", "1.111,11", "5,00") to plain "1234.5": a comma
+// followed by one or two digits and nothing else, or after a dotted thousands group, is a
+// decimal comma; other commas, spaces and no-break spaces group thousands.
+std::string plain_digits(std::string_view s) {
+  size_t comma = s.rfind(','), dot = s.rfind('.');
+  bool decimal_comma = false;
+  if (comma != std::string_view::npos) {
+    size_t after = s.size() - comma - 1;
+    if (dot != std::string_view::npos && dot < comma)
+      decimal_comma = true;  // "1.111,11"
+    else if (dot == std::string_view::npos && after >= 1 && after <= 2 && s.find(',') == comma)
+      decimal_comma = true;  // "5,00", "1,3"
+  }
+  std::string out;
+  for (char c : s) {
+    if (c >= '0' && c <= '9')
+      out += c;
+    else if (c == (decimal_comma ? ',' : '.'))
+      out += '.';
+    else if (c == '.' || c == ',' || c == ' ' || static_cast<unsigned char>(c) >= 0x80)
+      continue;
+    else
+      return "";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> decimal_value(std::string_view written, int pow10) {
   // Build "<mantissa>e<exponent>" so strtod rounds once: 9.9 million is exactly 9900000.
+  std::string digits = plain_digits(written);
   std::string mantissa;
   int exponent = pow10;
   bool point = false;
   for (char c : digits) {
-    if (c == ',') continue;
     if (c == '.') {
       if (point) return std::nullopt;
       point = true;
       continue;
     }
-    if (c < '0' || c > '9') return std::nullopt;
     mantissa += c;
     if (point) --exponent;
   }

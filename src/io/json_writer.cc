@@ -253,6 +253,7 @@ struct Writer {
       o.key("value");
       f.value.is_string() ? o.str(f.value.get_ref<const std::string&>()) : o.number(f.value);
       o.field_number("value_max", f.value_max);
+      if (f.overflow) o.field_bool("overflow", true);
       o.field_or_null("unit", f.unit);
       o.field_or_null("currency", f.currency);
       if (f.currency_ambiguous) {

@@ -673,7 +673,11 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
       }
       mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
       fn(mt);
-      pos = me - begin;
+      // Resume right after the span when only a little context follows it ("1,5, 2,5": the
+      // ", " after one number is the context before the next), else after the whole match, so
+      // a long trailing context is never scanned twice.
+      bool short_tail = mt.span.end > ms && mt.span.end <= me && me - mt.span.end <= 16;
+      pos = (short_tail ? mt.span.end : me) - begin;
     }
   }
 }

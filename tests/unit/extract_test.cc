@@ -83,6 +83,29 @@ TEST(Numbers, LongRunsStayLinear) {
   EXPECT_EQ(split_number_words(run, lx).size(), 20000u);
 }
 
+TEST(Numbers, OverflowKeepsTheFigureWithoutAValue) {
+  std::string text = "It cost $" + std::string(500, '9') + " and 10^400 more.";
+  Result r = run(text);
+  const Figure* money = figure(r, text, "$" + std::string(500, '9'));
+  ASSERT_NE(money, nullptr);
+  EXPECT_TRUE(money->overflow);
+  EXPECT_TRUE(money->value.is_null());
+  EXPECT_EQ(money->currency, "USD");
+  const Figure* power = figure(r, text, "10^400");
+  ASSERT_NE(power, nullptr);
+  EXPECT_TRUE(power->overflow);
+  EXPECT_TRUE(power->value.is_null());
+}
+
+TEST(Numbers, WrittenForms) {
+  EXPECT_EQ(*decimal_value("1 234 567", 0), 1234567);
+  EXPECT_EQ(*decimal_value("1\u202f234", 0), 1234);
+  EXPECT_EQ(*decimal_value("1.111,11", 0), 1111.11);
+  EXPECT_EQ(*decimal_value("5,00", 0), 5);
+  EXPECT_EQ(*decimal_value("1,300", 0), 1300);
+  EXPECT_EQ(*decimal_value("12,34,567.89", 0), 1234567.89);
+}
+
 struct FigureCase {
   std::string text, span, kind;
   double value;
