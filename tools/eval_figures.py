@@ -60,9 +60,16 @@ def match(golds, preds, ok):
     return hits
 
 
+# Subunits: Recognizers-Text gives "50 cents" as 50 Cent; claimx converts to the currency
+# (0.5 USD), so the gold value is divided by 100 before comparing.
+SUBUNITS = {"Cent", "Pence", "Penny"}
+
+
 def same_figure_value(g, p):
     """Values agree; a gold range {min, max} is claimx's value and value_max (or a qualified
     value when one end is open: "(30,)" is "more than 30")."""
+    if g.get("unit") in SUBUNITS and isinstance(g.get("value"), (int, float)):
+        return same_value(g["value"] / 100, p.get("value"))
     r = g.get("range")
     if isinstance(r, dict):
         lo, hi = r.get("min"), r.get("max")

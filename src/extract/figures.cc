@@ -111,7 +111,8 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
       if (e->attrs.contains("ambiguous") && candidates)
         for (const auto& alt : e->attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
     }
-  if (auto c = ctx.group(m, "code"); !c.empty()) code = std::string(c);
+  if (auto c = ctx.group(m, "code"); !c.empty())  // glued forms match any three capitals
+    if (lookup(ctx, "currency_codes", c)) code = std::string(c);
   if (auto c = ctx.group(m, "curw"); !c.empty())
     if (auto* e = lookup(ctx, "currency_words", c)) {
       code = e->attrs.value("code", "");
@@ -213,6 +214,8 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (f.currency.empty()) return std::nullopt;
     if (factor != 1)
       f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
+    if (auto sub = ctx.group(m, "sub"); !sub.empty())  // "3 dollars 50 (cents)": hundredths
+      if (auto cents = decimal_value(sub, 0)) f.value = (*v * 100 + *cents) / 100;
   }
   if (r.kind == "range") {
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
