@@ -36,7 +36,7 @@ KINDS = {
 
 def answers(category, figure):
     """Whether a claimx figure answers a gold item of this category."""
-    if category == "numberrange" and figure.get("qualifier") in ("gt", "gte", "lt", "lte"):
+    if category == "numberrange" and figure.get("qualifier") in ("gt", "gte", "lt", "lte", "eq"):
         return True  # "more than 30" is a half-open range there, a qualified number here
     return figure["kind"] in KINDS[category]
 
@@ -47,13 +47,13 @@ def same_value(gold, pred):
     return gold is not None and gold == pred
 
 
-def match(golds, preds, ok):
+def match(golds, preds, ok, text):
     """Greedy one-to-one matching in text order; returns the number of matched pairs."""
     used = set()
     hits = 0
     for g in golds:
         for i, p in enumerate(preds):
-            if i not in used and ok(g, p):
+            if i not in used and ok(g, p, text):
                 used.add(i)
                 hits += 1
                 break
@@ -73,16 +73,45 @@ def same_figure_value(g, p):
     r = g.get("range")
     if isinstance(r, dict):
         lo, hi = r.get("min"), r.get("max")
+        if lo is not None and lo == hi:  # "[20,20]": exactly 20
+            return same_value(lo, p.get("value")) and p.get("qualifier") == "eq"
         if lo is not None and hi is not None:
             return same_value(lo, p.get("value")) and same_value(hi, p.get("value_max"))
         return same_value(lo if lo is not None else hi, p.get("value"))
     return same_value(g.get("value"), p.get("value"))
 
 
+# claimx keeps comparison words out of a figure's span ("more than 30": span "30", qualifier
+# gt); Recognizers-Text's number ranges include them. A qualified figure therefore matches a
+# gold span that covers it when everything else in the gold span is comparison words.
+COMPARISON_WORDS = set("""more less than greater larger bigger smaller higher lower above below over
+    under up to at least most no not fewer or and equal equals equaling exceed exceeds exceeding
+    exceeded in excess of upwards a minimum maximum > < = >= <= ≥ ≤""".split())
+INCLUSIVE = {"gt": False, "gte": True, "lt": False, "lte": True, "eq": True}
+
+
+def same_span(g, p, text):
+    if g["start"] == p["start"] and g["end"] == p["end"]:
+        return True
+    q = p.get("qualifier")
+    if q not in INCLUSIVE or g["start"] > p["start"] or g["end"] < p["end"]:
+        return False
+    rest = (text[g["start"]:p["start"]] + " " + text[p["end"]:g["end"]]).replace(",", " ")
+    spaced = rest.replace(">", " > ").replace("<", " < ").replace("=", " = ")
+    if not all(w.lower() in COMPARISON_WORDS for w in spaced.split()):
+        return False
+    r = g.get("range")  # "(30," is gt 30, "[30," gte 30
+    if isinstance(r, dict) and (r.get("min") is None) != (r.get("max") is None):
+        inclusive = r.get("min_inclusive") if r.get("min") is not None else r.get("max_inclusive")
+        lower = r.get("min") is not None
+        return INCLUSIVE[q] == bool(inclusive) and lower == (q in ("gt", "gte"))
+    return True
+
+
 MATCHERS = {
-    "exact": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"],
-    "strict": lambda g, p: g["start"] == p["start"] and g["end"] == p["end"] and same_figure_value(g, p),
-    "overlap": lambda g, p: g["start"] < p["end"] and p["start"] < g["end"],
+    "exact": lambda g, p, t: same_span(g, p, t),
+    "strict": lambda g, p, t: same_span(g, p, t) and same_figure_value(g, p),
+    "overlap": lambda g, p, t: g["start"] < p["end"] and p["start"] < g["end"],
 }
 
 
@@ -140,8 +169,8 @@ def main():
         t["gold"] += len(golds)
         t["pred"] += len(preds)
         for name, ok in MATCHERS.items():
-            t[name] += match(golds, preds, ok)
-        if match(golds, preds, MATCHERS["strict"]) < max(len(golds), len(preds)):
+            t[name] += match(golds, preds, ok, case["text"])
+        if match(golds, preds, MATCHERS["strict"], case["text"]) < max(len(golds), len(preds)):
             misses[c].append((case["text"], [(g["text"], g.get("value")) for g in golds],
                               [(p["text"], p["value"]) for p in preds]))
 

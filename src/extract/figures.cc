@@ -112,7 +112,8 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
         for (const auto& alt : e->attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
     }
   if (auto c = ctx.group(m, "code"); !c.empty())  // glued forms match any three capitals
-    if (lookup(ctx, "currency_codes", c)) code = std::string(c);
+    if (!m.rule->attrs.value("known_codes_only", false) || lookup(ctx, "currency_codes", c))
+      code = std::string(c);
   if (auto c = ctx.group(m, "curw"); !c.empty())
     if (auto* e = lookup(ctx, "currency_words", c)) {
       code = e->attrs.value("code", "");
@@ -187,6 +188,8 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   f.priority = r.priority;
   if (auto q = ctx.group(m, "qual"); !q.empty())
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
+  if (auto q = ctx.group(m, "postqual"); !q.empty())  // "500 or more"
+    if (auto* e = lookup(ctx, "post_qualifiers", q)) f.qualifier = e->attrs.value("value", "");
   if (r.kind == "date") {
     if (!interpret_date(ctx, m, &f)) return std::nullopt;
     return f;
@@ -207,17 +210,27 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   }
   if (!v) return std::nullopt;
   if (lone_word_rejected(ctx, m, ctx.group(m, "words"))) return std::nullopt;
+  if (*v < r.attrs.value("min_value", -HUGE_VAL)) return std::nullopt;  // "won 3-2" is a score
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
     f.currency = currency_of(ctx, m, &factor, &f.candidates);
     if (f.currency.empty()) return std::nullopt;
     if (factor != 1)
-      f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
+      f.value = *v / std::round(1 / factor);           // 470 pence: 4.7, not 4.7000000000000002
     if (auto sub = ctx.group(m, "sub"); !sub.empty())  // "3 dollars 50 (cents)": hundredths
       if (auto cents = decimal_value(sub, 0)) f.value = (*v * 100 + *cents) / 100;
   }
   if (r.kind == "range") {
+    // "above 1000 and below 1500": a lower bound, then an upper one.
+    auto bound = [&](const char* group) {
+      auto q = ctx.group(m, group);
+      const LexiconEntry* e = q.empty() ? nullptr : lookup(ctx, "qualifiers", q);
+      return e ? e->attrs.value("value", "") : std::string();
+    };
+    std::string low = bound("lowq"), high = bound("highq");
+    if (!ctx.group(m, "lowq").empty() && low != "gt" && low != "gte") return std::nullopt;
+    if (!ctx.group(m, "highq").empty() && high != "lt" && high != "lte") return std::nullopt;
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
     auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
     if (!hi || *hi < *v) return std::nullopt;  // "from 30 to 20" is a change, not a range
