@@ -40,7 +40,7 @@ Document make_document(std::string id, std::string source, std::string bytes);
 
 struct Sentence {
   TextRange span;
-  std::string zone;  // headline, body, boilerplate
+  std::string zone;  // headline, byline, dateline, body, boilerplate
 };
 
 struct Boilerplate {
