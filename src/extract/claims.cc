@@ -17,6 +17,7 @@ struct Model {
   std::map<std::string, double, std::less<>> weights;
   // Length features: a sentence of n words has the one whose lower bound is the largest <= n.
   std::vector<std::pair<double, std::string>> length_bins;
+  double reason_min_drop = 0.25;  // a term names the not_claim_reason when it lowers z this much
 };
 
 Model load_model(const RuleBook& book) {
@@ -26,6 +27,7 @@ Model load_model(const RuleBook& book) {
   m.bias = j.value("bias", 0.0);
   m.threshold = j.value("threshold", 0.5);
   m.change_window_bytes = static_cast<size_t>(j.value("change_window_bytes", 40.0));
+  m.reason_min_drop = j.value("reason_min_drop", m.reason_min_drop);
   if (j.contains("weights") && j["weights"].is_object())
     for (const auto& [k, v] : j["weights"].items())
       if (v.is_number()) m.weights[k] = v.get<double>();
@@ -105,8 +107,9 @@ Change find_change(const Context& ctx, const Hit& verb, const std::vector<size_t
 }
 
 // Why a sentence scored below the threshold: the feature that pulled it down most (a question,
-// an opinion, ...); else "no-claim-cue" when nothing raised it; else "low-score".
-std::string not_claim_reason(const std::vector<ScoreTerm>& terms) {
+// an opinion, ...) when it pulled by at least min_drop; else "no-claim-cue" when nothing raised
+// it; else "low-score".
+std::string not_claim_reason(const std::vector<ScoreTerm>& terms, double min_drop) {
   const ScoreTerm* worst = nullptr;
   bool raised = false;
   for (const ScoreTerm& t : terms) {
@@ -115,7 +118,7 @@ std::string not_claim_reason(const std::vector<ScoreTerm>& terms) {
     if (contribution > 0) raised = true;
     if (contribution < 0 && (!worst || contribution < worst->value * worst->weight)) worst = &t;
   }
-  if (worst) return worst->name;
+  if (worst && worst->value * worst->weight <= -min_drop) return worst->name;
   return raised ? "low-score" : "no-claim-cue";
 }
 
@@ -213,7 +216,8 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       c.terms.push_back({name, x, weight});
     }
     c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
-    if (c.checkworthiness < threshold) c.not_claim_reason = not_claim_reason(c.terms);
+    if (c.checkworthiness < threshold)
+      c.not_claim_reason = not_claim_reason(c.terms, model.reason_min_drop);
     if (c.types.empty()) c.types.push_back("other");
     // "other" only when nothing more specific applies.
     if (c.types.size() > 1)
