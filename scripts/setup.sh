@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
   iso-codes tzdata
-  python3 python3-jsonschema
+  python3 python3-jsonschema python3-numpy
 )
 
 missing=()

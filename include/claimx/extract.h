@@ -40,7 +40,7 @@ Document make_document(std::string id, std::string source, std::string bytes);
 
 struct Sentence {
   TextRange span;
-  std::string zone;  // headline, body, boilerplate
+  std::string zone;  // headline, byline, dateline, body, boilerplate
 };
 
 struct Boilerplate {
@@ -101,6 +101,14 @@ struct Change {
   std::optional<size_t> by, from, to;  // indices into Result::figures
 };
 
+// One term of a claim's score: z = sum of value * weight over the terms (the first is the bias,
+// value 1), checkworthiness = 1 / (1 + e^-z).
+struct ScoreTerm {
+  std::string name;  // "bias", a cue's feature, or a built-in (figure.<kind>, entity, short, ...)
+  double value = 0;
+  double weight = 0;  // 0 when the model has no weight for it
+};
+
 struct Claim {
   TextRange span;
   int sentence = -1;
@@ -112,6 +120,8 @@ struct Claim {
   bool hedged = false;
   bool negated = false;
   std::vector<std::string> cues;  // rule ids
+  std::vector<ScoreTerm> terms;   // what the score is made of (bias first, then by name)
+  std::string not_claim_reason;   // below the threshold: why ("question", "no-claim-cue", ...)
 };
 
 struct Result {

@@ -20,6 +20,7 @@ struct WriteOptions {
   bool include_text = false;  // add document.text
   bool figures = true, entities = true, agreements = true, claims = true;
   bool all_sentences = false;  // claims[] lists every body sentence with its score
+  bool explain = false;        // claims carry their score terms; those below it, not_claim_reason
   bool pretty = false;         // indented, several lines
 };
 

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   std::string date, only, offsets = "codepoints";
   std::vector<std::string> pattern_dirs;
   bool sentences = false, include_text = false, pretty = false, compact = false,
-       all_sentences = false;
+       all_sentences = false, explain = false;
   std::string input_format = "auto";
   claimx::JsonlFields fields;
   double min_score = -1;
@@ -131,6 +131,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--all-sentences", all_sentences,
                "claims[] lists every body sentence with its score");
+  app.add_flag("--explain", explain,
+               "claims[] items carry score_terms (feature, value, weight); with --all-sentences, "
+               "those below the threshold carry not_claim_reason");
   app.add_option("--input-format", input_format,
                  "text, jsonl (one JSON object per line), or auto: jsonl for .jsonl/.ndjson files")
       ->check(CLI::IsMember({"auto", "text", "jsonl"}));
@@ -169,6 +172,7 @@ int main(int argc, char** argv) {
   wopt.sentences = sentences;
   wopt.include_text = include_text;
   wopt.all_sentences = all_sentences;
+  wopt.explain = explain;
   wopt.pretty = compact ? false : (pretty || isatty(STDOUT_FILENO));
   if (!only.empty()) {
     wopt.figures = wopt.entities = wopt.agreements = wopt.claims = false;

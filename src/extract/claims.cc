@@ -15,6 +15,9 @@ struct Model {
   double threshold = 0.5;
   size_t change_window_bytes = 40;  // how far after a change verb its figures may stand
   std::map<std::string, double, std::less<>> weights;
+  // Length features: a sentence of n words has the one whose lower bound is the largest <= n.
+  std::vector<std::pair<double, std::string>> length_bins;
+  double reason_min_drop = 0.25;  // a term names the not_claim_reason when it lowers z this much
 };
 
 Model load_model(const RuleBook& book) {
@@ -24,9 +27,14 @@ Model load_model(const RuleBook& book) {
   m.bias = j.value("bias", 0.0);
   m.threshold = j.value("threshold", 0.5);
   m.change_window_bytes = static_cast<size_t>(j.value("change_window_bytes", 40.0));
+  m.reason_min_drop = j.value("reason_min_drop", m.reason_min_drop);
   if (j.contains("weights") && j["weights"].is_object())
     for (const auto& [k, v] : j["weights"].items())
       if (v.is_number()) m.weights[k] = v.get<double>();
+  if (j.contains("length_bins") && j["length_bins"].is_object())
+    for (const auto& [k, v] : j["length_bins"].items())
+      if (v.is_number()) m.length_bins.emplace_back(v.get<double>(), k);
+  std::sort(m.length_bins.begin(), m.length_bins.end());
   return m;
 }
 
@@ -96,6 +104,22 @@ Change find_change(const Context& ctx, const Hit& verb, const std::vector<size_t
     last_end = f.span.end;
   }
   return c;
+}
+
+// Why a sentence scored below the threshold: the feature that pulled it down most (a question,
+// an opinion, ...) when it pulled by at least min_drop; else "no-claim-cue" when nothing raised
+// it; else "low-score".
+std::string not_claim_reason(const std::vector<ScoreTerm>& terms, double min_drop) {
+  const ScoreTerm* worst = nullptr;
+  bool raised = false;
+  for (const ScoreTerm& t : terms) {
+    if (t.name == "bias") continue;
+    double contribution = t.value * t.weight;
+    if (contribution > 0) raised = true;
+    if (contribution < 0 && (!worst || contribution < worst->value * worst->weight)) worst = &t;
+  }
+  if (worst && worst->value * worst->weight <= -min_drop) return worst->name;
+  return raised ? "low-score" : "no-claim-cue";
 }
 
 }  // namespace
@@ -178,13 +202,22 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       if (!feature.empty()) features[feature] = 1;
       if (r.kind == "cue") add_unique(&c.types, r.attrs.value("type", ""));
     }
-    if (word_count(ctx.slice(s.span)) < 6) features["short"] = 1;
+    const double words = static_cast<double>(word_count(ctx.slice(s.span)));
+    const std::string* bin = nullptr;
+    for (const auto& [lower, name] : model.length_bins)
+      if (lower <= words) bin = &name;
+    if (bin) features[*bin] = 1;
     double z = model.bias;
+    c.terms.push_back({"bias", 1, model.bias});
     for (const auto& [name, x] : features) {
       auto w = model.weights.find(name);
-      if (w != model.weights.end()) z += w->second * x;
+      double weight = w != model.weights.end() ? w->second : 0.0;
+      z += weight * x;
+      c.terms.push_back({name, x, weight});
     }
     c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
+    if (c.checkworthiness < threshold)
+      c.not_claim_reason = not_claim_reason(c.terms, model.reason_min_drop);
     if (c.types.empty()) c.types.push_back("other");
     // "other" only when nothing more specific applies.
     if (c.types.size() > 1)

@@ -58,10 +58,15 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   Zoning zoning = find_zones(text, paragraphs, book);
   r.boilerplate = zoning.boilerplate;
   if (zoning.headline) r.headline = paragraphs[*zoning.headline];
-  for (size_t p = 0; p < paragraphs.size(); ++p)
-    for (const auto& s :
-         split_sentences(text, paragraphs[p].start, paragraphs[p].end, book.segment_rules()))
+  for (size_t p = 0; p < paragraphs.size(); ++p) {
+    size_t start = paragraphs[p].start;
+    if (zoning.dateline == p) {  // "OTTAWA (Reuters) -" is a sentence of its own, not body
+      r.sentences.push_back({zoning.dateline_span, "dateline"});
+      start = zoning.dateline_span.end;
+    }
+    for (const auto& s : split_sentences(text, start, paragraphs[p].end, book.segment_rules()))
       r.sentences.push_back({s, zoning.zone[p]});
+  }
 
   Context ctx{text, book, std::nullopt, &r.sentences, {}, {}};
   if (options.anchor_date)

@@ -347,6 +347,20 @@ struct Writer {
       o.field_bool("hedged", c.hedged);
       o.field_bool("negated", c.negated);
       o.field_strings("cues", c.cues);
+      if (opt.explain) {
+        o.key("score_terms");
+        o.open('[');
+        for (const ScoreTerm& t : c.terms) {
+          o.open('{');
+          o.field("feature", t.name);
+          o.field_number("value", t.value);
+          o.field_number("weight", t.weight);
+          o.field_number("contribution", std::round(t.value * t.weight * 1e6) / 1e6);
+          o.close('}');
+        }
+        o.close(']');
+        if (!c.not_claim_reason.empty()) o.field("not_claim_reason", c.not_claim_reason);
+      }
       o.close('}');
     }
     o.close(']');

@@ -29,8 +29,11 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
     book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
     for (const auto& m : matches) {
       if (m.rule->id != rule.id) continue;
-      // A zone rule counts only when it covers the whole line.
-      if (rule.kind == "zone" && (m.whole.start != 0 || m.whole.end != doc.text.size())) continue;
+      // A zone rule counts only when it covers the whole line; a dateline, when it opens it.
+      if (rule.kind == "zone" &&
+          (m.whole.start != 0 ||
+           (m.whole.end != doc.text.size() && rule.attrs.value("role", "") != "dateline")))
+        continue;
       out.push_back({{"text", sub(doc.text, m.span)}});
     }
     return out;

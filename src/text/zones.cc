@@ -131,6 +131,9 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
     for (size_t i = *related; i < paras.size(); ++i) z.zone[i] = "boilerplate";
     z.boilerplate.push_back({{paras[*related].start, paras.back().end}, "related-links"});
   }
+  for (size_t i = 0; i < body_end; ++i)
+    if (roles[i] == "byline" && paras[i].end - paras[i].start <= model.furniture_max_line_bytes)
+      z.zone[i] = "byline";
   if (paras.size() > 1 && z.zone[0] == "body") {
     std::string_view first = line(0);
     static constexpr std::string_view kSentenceEnd[] = {".", "\"", "”", "’", ":", ";"};
@@ -140,6 +143,21 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
       z.zone[0] = "headline";
       z.headline = 0;
     }
+  }
+  // The dateline: a zone rule of role `dateline` opening the first body paragraph.
+  for (size_t i = 0; i < body_end; ++i) {
+    if (z.zone[i] != "body") continue;
+    scratch.clear();
+    for (const auto& pack : packs)
+      book.match_pack(pack, text, paras[i].start, paras[i].end, &scratch);
+    for (const auto& m : scratch)
+      if (m.rule->kind == "zone" && m.rule->attrs.value("role", "") == "dateline" &&
+          m.whole.start == paras[i].start && m.whole.end < paras[i].end) {
+        z.dateline = i;
+        z.dateline_span = m.span;
+        break;
+      }
+    break;
   }
   return z;
 }

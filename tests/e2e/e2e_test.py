@@ -9,6 +9,7 @@ Needs only the standard library and jsonschema (Debian: python3-jsonschema).
 """
 import difflib
 import json
+import math
 import os
 import random
 import re
@@ -38,7 +39,8 @@ KEY_ORDER = {
     "agreements": ["id", "name", "aliases", "type", "status", "parties", "mentions"],
     "agreement mentions": ["text", "start", "end", "rule"],
     "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
-               "entities", "agreements", "attribution", "change", "hedged", "negated", "cues"],
+               "entities", "agreements", "attribution", "change", "hedged", "negated", "cues",
+               "score_terms", "not_claim_reason"],
 }
 
 NON_ASCII_SAMPLE = "pricing-euro.txt"  # has €, curly quotes, em-dashes and an emoji (a UTF-16 surrogate pair)
@@ -389,6 +391,25 @@ class Options(ClaimxTestCase):
         self.assertEqual(anchored["value"], "2025")
         self.assertEqual(anchored.get("granularity"), "year")
         self.assertIsNone(last_year([])["value"], "'last year' resolved without --date")
+
+    def test_explain(self):
+        text = b"Unemployment fell to 5% last year, the ministry said. What do you think of that?\n"
+        doc = self.one_doc(run(["--all-sentences", "--explain"], stdin=text), "--all-sentences --explain")
+        claims = doc["claims"]
+        self.assertEqual(len(claims), 2, f"expected both sentences listed: {claims}")
+        for c in claims:
+            terms = c["score_terms"]
+            self.assertEqual(terms[0]["feature"], "bias")
+            z = sum(t["contribution"] for t in terms)
+            self.assertAlmostEqual(1 / (1 + math.exp(-z)), c["checkworthiness"], delta=0.002,
+                                   msg=f"score terms do not add up to the score: {c}")
+        self.assertNotIn("not_claim_reason", claims[0], "a check-worthy sentence has a not_claim_reason")
+        self.assertIn("figure.percent", [t["feature"] for t in claims[0]["score_terms"]])
+        self.assertEqual(claims[1].get("not_claim_reason"), "question")
+        plain = self.one_doc(run(["--all-sentences"], stdin=text), "--all-sentences")
+        for c in plain["claims"]:
+            self.assertNotIn("score_terms", c, "score_terms without --explain")
+            self.assertNotIn("not_claim_reason", c, "not_claim_reason without --explain")
 
 
 class Inputs(ClaimxTestCase):

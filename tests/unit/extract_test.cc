@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "extract/internal.h"
 
 namespace claimx {
@@ -314,6 +316,40 @@ TEST(Zones, TrailingHeadlineListIsBoilerplate) {
     for (const auto& m : e.mentions) EXPECT_LT(m.span.start, r.boilerplate[0].span.start) << e.name;
   ASSERT_TRUE(r.headline.has_value());
   EXPECT_EQ(r.sentences[0].zone, "headline");
+}
+
+TEST(Zones, BylineAndDatelineAreNotBody) {
+  std::string text =
+      "Canada's Economy Grows in May\n"
+      "By Jane Smith and Tom Lee, Reuters\n"
+      "OTTAWA (Reuters) - Canada's economy grew 0.3% in May, Statistics Canada said.\n"
+      "Reporting by Jane Smith; Editing by Tom Lee\n";
+  Result r = run(text);
+  std::vector<std::pair<std::string, std::string>> zones;
+  for (const auto& s : r.sentences) zones.emplace_back(s.zone, sub(text, s.span));
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"headline", "Canada's Economy Grows in May"},
+      {"byline", "By Jane Smith and Tom Lee, Reuters"},
+      {"dateline", "OTTAWA (Reuters) -"},
+      {"body", "Canada's economy grew 0.3% in May, Statistics Canada said."},
+      {"byline", "Reporting by Jane Smith; Editing by Tom Lee"}};
+  EXPECT_EQ(zones, want);
+  ASSERT_EQ(r.all_scored.size(), 1u);
+  EXPECT_EQ(sub(text, r.all_scored[0].span), want[3].second);
+}
+
+TEST(Claims, ExplainedScore) {
+  Result r = run("Unemployment fell to 5% last year. Do you think so?");
+  ASSERT_EQ(r.all_scored.size(), 2u);
+  for (const Claim& c : r.all_scored) {
+    ASSERT_FALSE(c.terms.empty());
+    EXPECT_EQ(c.terms[0].name, "bias");
+    double z = 0;
+    for (const auto& t : c.terms) z += t.value * t.weight;
+    EXPECT_NEAR(1.0 / (1.0 + std::exp(-z)), c.checkworthiness, 0.001);
+  }
+  EXPECT_TRUE(r.all_scored[0].not_claim_reason.empty());
+  EXPECT_EQ(r.all_scored[1].not_claim_reason, "question");
 }
 
 }  // namespace

@@ -209,7 +209,7 @@ TEST(Segment, LargeInputs) {
   EXPECT_GT(split_sentences(many, 0, many.size(), Rules()).size(), 1000u);
 }
 
-// The English Golden Rules (Pragmatic Segmenter / pySBD): at least 46 of 48 must pass.
+// The English Golden Rules (Pragmatic Segmenter / pySBD): at least 47 of 48 must pass.
 TEST(Segment, GoldenRules) {
   const std::string path = std::string(CLAIMX_SHARED_DIR) + "/eval/segmentation/golden-en.jsonl";
   std::ifstream in(path);
@@ -233,7 +233,7 @@ TEST(Segment, GoldenRules) {
   }
   std::cout << "Golden rules: " << passed << "/" << total << " passed\n" << failures.str();
   EXPECT_EQ(total, 48);
-  EXPECT_GE(passed, 46) << failures.str();
+  EXPECT_GE(passed, 47) << failures.str();
 }
 
 }  // namespace

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Scores claimx's claims and sentences on ../shared/eval (claims/, segmentation/).
+
+Usage: tools/eval_claims.py BINARY [SHARED_DIR] [--floors FILE] [--show N] [--min-score X]
+
+Claims: each record of claims/dev.jsonl and claims/claimbuster_3class_2000.jsonl (in the latter
+CFS is check-worthy, NFS and UFS are not, as its README defines) is one document, fed to claimx
+in one JSONL run; the record counts as check-worthy when claims[] (the default list, at the
+model's threshold or --min-score) is not empty. Prints precision / recall / F1 of the
+check-worthy class, the average precision of the ranking by the highest sentence score, and with
+--show N the N highest-scored false positives and lowest-scored false negatives.
+Segmentation: the English Golden Rules (segmentation/golden-en.jsonl) through `claimx
+--sentences`; a case passes when the sentences, stripped, equal the expected ones.
+With --floors FILE (JSON: {"dev": {"f1": x, ...}, "3class": {...}, "golden": {"passed": n}})
+it exits 1 when a number is below its floor. Exits 77 (skip) when the data is absent.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SETS = {"dev": "dev.jsonl", "3class": "claimbuster_3class_2000.jsonl"}
+
+
+def run_jsonl(binary, records, extra):
+    """Runs claimx once over records ({"id", "text"}); returns {id: output document}."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp:
+        for r in records:
+            tmp.write(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n")
+    try:
+        proc = subprocess.run([binary, "--compact", *extra, tmp.name], capture_output=True,
+                              stdin=subprocess.DEVNULL, timeout=900)
+    finally:
+        os.unlink(tmp.name)
+    if proc.returncode != 0:
+        raise RuntimeError(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+    out = {}
+    for line in proc.stdout.decode("utf-8").splitlines():
+        doc = json.loads(line)
+        out[doc["document"]["id"]] = doc
+    return out
+
+
+def prf(tp, n_pred, n_gold):
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def average_precision(scored):
+    """scored: [(score, gold)]; ties broken by gold last (pessimistic), deterministic."""
+    ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
+    n_gold = sum(1 for _, g in ranked if g)
+    hits, total = 0, 0.0
+    for i, (_, g) in enumerate(ranked, 1):
+        if g:
+            hits += 1
+            total += hits / i
+    return total / n_gold if n_gold else 0.0
+
+
+def score_claims(binary, path, min_score, show):
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    extra = ["--only", "claims"] + (["--min-score", str(min_score)] if min_score is not None else [])
+    default = run_jsonl(binary, records, extra)
+    every = run_jsonl(binary, records, extra + ["--all-sentences"])
+    tp = n_pred = n_gold = 0
+    scored, fps, fns = [], [], []
+    for r in records:
+        gold = bool(r["checkworthy"])
+        pred = bool(default[r["id"]]["claims"])
+        best = max((c["checkworthiness"] for c in every[r["id"]]["claims"]), default=0.0)
+        scored.append((best, gold))
+        tp += gold and pred
+        n_pred += pred
+        n_gold += gold
+        if pred and not gold:
+            fps.append((best, r))
+        if gold and not pred:
+            fns.append((best, r))
+    p, rc, f = prf(tp, n_pred, n_gold)
+    result = {"p": p, "r": rc, "f1": f, "ap": average_precision(scored)}
+    print(f"  records {len(records)}, check-worthy {n_gold}, predicted {n_pred}, correct {tp}")
+    print(f"  P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  AP {result['ap']:.3f}")
+    if show:
+        fps.sort(key=lambda x: (-x[0], x[1]["id"]))
+        fns.sort(key=lambda x: (x[0], x[1]["id"]))
+        for title, items in (("false positives (highest score)", fps), ("false negatives (lowest score)", fns)):
+            print(f"  {title}:")
+            for s, r in items[:show]:
+                cues = sorted({c for x in every[r["id"]]["claims"] for c in x["cues"]})
+                print(f"    {s:.3f} [{r.get('label')}] {r['text'][:150]}  {cues}")
+    return result
+
+
+def score_golden(binary, path):
+    with open(path, encoding="utf-8") as f:
+        cases = [json.loads(line) for line in f if line.strip()]
+    out = run_jsonl(binary, cases, ["--sentences", "--only", "claims"])
+    passed = 0
+    failures = []
+    for c in cases:
+        got = [s["text"].strip() for s in out[c["id"]]["sentences"]]
+        want = [s.strip() for s in c["sentences"]]
+        if got == want:
+            passed += 1
+        else:
+            failures.append(c["id"] + (" (hard)" if c.get("hard") else ""))
+    print(f"  passed {passed}/{len(cases)}" + (f"; failed: {', '.join(failures)}" if failures else ""))
+    return {"passed": passed}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("shared", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+    ap.add_argument("--floors")
+    ap.add_argument("--show", type=int, default=0, help="print N top false positives and negatives")
+    ap.add_argument("--min-score", type=float, help="threshold for claims[] (default: the model's)")
+    args = ap.parse_args()
+    claims_dir = os.path.join(args.shared, "eval", "claims")
+    golden = os.path.join(args.shared, "eval", "segmentation", "golden-en.jsonl")
+    if not os.path.isdir(claims_dir) or not os.path.exists(golden):
+        print(f"SKIP: {claims_dir} or {golden} not found (the shared evaluation data is absent)")
+        return 77
+    binary = os.path.abspath(args.binary)
+    scores = {}
+    for name, file in SETS.items():
+        print(f"{name} ({file}): check-worthy class")
+        scores[name] = score_claims(binary, os.path.join(claims_dir, file), args.min_score, args.show)
+    print("golden rules (segmentation/golden-en.jsonl):")
+    scores["golden"] = score_golden(binary, golden)
+
+    if args.floors:
+        with open(args.floors, encoding="utf-8") as f:
+            floors = json.load(f)
+        low = [(s, m, scores[s][m], v) for s, ms in floors.items() for m, v in ms.items()
+               if scores[s][m] < v - 1e-9]
+        for s, m, got, want in low:
+            print(f"FAIL {s} {m} {got:.3f} < floor {want:.3f}")
+        if low:
+            return 1
+        print("all floors met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
