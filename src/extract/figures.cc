@@ -202,6 +202,12 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (!interpret_duration(ctx, m, &f)) return std::nullopt;
     return f;
   }
+  if (auto rel = ctx.group(m, "relord"); !rel.empty()) {  // "penultimate": "end-1"
+    const LexiconEntry* e = lookup(ctx, "relative_ordinals", rel);
+    if (!e) return std::nullopt;
+    f.value = e->attrs.value("value", "");
+    return f;
+  }
   auto v = amount(ctx, m);
   if (!v && overflows(ctx, m)) {
     f.overflow = true;
@@ -211,15 +217,20 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   if (!v) return std::nullopt;
   if (lone_word_rejected(ctx, m, ctx.group(m, "words"))) return std::nullopt;
   if (*v < r.attrs.value("min_value", -HUGE_VAL)) return std::nullopt;  // "won 3-2" is a score
+  // A smaller unit after the larger: "3 dollars 50 (cents)" (hundredths), "5 feet 2 inches"
+  // (twelfths, rule attribute sub_divisor).
+  if (auto sub = ctx.group(m, "sub"); !sub.empty())
+    if (auto part = decimal_value(sub, 0)) {
+      double divisor = r.attrs.value("sub_divisor", 100.0);
+      v = (*v * divisor + *part) / divisor;
+    }
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
     f.currency = currency_of(ctx, m, &factor, &f.candidates);
     if (f.currency.empty()) return std::nullopt;
     if (factor != 1)
-      f.value = *v / std::round(1 / factor);           // 470 pence: 4.7, not 4.7000000000000002
-    if (auto sub = ctx.group(m, "sub"); !sub.empty())  // "3 dollars 50 (cents)": hundredths
-      if (auto cents = decimal_value(sub, 0)) f.value = (*v * 100 + *cents) / 100;
+      f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
   }
   if (r.kind == "range") {
     // "above 1000 and below 1500": a lower bound, then an upper one.

@@ -143,7 +143,8 @@ std::string attribute_problem(const Rule& r) {
   for (const auto& [key, v] : r.attrs.items()) {
     if (kStrings.count(key) && !v.is_string()) return "`" + key + "` must be a string";
     if (kLists.count(key) && !names(v)) return "`" + key + "` must be a list of names";
-    if ((key == "min_value") && !v.is_number()) return "`" + key + "` must be a number";
+    if ((key == "min_value" || key == "sub_divisor") && !v.is_number())
+      return "`" + key + "` must be a number";
     if ((key == "longest" || key == "reject_year_like" || key == "split_words" ||
          key == "proper_ratio" || key == "known_codes_only") &&
         !v.is_boolean())
