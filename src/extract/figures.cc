@@ -28,8 +28,9 @@ int pow10_of(const Context& ctx, const Match& m) {
   int p = 0;
   if (auto s = ctx.group(m, "scale"); !s.empty())
     if (auto* e = lookup(ctx, "scale_words", s)) p = e->attrs.value("pow10", 0);
-  if (auto s = ctx.group(m, "scalel"); !s.empty())
-    if (auto* e = lookup(ctx, "scale_letters", s)) p = e->attrs.value("pow10", 0);
+  for (const char* name : {"scalel", "scalem"})  // a glued letter: "10k", "10M"
+    if (auto s = ctx.group(m, name); !s.empty())
+      if (auto* e = lookup(ctx, "scale_letters", s)) p = e->attrs.value("pow10", 0);
   if (auto e = ctx.group(m, "exp"); !e.empty()) {  // "1.3e6", "6.23x10^-4"
     bool minus = e[0] == '-';
     if (e[0] == '-' || e[0] == '+') e.remove_prefix(1);
@@ -244,7 +245,8 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (!ctx.group(m, "highq").empty() && high != "lt" && high != "lte") return std::nullopt;
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
     auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
-    if (!hi || *hi < *v) return std::nullopt;  // "from 30 to 20" is a change, not a range
+    // "from 30 to 20" is a change, "50-50" an even split: neither is a range.
+    if (!hi || *hi <= *v) return std::nullopt;
     f.value_max = *hi;
     if (!ctx.group(m, "cur").empty()) {
       double factor = 1;

@@ -162,7 +162,8 @@ std::optional<double> cardinal(const std::vector<Token>& t, size_t b, size_t e,
       case Kind::scale:
         if (prev == Kind::and_) return std::nullopt;
         if (prev == Kind::scale && v <= last_scale) return std::nullopt;
-        if (last_scale > 0 && v > last_scale) {  // "three lakh crore", "a thousand million"
+        if (v == last_scale) return std::nullopt;  // "1.5 million 2 million" is two numbers
+        if (last_scale > 0 && v > last_scale) {    // "three lakh crore", "a thousand million"
           total = (total + group) * v;
         } else {
           total += (group == 0 ? 1 : group) * v;
