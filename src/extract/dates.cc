@@ -59,6 +59,34 @@ Date shift(const Date& d, const std::string& unit, int n) {
   return Date{ym.year(), ym.month(), day{1}};  // coarser than a day: the day is irrelevant
 }
 
+// "2016-11-07" + "T08:00" (or "T08:00/T09:00") -> "2016-11-07T08:00" (or the interval).
+nlohmann::json at_day(const std::string& day, const std::string& time) {
+  if (day.size() != 10 || time.empty() || time[0] != 'T') return nullptr;
+  size_t slash = time.find('/');
+  if (slash == std::string::npos) return day + time;
+  return day + time.substr(0, slash) + "/" + day + time.substr(slash + 1);
+}
+
+// A day moved by n units, keeping its day of the month where it can ("2 months after Jan 31":
+// Mar 31; "1 month after Jan 31": Feb 28).
+Date shift_day(const Date& d, const std::string& unit, int n) {
+  if (unit == "day" || unit == "week") return shift(d, unit, n);
+  year_month ym = year_month{d.year(), d.month()} + months{unit == "year" ? 12 * n : n};
+  Date r{ym.year(), ym.month(), d.day()};
+  return r.ok() ? r : Date{ym.year() / ym.month() / last};
+}
+
+// A day of the month alone ("on the 18th"): this month's, or last month's when that is more
+// than a week ahead.
+Date day_of_month(const Date& anchor, int d) {
+  year_month ym{anchor.year(), anchor.month()};
+  for (int back = 0; back < 3; ++back, ym -= months{1}) {
+    Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+    if (c.ok() && sys_days{c} <= sys_days{anchor} + days{7}) return c;
+  }
+  return Date{};
+}
+
 // A month and day without a year: news mostly reports the past, so the latest occurrence up to
 // a week after the anchor ("the vote on Jan. 5" in November is last January's).
 Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
@@ -68,6 +96,42 @@ Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
     if (c.ok() && sys_days{c} <= limit) return c;
   }
   return Date{};  // not a date (Feb. 30)
+}
+
+// A day of the month in words: "first", "twenty ninth", "thirty-first", "twenty nine"; -1 if
+// it is not one.
+int day_in_words(const Context& ctx, std::string_view words) {
+  int total = 0;
+  size_t i = 0;
+  while (i < words.size()) {
+    size_t j = words.find_first_of(" -", i);
+    if (j == std::string_view::npos) j = words.size();
+    std::string_view w = words.substr(i, j - i);
+    i = j + 1;
+    if (w.empty()) continue;
+    const LexiconEntry* e = lookup(ctx, "ordinal_words", w);
+    if (!e) e = lookup(ctx, "number_words", w);
+    if (!e || !e->attrs.contains("value")) return -1;
+    total += e->attrs.value("value", 0);
+  }
+  return total >= 1 && total <= 31 ? total : -1;
+}
+
+// The day a weekday names (lexicon entry e), relative to the anchor: the latest such day up to
+// the anchor, or with a relative word the last / this / next one.
+std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std::string_view r) {
+  int target = e.attrs.value("value", 1);
+  int rel = 0;
+  if (!r.empty())
+    if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
+  sys_days a{*ctx.anchor};
+  int today = weekday{a}.iso_encoding();
+  int back = (today - target + 7) % 7;  // days since the latest such weekday (0: today)
+  sys_days result = a - days{back};
+  if (rel < 0 && back == 0) result -= days{7};
+  if (rel > 0) result = a + days{(target - today + 7) % 7 == 0 ? 7 : (target - today + 7) % 7};
+  if (rel == 0 && !r.empty()) result = a + days{target - today};
+  return result;
 }
 
 }  // namespace
@@ -86,8 +150,41 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     mo = mdy ? av : bv;
     d = mdy ? bv : av;
   }
+  if (auto w = ctx.group(m, "dayw"); !w.empty()) d = day_in_words(ctx, w);  // "twenty ninth"
+  if (auto h = ctx.group(m, "holiday"); !h.empty()) {  // "Christmas"
+    auto* e = lookup(ctx, "holidays", h);
+    if (!e) return false;
+    mo = e->attrs.value("month", -1);
+    d = e->attrs.value("day", -1);
+  }
+  if (auto yy = ctx.group(m, "yy"); !yy.empty()) {  // "5/3/18": within ten years ahead, else 19yy
+    int v = to_int(yy), now = ctx.anchor ? static_cast<int>(ctx.anchor->year()) : 2020;
+    y = 2000 + v <= now + 10 ? 2000 + v : 1900 + v;
+  }
   if (auto d = ctx.group(m, "dmod"); !d.empty())
     if (auto* e = lookup(ctx, "date_modifiers", d)) f->qualifier = e->attrs.value("value", "");
+  if (auto c = ctx.group(m, "century"); !c.empty()) {  // "the 21st century": 2000/2099
+    int n = c[0] >= '0' && c[0] <= '9' ? to_int(c.substr(0, c.find_first_not_of("0123456789")))
+                                       : day_in_words(ctx, c);
+    if (n < 1 || n > 30) return false;
+    f->granularity = "year";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d/%04d", (n - 1) * 100, (n - 1) * 100 + 99);
+    f->value = buf;
+    return true;
+  }
+  if (auto w = ctx.group(m, "week"); !w.empty()) {  // "week 10 of 2019": an ISO week
+    int n = to_int(w);
+    if (n < 1 || n > 53) return false;
+    f->granularity = "week";
+    if (y < 0 && ctx.anchor) y = static_cast<int>(ctx.anchor->year());
+    if (y > 0) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-W%02d", y, n);
+      f->value = buf;
+    }
+    return true;
+  }
   if (auto q = ctx.group(m, "quarter"); !q.empty()) {  // "the third quarter of 2024", "Q3"
     int quarter = q[0] >= '1' && q[0] <= '4' ? q[0] - '0' : -1;
     if (auto* e = quarter < 0 ? lookup(ctx, "ordinal_words", q) : nullptr)
@@ -106,6 +203,13 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     if (y < 1 || last <= y) return false;
     f->granularity = "year";
     f->value = std::to_string(y) + "/" + std::to_string(last);
+    return true;
+  }
+  if (y < 0 && mo < 0 && d >= 1 && ctx.group(m, "weekday").empty()) {  // "on the 18th"
+    if (d > 31) return false;
+    f->granularity = "day";
+    if (ctx.anchor)
+      if (Date near = day_of_month(*ctx.anchor, d); near.ok()) f->value = format_date(near);
     return true;
   }
   if (y >= 0 || mo >= 0) {  // absolute (perhaps missing the year)
@@ -142,33 +246,50 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
     f->granularity = "day";
     auto* e = lookup(ctx, "weekdays", wd);
+    if (!e) e = lookup(ctx, "weekday_abbrevs", wd);
     if (!e) return false;
     if (!ctx.anchor) return true;
-    int target = e->attrs.value("value", 1);
-    int rel = 0;
-    if (auto r = ctx.group(m, "rel"); !r.empty())
-      if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
-    sys_days a{*ctx.anchor};
-    int today = weekday{a}.iso_encoding();
-    int back = (today - target + 7) % 7;  // days since the latest such weekday (0: today)
-    sys_days result = a - days{back};
-    if (rel < 0 && back == 0) result -= days{7};
-    if (rel > 0) result = a + days{(target - today + 7) % 7 == 0 ? 7 : (target - today + 7) % 7};
-    if (rel == 0 && ctx.group(m, "rel").size() > 0) result = a + days{target - today};
+    if (d >= 1) {  // "Sat 14th": the day of the month
+      f->value = nullptr;
+      Date near = day_of_month(*ctx.anchor, d);
+      if (near.ok()) f->value = format_date(near);
+      return true;
+    }
+    sys_days result = weekday_of(ctx, *e, ctx.group(m, "rel"));
     f->value = format_date(Date{result});
     return true;
   }
   if (unit.empty()) return false;
   f->granularity = unit;
   int n = 0;
-  if (auto r = ctx.group(m, "rel"); !r.empty()) {
+  if (auto r = ctx.group(m, "rel"); !r.empty() && (!ctx.group(m, "num").empty() ||
+                                                   !ctx.group(m, "words").empty())) {
+    // "the next 3 days", "the past two quarters": from the anchor on, or up to it, by day.
+    auto* e = lookup(ctx, "relative_words", r);
+    auto count = amount(ctx, m);
+    if (!e || !count || *count < 1 || *count > 1000 || *count != std::floor(*count)) return false;
+    int c = static_cast<int>(*count) * (unit == "quarter" ? 3 : 1);
+    std::string u = unit == "quarter" ? "month" : unit;
+    f->granularity = "day";
+    if (ctx.anchor) {
+      bool ahead = e->attrs.value("value", 0) >= 0;
+      Date a = *ctx.anchor;
+      Date from = ahead ? shift(a, "day", 1) : shift_day(a, u, -c);
+      Date to = ahead ? shift_day(a, u, c) : shift(a, "day", -1);
+      if (static_cast<int>(from.year()) < 1) return false;
+      f->value = format_date(from) + "/" + format_date(to);
+    }
+    return true;
+  } else if (!r.empty()) {
     auto* e = lookup(ctx, "relative_words", r);
     if (!e) return false;
     n = e->attrs.value("value", 0);
+  } else if (!ctx.group(m, "part").empty()) {  // "the end of the week", "later in the year"
+    n = 0;
   } else {  // "three months ago"
     auto count = amount(ctx, m);
     if (!count || *count < 0 || *count > 5000 || *count != std::floor(*count)) return false;
-    n = -static_cast<int>(*count);
+    n = ctx.group(m, "later").empty() ? -static_cast<int>(*count) : static_cast<int>(*count);
   }
   if (ctx.anchor) {
     Date d = shift(*ctx.anchor, unit, n);
@@ -178,30 +299,86 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   return true;
 }
 
-// "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00.
+// A count said in digits or words ("20", "thirty-six", "half" 30, "quarter" 15 of an hour), or -1.
+int clock_number(const Context& ctx, std::string_view digits, std::string_view words) {
+  if (!digits.empty()) return to_int(digits);
+  if (words.empty()) return -1;
+  if (auto* e = lookup(ctx, "clock_words", words)) return e->attrs.value("value", -1);
+  const Lexicon* lex = ctx.book.lexicon("number_words");
+  auto v = lex ? words_value(words, *lex) : std::nullopt;
+  return v && *v >= 0 && *v < 60 && *v == std::floor(*v) ? static_cast<int>(*v) : -1;
+}
+
+// "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00, "half past seven" ->
+// T07:30, "five in the afternoon" -> T17:00, "this morning" -> 2026-11-25T08:00/2026-11-25T12:00
+// (parts of the day are intervals: lexicon `day_parts`). A day word or relative word before the
+// time puts it on that day when the document has a date.
 bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
+  f->value = nullptr;
+  // The day: "tomorrow", "last" (night), "this" (morning), "tonight".
+  std::optional<int> day_offset;
+  if (auto dw = ctx.group(m, "dayword"); !dw.empty()) {
+    if (auto* e = lookup(ctx, "day_words", dw)) day_offset = e->attrs.value("value", 0);
+  } else if (auto r = ctx.group(m, "rel"); !r.empty()) {
+    if (auto* e = lookup(ctx, "relative_words", r)) day_offset = e->attrs.value("value", 0);
+  }
+  const LexiconEntry* part = nullptr;
+  if (auto dp = ctx.group(m, "daypart"); !dp.empty()) {
+    part = lookup(ctx, "day_parts", dp);
+    if (!part) return false;
+    if (part->attrs.contains("day")) day_offset = part->attrs.value("day", 0);
+  }
+  std::optional<Date> day;  // "Friday night"
+  if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
+    auto* e = lookup(ctx, "weekdays", wd);
+    if (!e) return false;
+    if (ctx.anchor) day = Date{weekday_of(ctx, *e, "")};
+    day_offset = 0;
+  } else if (day_offset && ctx.anchor) {
+    day = shift(*ctx.anchor, "day", *day_offset);
+  }
+  std::string clock;
   if (auto w = ctx.group(m, "daytime"); !w.empty()) {
     auto* e = lookup(ctx, "day_times", w);
     if (!e) return false;
-    f->value = "T" + e->attrs.value("value", std::string("00:00"));
-    return true;
+    clock = "T" + e->attrs.value("value", std::string("00:00"));
+  } else if (ctx.group(m, "hour").empty() && ctx.group(m, "hourw").empty()) {
+    if (!part) return false;  // a part of the day: an interval
+    std::string v = part->attrs.value("value", std::string("00:00/24:00"));
+    size_t slash = v.find('/');
+    clock = "T" + v.substr(0, slash) + "/T" + v.substr(slash + 1);
+  } else {
+    int hour = clock_number(ctx, ctx.group(m, "hour"), ctx.group(m, "hourw"));
+    int minute = clock_number(ctx, ctx.group(m, "minute"), ctx.group(m, "minw"));
+    if (minute < 0) minute = 0;
+    int second = ctx.group(m, "second").empty() ? -1 : to_int(ctx.group(m, "second"));
+    std::string_view ampm = ctx.group(m, "ampm");
+    if (hour < 0 || hour > 24 || minute > 59) return false;
+    if (auto p = ctx.group(m, "past"); !p.empty() && (p[0] == 't' || p[0] == 'T')) {
+      minute = (60 - minute) % 60;  // "quarter to eight"
+      hour = (hour + 23) % 24;
+    }
+    if (!ampm.empty()) {
+      if (hour < 1 || hour > 12) return false;
+      bool pm = ampm[0] == 'p' || ampm[0] == 'P';
+      hour = hour % 12 + (pm ? 12 : 0);
+    } else if (part && part->attrs.value("pm", false) && hour < 12 &&
+               (hour >= part->attrs.value("pm_from", 1))) {
+      hour += 12;  // "seven in the evening"
+    }
+    if (hour == 24) hour = 0;
+    char buf[32];
+    if (second >= 0)
+      std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
+    else
+      std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
+    clock = buf;
   }
-  int hour = to_int(ctx.group(m, "hour"));
-  int minute = ctx.group(m, "minute").empty() ? 0 : to_int(ctx.group(m, "minute"));
-  int second = ctx.group(m, "second").empty() ? -1 : to_int(ctx.group(m, "second"));
-  std::string_view ampm = ctx.group(m, "ampm");
-  if (hour < 0 || minute < 0) return false;
-  if (!ampm.empty()) {
-    if (hour < 1 || hour > 12) return false;
-    bool pm = ampm[0] == 'p' || ampm[0] == 'P';
-    hour = hour % 12 + (pm ? 12 : 0);
+  if (!day_offset) {
+    f->value = clock;
+  } else if (day) {
+    f->value = at_day(format_date(*day), clock);
   }
-  char buf[32];
-  if (second >= 0)
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
-  else
-    std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
-  f->value = buf;
   return true;
 }
 
@@ -217,6 +394,184 @@ bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
   bool time = unit->attrs.value("time", false);
   f->value = std::string("P") + (time ? "T" : "") + number + unit->attrs.value("designator", "D");
   return true;
+}
+
+
+namespace {
+
+bool temporal(const Figure& f) { return f.kind == "date" || f.kind == "time"; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The role (`range`, `at`, `of`, `shift`) and sign of the words between two figures, from the
+// lexicon `date_joins`; empty when they are not joined.
+std::string join_role(const Context& ctx, std::string_view gap, int* sign = nullptr) {
+  const LexiconEntry* e = lookup(ctx, "date_joins", trim(gap));
+  if (!e) return "";
+  if (sign) *sign = e->attrs.value("sign", 1);
+  return e->attrs.value("role", "");
+}
+
+// The word before `pos` (spaces skipped) if it is in `lexicon`: its start, else npos.
+size_t opener_before(const Context& ctx, size_t pos, const char* lexicon, std::string* form) {
+  size_t end = pos;
+  while (end > 0 && ctx.text[end - 1] == ' ') --end;
+  size_t start = end;
+  while (start > 0 && is_word_char(static_cast<unsigned char>(ctx.text[start - 1]))) --start;
+  if (start == end) return std::string::npos;
+  std::string_view word = ctx.text.substr(start, end - start);
+  const LexiconEntry* e = lookup(ctx, lexicon, word);
+  if (!e) return std::string::npos;
+  *form = e->attrs.value("requires", "");
+  return start;
+}
+
+bool has_year(std::string_view text) {
+  int run = 0;
+  for (char c : text) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run == 4) return true;
+  }
+  return false;
+}
+
+bool is_weekday(const Context& ctx, const Figure& f) {
+  std::string_view t = ctx.slice(f.span);
+  size_t sp = t.find_last_of(' ');
+  return f.kind == "date" && lookup(ctx, "weekdays", sp == std::string_view::npos ? t : t.substr(sp + 1));
+}
+
+std::string str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : ""; }
+
+
+// An ISO 8601 period of one unit ("P3W", "P2D", "P1Y"): the count and the date unit.
+bool simple_period(const std::string& p, int* n, std::string* unit) {
+  if (p.size() < 3 || p[0] != 'P' || p[1] == 'T') return false;
+  int v = to_int(std::string_view(p).substr(1, p.size() - 2));
+  char d = p.back();
+  *unit = d == 'D' ? "day" : d == 'W' ? "week" : d == 'M' ? "month" : d == 'Y' ? "year" : "";
+  *n = v;
+  return v > 0 && !unit->empty();
+}
+
+Figure joined(const Figure& a, const Figure& b, const char* rule) {
+  Figure f = a;
+  f.span = TextRange{a.span.start, b.span.end};
+  f.rule = rule;
+  f.qualifier = a.qualifier.empty() ? b.qualifier : a.qualifier;
+  return f;
+}
+
+// One pass over neighbours: a start and an end ("from May to June", "between 2 and 3 pm"
+// made of two times), a day and its time ("Tuesday at 2:00"), a weekday and its date ("Tuesday
+// March 7", "tuesday of last week"), a period from a date ("2 weeks after May 13").
+bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::string& want) {
+  bool changed = false;
+  std::vector<Figure> out;
+  for (size_t i = 0; i < figs->size(); ++i) {
+    Figure& a = (*figs)[i];
+    if (i + 1 >= figs->size() || (a.kind != "duration" && !temporal(a))) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    const Figure& b = (*figs)[i + 1];
+    std::string_view gap = ctx.text.substr(a.span.end, b.span.start - a.span.end);
+    int sign = 1;
+    std::string role = gap.size() <= 12 && ctx.sentence_at(a.span.start) == ctx.sentence_at(b.span.start)
+                           ? join_role(ctx, gap, &sign)
+                           : "";
+    if (gap.find_first_of(".;:!?") != std::string_view::npos) role.clear();
+    std::optional<Figure> f;
+    if (role != want) {
+    } else if (role == "range" && temporal(b) && a.kind == b.kind &&
+               str(a.value).find('/') == std::string::npos &&
+               str(b.value).find('/') == std::string::npos) {
+      std::string requires_;
+      size_t open = opener_before(ctx, a.span.start, "date_range_openers", &requires_);
+      bool needs_between = trim(gap) == "and";
+      if (needs_between && (open == std::string::npos || requires_ != "and")) {
+      } else {
+        f = joined(a, b, a.kind == "date" ? "date.compose-range" : "time.compose-range");
+        if (open != std::string::npos) f->span.start = open;
+        std::string va = str(a.value), vb = str(b.value);
+        // "Nov-Feb 2017", "June-August 1992": the start takes the end's year.
+        if (va.size() >= 7 && va.size() == vb.size() && va[4] == '-' &&
+            !has_year(ctx.slice(a.span)) && has_year(ctx.slice(b.span))) {
+          va.replace(0, 4, vb.substr(0, 4));
+          if (va > vb) va.replace(0, 4, std::to_string(to_int(vb.substr(0, 4)) - 1));
+        } else if (va.size() == vb.size() && vb < va && !has_year(ctx.slice(b.span)) &&
+                   vb.size() >= 7 && vb[4] == '-') {  // "from 10/25 to 01/25": into next year
+          vb.replace(0, 4, std::to_string(to_int(va.substr(0, 4)) + 1));
+        }
+        f->value = !va.empty() && !vb.empty() && va <= vb ? nlohmann::json(va + "/" + vb)
+                   : a.kind == "time" && !va.empty() && !vb.empty()
+                       ? nlohmann::json(va + "/" + vb)
+                       : nlohmann::json(nullptr);
+        if (a.granularity != b.granularity) f->granularity = a.granularity;
+      }
+    } else if (role == "at" && temporal(b) && a.kind != b.kind) {  // a day and its time
+      const Figure& day = a.kind == "date" ? a : b;
+      const Figure& time = a.kind == "time" ? a : b;
+      f = joined(a, b, "time.compose-at");
+      f->kind = "time";
+      f->granularity.clear();
+      f->value = at_day(str(day.value), str(time.value));
+    } else if ((role == "at" || role == "of") && temporal(b) && a.kind == "date" &&
+               b.kind == "date" && (is_weekday(ctx, a) || is_weekday(ctx, b))) {
+      const Figure& wd = is_weekday(ctx, a) ? a : b;
+      const Figure& other = is_weekday(ctx, a) ? b : a;
+      f = joined(a, b, "date.compose-weekday");
+      f->granularity = "day";
+      f->value = nullptr;
+      if (other.granularity == "day" && role == "at") {
+        f->value = other.value;
+      } else if (other.granularity == "week" && ctx.anchor) {  // "tuesday of last week"
+        auto wv = parse_iso_date(str(wd.value));
+        auto ov = str(other.value);
+        if (wv && ov.size() == 8) {
+          // The Monday of the ISO week `ov`: the week holding Jan 4 is week 1.
+          int y = to_int(std::string_view(ov).substr(0, 4)), w = to_int(std::string_view(ov).substr(6));
+          sys_days jan4{year{y} / January / 4};
+          sys_days monday = jan4 - days{weekday{jan4}.iso_encoding() - 1} + days{7 * (w - 1)};
+          sys_days d = monday + days{weekday{sys_days{*wv}}.iso_encoding() - 1};
+          f->value = format_date(Date{d});
+        }
+      } else if (other.granularity != "day") {
+        f.reset();
+      }
+    } else if (role == "shift" && a.kind == "duration" && b.kind == "date") {
+      f = joined(a, b, "date.compose-shift");
+      f->kind = "date";
+      f->granularity = b.granularity;
+      f->value = nullptr;
+      int n = 0;
+      std::string unit;
+      auto base = parse_iso_date(str(b.value));
+      if (base && b.granularity == "day" && simple_period(str(a.value), &n, &unit))
+        f->value = format_date(shift_day(*base, unit, sign * n));
+      if (b.granularity.empty()) f->granularity = "day";
+    }
+    if (!f) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    out.push_back(std::move(*f));
+    ++i;
+    changed = true;
+  }
+  *figs = std::move(out);
+  return changed;
+}
+
+}  // namespace
+
+void compose_dates(const Context& ctx, std::vector<Figure>* figures) {
+  for (const char* role : {"range", "at", "of", "shift", "range", "at"})
+    compose_pass(ctx, figures, role);
 }
 
 }  // namespace claimx

@@ -593,6 +593,10 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       }
       r.groups.clear();
       for (const auto& [name, idx] : r.re->NamedCapturingGroups()) r.groups[name] = idx;
+      r.group_aliases.clear();
+      for (const auto& [idx, name] : r.re->CapturingGroupNames())
+        if (auto g = r.groups.find(name); g != r.groups.end() && g->second != idx)
+          r.group_aliases.emplace_back(g->second, idx);
       auto span = r.groups.find("span");
       r.span_group = span == r.groups.end() ? 0 : span->second;
       std::string err;
@@ -672,6 +676,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
         size_t gs = subs[g].data() - text.data();
         mt.groups[g] = {gs, gs + subs[g].size()};
       }
+      for (const auto& [first, other] : r.group_aliases)
+        if (!mt.has(first) && mt.has(other)) mt.groups[first] = mt.groups[other];
       mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
       fn(mt);
       pos = me - begin;
