@@ -30,7 +30,7 @@ KINDS = {
     "dimension": {"measure"},
     "age": {"age"},
     "temperature": {"measure"},
-    "datetime": {"date", "time", "duration"},
+    "datetime": {"date", "time", "duration", "frequency"},
 }
 
 

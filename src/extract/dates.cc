@@ -383,23 +383,34 @@ bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
 }
 
 // "three weeks" -> P3W, "2.5 hours" -> PT2.5H, "two decades" -> P20Y (ISO 8601 periods).
+// Frequencies are ISO 8601 repeating intervals of that period: "every week", "weekly",
+// "on Tuesdays" -> R/P1W, "every other day" -> R/P2D, "twice a year" -> R/P0.5Y.
 bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
-  auto* unit = lookup(ctx, "duration_units", ctx.group(m, "unit"));
+  const LexiconEntry* unit = nullptr;
+  if (auto u = ctx.group(m, "unit"); !u.empty()) unit = lookup(ctx, "duration_units", u);
+  if (auto w = ctx.group(m, "freq"); !w.empty()) unit = lookup(ctx, "frequency_words", w);
+  if (auto dp = ctx.group(m, "daypart"); !dp.empty()) unit = lookup(ctx, "duration_units", "day");
+  if (!ctx.group(m, "weekday").empty()) unit = lookup(ctx, "duration_units", "week");
   if (!unit) return false;
-  std::optional<double> count = ctx.group(m, "one").empty() ? amount(ctx, m) : 1.0;
+  std::optional<double> count = 1.0;
+  if (!ctx.group(m, "num").empty() || !ctx.group(m, "words").empty()) count = amount(ctx, m);
   if (!count || *count <= 0 || *count > 1e6) return false;
   double n = *count * unit->attrs.value("factor", 1.0);
+  if (!ctx.group(m, "other").empty()) n *= 2;  // "every other day"
+  if (auto t = ctx.group(m, "times"); !t.empty())  // "twice a week"
+    if (auto* e = lookup(ctx, "frequency_counts", t)) n /= e->attrs.value("value", 1.0);
   std::string number = nlohmann::json(n).dump();
   if (n == std::floor(n)) number = std::to_string(static_cast<long long>(n));
   bool time = unit->attrs.value("time", false);
-  f->value = std::string("P") + (time ? "T" : "") + number + unit->attrs.value("designator", "D");
+  f->value = std::string(f->kind == "frequency" ? "R/P" : "P") + (time ? "T" : "") + number +
+             unit->attrs.value("designator", "D");
   return true;
 }
-
 
 namespace {
 
 bool temporal(const Figure& f) { return f.kind == "date" || f.kind == "time"; }
+bool repeating(const Figure& f) { return f.kind == "frequency"; }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -474,7 +485,7 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
   std::vector<Figure> out;
   for (size_t i = 0; i < figs->size(); ++i) {
     Figure& a = (*figs)[i];
-    if (i + 1 >= figs->size() || (a.kind != "duration" && !temporal(a))) {
+    if (i + 1 >= figs->size() || (a.kind != "duration" && !temporal(a) && !repeating(a))) {
       out.push_back(std::move(a));
       continue;
     }
@@ -513,7 +524,13 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
                        : nlohmann::json(nullptr);
         if (a.granularity != b.granularity) f->granularity = a.granularity;
       }
-    } else if (role == "at" && temporal(b) && a.kind != b.kind) {  // a day and its time
+    } else if (role == "at" && (repeating(a) || repeating(b)) &&
+               (a.kind == "time" || b.kind == "time")) {  // "every Monday at 4 pm"
+      f = joined(a, b, "frequency.compose-at");
+      f->kind = "frequency";
+      f->value = repeating(a) ? a.value : b.value;
+      f->granularity.clear();
+    } else if (role == "at" && temporal(a) && temporal(b) && a.kind != b.kind) {  // day + time
       const Figure& day = a.kind == "date" ? a : b;
       const Figure& time = a.kind == "time" ? a : b;
       f = joined(a, b, "time.compose-at");
