@@ -151,7 +151,7 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     d = mdy ? bv : av;
   }
   if (auto w = ctx.group(m, "dayw"); !w.empty()) d = day_in_words(ctx, w);  // "twenty ninth"
-  if (auto h = ctx.group(m, "holiday"); !h.empty()) {  // "Christmas"
+  if (auto h = ctx.group(m, "holiday"); !h.empty()) {                       // "Christmas"
     auto* e = lookup(ctx, "holidays", h);
     if (!e) return false;
     mo = e->attrs.value("month", -1);
@@ -262,8 +262,8 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   if (unit.empty()) return false;
   f->granularity = unit;
   int n = 0;
-  if (auto r = ctx.group(m, "rel"); !r.empty() && (!ctx.group(m, "num").empty() ||
-                                                   !ctx.group(m, "words").empty())) {
+  if (auto r = ctx.group(m, "rel");
+      !r.empty() && (!ctx.group(m, "num").empty() || !ctx.group(m, "words").empty())) {
     // "the next 3 days", "the past two quarters": from the anchor on, or up to it, by day.
     auto* e = lookup(ctx, "relative_words", r);
     auto count = amount(ctx, m);
@@ -367,12 +367,30 @@ bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
       hour += 12;  // "seven in the evening"
     }
     if (hour == 24) hour = 0;
-    char buf[32];
+    char buf[64];
     if (second >= 0)
       std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
     else
       std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
     clock = buf;
+    if (auto h2 = ctx.group(m, "hour2"); !h2.empty()) {  // "5-6 pm", "from 7:00 to 8:00pm"
+      int end = to_int(h2);
+      int end_min = ctx.group(m, "minute2").empty() ? 0 : to_int(ctx.group(m, "minute2"));
+      if (end < 0 || end > 23 || end_min < 0 || end_min > 59) return false;
+      if (!ampm.empty()) {  // the am/pm after the end holds for it, and for the start if it fits
+        if (end < 1 || end > 12) return false;
+        bool pm = ampm[0] == 'p' || ampm[0] == 'P';
+        end = end % 12 + (pm ? 12 : 0);
+        int start = to_int(ctx.group(m, "hour"));
+        hour = start % 12 + (pm ? 12 : 0);
+        if (hour * 60 + minute > end * 60 + end_min) hour = start % 12;  // "11-1 pm"
+      } else if (part && part->attrs.value("pm", false) && end < 12) {
+        end += 12;
+        if (hour < 12) hour += 12;
+      }
+      std::snprintf(buf, sizeof buf, "T%02d:%02d/T%02d:%02d", hour, minute, end, end_min);
+      clock = buf;
+    }
   }
   if (!day_offset) {
     f->value = clock;
@@ -396,7 +414,7 @@ bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
   if (!ctx.group(m, "num").empty() || !ctx.group(m, "words").empty()) count = amount(ctx, m);
   if (!count || *count <= 0 || *count > 1e6) return false;
   double n = *count * unit->attrs.value("factor", 1.0);
-  if (!ctx.group(m, "other").empty()) n *= 2;  // "every other day"
+  if (!ctx.group(m, "other").empty()) n *= 2;      // "every other day"
   if (auto t = ctx.group(m, "times"); !t.empty())  // "twice a week"
     if (auto* e = lookup(ctx, "frequency_counts", t)) n /= e->attrs.value("value", 1.0);
   std::string number = nlohmann::json(n).dump();
@@ -409,8 +427,12 @@ bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
 
 namespace {
 
-bool temporal(const Figure& f) { return f.kind == "date" || f.kind == "time"; }
-bool repeating(const Figure& f) { return f.kind == "frequency"; }
+bool temporal(const Figure& f) {
+  return f.kind == "date" || f.kind == "time";
+}
+bool repeating(const Figure& f) {
+  return f.kind == "frequency";
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -453,11 +475,13 @@ bool has_year(std::string_view text) {
 bool is_weekday(const Context& ctx, const Figure& f) {
   std::string_view t = ctx.slice(f.span);
   size_t sp = t.find_last_of(' ');
-  return f.kind == "date" && lookup(ctx, "weekdays", sp == std::string_view::npos ? t : t.substr(sp + 1));
+  return f.kind == "date" &&
+         lookup(ctx, "weekdays", sp == std::string_view::npos ? t : t.substr(sp + 1));
 }
 
-std::string str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : ""; }
-
+std::string str(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : "";
+}
 
 // An ISO 8601 period of one unit ("P3W", "P2D", "P1Y"): the count and the date unit.
 bool simple_period(const std::string& p, int* n, std::string* unit) {
@@ -492,9 +516,10 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
     const Figure& b = (*figs)[i + 1];
     std::string_view gap = ctx.text.substr(a.span.end, b.span.start - a.span.end);
     int sign = 1;
-    std::string role = gap.size() <= 12 && ctx.sentence_at(a.span.start) == ctx.sentence_at(b.span.start)
-                           ? join_role(ctx, gap, &sign)
-                           : "";
+    std::string role =
+        gap.size() <= 12 && ctx.sentence_at(a.span.start) == ctx.sentence_at(b.span.start)
+            ? join_role(ctx, gap, &sign)
+            : "";
     if (gap.find_first_of(".;:!?") != std::string_view::npos) role.clear();
     std::optional<Figure> f;
     if (role != want) {
@@ -505,23 +530,28 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       size_t open = opener_before(ctx, a.span.start, "date_range_openers", &requires_);
       bool needs_between = trim(gap) == "and";
       if (needs_between && (open == std::string::npos || requires_ != "and")) {
+      } else if (is_weekday(ctx, a) != is_weekday(ctx, b)) {  // "this Friday-Jun-15": one day
       } else {
         f = joined(a, b, a.kind == "date" ? "date.compose-range" : "time.compose-range");
         if (open != std::string::npos) f->span.start = open;
         std::string va = str(a.value), vb = str(b.value);
-        // "Nov-Feb 2017", "June-August 1992": the start takes the end's year.
-        if (va.size() >= 7 && va.size() == vb.size() && va[4] == '-' &&
-            !has_year(ctx.slice(a.span)) && has_year(ctx.slice(b.span))) {
+        // A calendar date without a year ("Nov", "10/25"; not "next Friday") takes it from the
+        // other end: "Nov-Feb 2017" starts in 2016, "from 10/25 to 01/25" ends a year later.
+        auto calendar = [&](const Figure& x) {
+          return !has_year(ctx.slice(x.span)) && !is_weekday(ctx, x) &&
+                 x.rule.substr(0, 13) != "date.relative" && x.rule != "date.day-word";
+        };
+        if (va.size() >= 7 && va.size() == vb.size() && va[4] == '-' && calendar(a) &&
+            has_year(ctx.slice(b.span))) {
           va.replace(0, 4, vb.substr(0, 4));
           if (va > vb) va.replace(0, 4, std::to_string(to_int(vb.substr(0, 4)) - 1));
-        } else if (va.size() == vb.size() && vb < va && !has_year(ctx.slice(b.span)) &&
-                   vb.size() >= 7 && vb[4] == '-') {  // "from 10/25 to 01/25": into next year
-          vb.replace(0, 4, std::to_string(to_int(va.substr(0, 4)) + 1));
+        } else if (va.size() >= 7 && va.size() == vb.size() && vb[4] == '-' && calendar(b)) {
+          vb.replace(0, 4, va.substr(0, 4));
+          if (vb < va) vb.replace(0, 4, std::to_string(to_int(va.substr(0, 4)) + 1));
         }
-        f->value = !va.empty() && !vb.empty() && va <= vb ? nlohmann::json(va + "/" + vb)
-                   : a.kind == "time" && !va.empty() && !vb.empty()
-                       ? nlohmann::json(va + "/" + vb)
-                       : nlohmann::json(nullptr);
+        f->value = !va.empty() && !vb.empty() && va <= vb           ? nlohmann::json(va + "/" + vb)
+                   : a.kind == "time" && !va.empty() && !vb.empty() ? nlohmann::json(va + "/" + vb)
+                                                                    : nlohmann::json(nullptr);
         if (a.granularity != b.granularity) f->granularity = a.granularity;
       }
     } else if (role == "at" && (repeating(a) || repeating(b)) &&
@@ -551,7 +581,8 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
         auto ov = str(other.value);
         if (wv && ov.size() == 8) {
           // The Monday of the ISO week `ov`: the week holding Jan 4 is week 1.
-          int y = to_int(std::string_view(ov).substr(0, 4)), w = to_int(std::string_view(ov).substr(6));
+          int y = to_int(std::string_view(ov).substr(0, 4)),
+              w = to_int(std::string_view(ov).substr(6));
           sys_days jan4{year{y} / January / 4};
           sys_days monday = jan4 - days{weekday{jan4}.iso_encoding() - 1} + days{7 * (w - 1)};
           sys_days d = monday + days{weekday{sys_days{*wv}}.iso_encoding() - 1};

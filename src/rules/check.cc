@@ -75,8 +75,8 @@ std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::strin
   for (const auto& m : matches) {
     if (m.rule->id != rule.id) continue;
     ExtractOptions atoms;
-  atoms.compose_dates = false;
-  Result r = extract(doc, book, atoms);
+    atoms.compose_dates = false;
+    Result r = extract(doc, book, atoms);
     for (const auto& f : r.figures)
       if (f.span.start < m.span.end && m.span.start < f.span.end)
         return " (it matched, but " + std::string(f.rule) +

@@ -687,8 +687,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
 
 bool is_figure_kind(std::string_view kind) {
   static const std::set<std::string, std::less<>> kKinds{
-      "money", "number", "percent", "percentage-points", "ordinal", "range", "measure",
-      "age",   "date",   "time",    "duration", "frequency"};
+      "money", "number", "percent", "percentage-points", "ordinal",  "range", "measure",
+      "age",   "date",   "time",    "duration",          "frequency"};
   return kKinds.count(kind) > 0;
 }
 
