@@ -134,6 +134,17 @@ std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std:
   return result;
 }
 
+// "November 19-20": the group `day2` ends the interval in the start's month.
+bool with_end(const Context& ctx, const Match& m, const Date& start, Figure* f) {
+  auto d2 = ctx.group(m, "day2");
+  if (d2.empty()) return true;
+  int e = to_int(d2);
+  Date end{start.year(), start.month(), day{static_cast<unsigned>(e > 0 ? e : 0)}};
+  if (e < 1 || !end.ok() || end <= start) return false;
+  f->value = format_date(start) + "/" + format_date(end);
+  return true;
+}
+
 }  // namespace
 
 bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
@@ -212,6 +223,8 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
       if (Date near = day_of_month(*ctx.anchor, d); near.ok()) f->value = format_date(near);
     return true;
   }
+  if (auto d2 = ctx.group(m, "day2"); !d2.empty() && (to_int(d2) <= d || to_int(d2) > 31))
+    return false;  // "November 30-10" is no range of days
   if (y >= 0 || mo >= 0) {  // absolute (perhaps missing the year)
     if (mo >= 0 && (mo < 1 || mo > 12)) return false;
     if (d >= 0 && (d < 1 || d > 31)) return false;
@@ -221,11 +234,13 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
                 day{static_cast<unsigned>(d > 0 ? d : 1)}};
       if (!full.ok()) return false;
       f->value = format_at(full, f->granularity);
+      if (!with_end(ctx, m, full, f)) return false;
     } else if (ctx.anchor) {
       unsigned dd = d > 0 ? static_cast<unsigned>(d) : 1;
       Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd);
       if (!near.ok()) return false;
       f->value = format_at(near, f->granularity);
+      if (!with_end(ctx, m, near, f)) return false;
     } else if (d >= 0 &&
                !Date{year{2000}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}}
                     .ok()) {
@@ -475,8 +490,23 @@ bool has_year(std::string_view text) {
 bool is_weekday(const Context& ctx, const Figure& f) {
   std::string_view t = ctx.slice(f.span);
   size_t sp = t.find_last_of(' ');
+  std::string_view last = sp == std::string_view::npos ? t : t.substr(sp + 1);
+  if (!last.empty() && last.back() == '.') last.remove_suffix(1);
   return f.kind == "date" &&
-         lookup(ctx, "weekdays", sp == std::string_view::npos ? t : t.substr(sp + 1));
+         (lookup(ctx, "weekdays", last) || lookup(ctx, "weekday_abbrevs", last));
+}
+
+// A calendar date written without its year ("Nov", "10/25", "28 june"; not "next Friday").
+bool yearless(const Context& ctx, const Figure& f) {
+  return f.kind == "date" && !has_year(ctx.slice(f.span)) && !is_weekday(ctx, f) &&
+         f.rule.substr(0, 13) != "date.relative" && f.rule != "date.day-word" &&
+         (f.granularity == "day" || f.granularity == "month") && f.rule.substr(0, 8) != "date.com";
+}
+
+// A clock time said with a part of the day that has its day: "tonight" + "at 1am".
+bool day_part(const Figure& f) {
+  std::string v = f.value.is_string() ? f.value.get<std::string>() : "";
+  return f.kind == "time" && v.size() > 11 && v[10] == 'T' && v.find('/') != std::string::npos;
 }
 
 std::string str(const nlohmann::json& v) {
@@ -537,10 +567,7 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
         std::string va = str(a.value), vb = str(b.value);
         // A calendar date without a year ("Nov", "10/25"; not "next Friday") takes it from the
         // other end: "Nov-Feb 2017" starts in 2016, "from 10/25 to 01/25" ends a year later.
-        auto calendar = [&](const Figure& x) {
-          return !has_year(ctx.slice(x.span)) && !is_weekday(ctx, x) &&
-                 x.rule.substr(0, 13) != "date.relative" && x.rule != "date.day-word";
-        };
+        auto calendar = [&](const Figure& x) { return yearless(ctx, x); };
         if (va.size() >= 7 && va.size() == vb.size() && va[4] == '-' && calendar(a) &&
             has_year(ctx.slice(b.span))) {
           va.replace(0, 4, vb.substr(0, 4));
@@ -560,15 +587,42 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       f->kind = "frequency";
       f->value = repeating(a) ? a.value : b.value;
       f->granularity.clear();
-    } else if (role == "at" && temporal(a) && temporal(b) && a.kind != b.kind) {  // day + time
+    } else if (role == "at" && temporal(a) && temporal(b) && a.kind != b.kind &&
+               (a.kind == "date" ? a : b).granularity == "day") {  // a day and its time
       const Figure& day = a.kind == "date" ? a : b;
       const Figure& time = a.kind == "time" ? a : b;
       f = joined(a, b, "time.compose-at");
       f->kind = "time";
       f->granularity.clear();
       f->value = at_day(str(day.value), str(time.value));
+    } else if (role == "at" && a.kind == "time" && b.kind == "time" && day_part(a) != day_part(b) &&
+               str(day_part(a) ? b.value : a.value)[0] == 'T') {
+      // "tonight at 1am", "this evening from 7 to 7:30": the clock on that day, after noon when
+      // the part of the day is and the clock says no am or pm.
+      const Figure& part = day_part(a) ? a : b;
+      const Figure& clock = day_part(a) ? b : a;
+      std::string c = str(clock.value), p = str(part.value);
+      std::string_view said = ctx.slice(clock.span);
+      bool ampm = said.find_first_of("aApP") != std::string_view::npos;
+      if (!ampm && to_int(std::string_view(p).substr(11, 2)) >= 12) {
+        for (size_t at = 0; (at = c.find('T', at)) != std::string::npos; ++at) {
+          int h = to_int(std::string_view(c).substr(at + 1, 2));
+          if (h >= 1 && h < 12)
+            c.replace(at + 1, 2, (h + 12 < 10 ? "0" : "") + std::to_string(h + 12));
+        }
+      }
+      f = joined(a, b, "time.compose-at");
+      f->value = at_day(p.substr(0, 10), c);
+    } else if ((role == "at" || role == "of") && a.kind == "date" && b.kind == "date" &&
+               yearless(ctx, a) && b.granularity == "year" && str(b.value).size() == 4 &&
+               str(a.value).size() >= 7) {  // "28 june in 2020", "july 4th of 1995"
+      f = joined(a, b, "date.compose-year");
+      std::string v = str(a.value);
+      f->value = str(b.value) + v.substr(4);
+      if (!parse_iso_date(str(f->value)) && v.size() == 10) f.reset();
     } else if ((role == "at" || role == "of") && temporal(b) && a.kind == "date" &&
-               b.kind == "date" && (is_weekday(ctx, a) || is_weekday(ctx, b))) {
+               b.kind == "date" && (is_weekday(ctx, a) != is_weekday(ctx, b)) &&
+               trim(gap) != "in") {
       const Figure& wd = is_weekday(ctx, a) ? a : b;
       const Figure& other = is_weekday(ctx, a) ? b : a;
       f = joined(a, b, "date.compose-weekday");
