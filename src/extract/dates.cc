@@ -224,7 +224,7 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     return true;
   }
   if (auto d2 = ctx.group(m, "day2"); !d2.empty() && (to_int(d2) <= d || to_int(d2) > 31))
-    return false;  // "November 30-10" is no range of days
+    return false;           // "November 30-10" is no range of days
   if (y >= 0 || mo >= 0) {  // absolute (perhaps missing the year)
     if (mo >= 0 && (mo < 1 || mo > 12)) return false;
     if (d >= 0 && (d < 1 || d > 31)) return false;
@@ -534,7 +534,8 @@ Figure joined(const Figure& a, const Figure& b, const char* rule) {
 // One pass over neighbours: a start and an end ("from May to June", "between 2 and 3 pm"
 // made of two times), a day and its time ("Tuesday at 2:00"), a weekday and its date ("Tuesday
 // March 7", "tuesday of last week"), a period from a date ("2 weeks after May 13").
-bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::string& want) {
+bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::string& want,
+                  bool dates_only) {
   bool changed = false;
   std::vector<Figure> out;
   for (size_t i = 0; i < figs->size(); ++i) {
@@ -552,6 +553,7 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
             : "";
     if (gap.find_first_of(".;:!?") != std::string_view::npos) role.clear();
     std::optional<Figure> f;
+    if (dates_only && (a.kind != "date" || b.kind != "date")) role.clear();
     if (role != want) {
     } else if (role == "range" && temporal(b) && a.kind == b.kind &&
                str(a.value).find('/') == std::string::npos &&
@@ -672,8 +674,11 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
 }  // namespace
 
 void compose_dates(const Context& ctx, std::vector<Figure>* figures) {
-  for (const char* role : {"range", "at", "of", "shift", "range", "at"})
-    compose_pass(ctx, figures, role);
+  // Dates with dates first ("Monday, May 4"), then with times ("10 a.m. on Monday, May 4").
+  const std::pair<const char*, bool> passes[] = {{"range", false}, {"at", true},  {"of", true},
+                                                 {"at", false},    {"of", false}, {"shift", false},
+                                                 {"range", false}, {"at", false}};
+  for (const auto& [role, dates_only] : passes) compose_pass(ctx, figures, role, dates_only);
 }
 
 }  // namespace claimx
