@@ -347,7 +347,7 @@ bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
   if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
     auto* e = lookup(ctx, "weekdays", wd);
     if (!e) return false;
-    if (ctx.anchor) day = Date{weekday_of(ctx, *e, "")};
+    if (ctx.anchor) day = Date{weekday_of(ctx, *e, ctx.group(m, "rel"))};
     day_offset = 0;
   } else if (day_offset && ctx.anchor) {
     day = shift(*ctx.anchor, "day", *day_offset);
@@ -647,6 +647,13 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       } else if (other.granularity != "day") {
         f.reset();
       }
+    } else if (role == "shift" && a.kind == "date" && a.granularity == "day" && b.kind == "time" &&
+               trim(gap) != "from") {  // "Thursday before 5pm"
+      f = joined(a, b, "time.compose-at");
+      f->kind = "time";
+      f->granularity.clear();
+      f->value = at_day(str(a.value), str(b.value));
+      f->qualifier = sign < 0 ? "lt" : "gt";
     } else if (role == "shift" && a.kind == "duration" && b.kind == "date") {
       f = joined(a, b, "date.compose-shift");
       f->kind = "date";
