@@ -184,6 +184,24 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     f->value = buf;
     return true;
   }
+  if (auto nth = ctx.group(m, "nth"); !nth.empty() && y > 0) {  // "the first week of 2015"
+    bool weeks = ctx.group(m, "nthunit") == "week";
+    // ISO weeks in the year: 53 when Dec 28 falls in week 53.
+    int count =
+        weeks ? (iso_week(Date{year{y}, December, day{28}}).substr(6) == "53" ? 53 : 52) : 12;
+    int n = nth[0] == 'l' || nth[0] == 'L'   ? count
+            : nth[0] >= '0' && nth[0] <= '9' ? nth[0] - '0'
+                                             : [&] {
+                                                 auto* e = lookup(ctx, "ordinal_words", nth);
+                                                 return e ? e->attrs.value("value", -1) : -1;
+                                               }();
+    if (n < 1 || n > count) return false;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, weeks ? "%04d-W%02d" : "%04d-%02d", y, n);
+    f->granularity = weeks ? "week" : "month";
+    f->value = buf;
+    return true;
+  }
   if (auto w = ctx.group(m, "week"); !w.empty()) {  // "week 10 of 2019": an ISO week
     int n = to_int(w);
     if (n < 1 || n > 53) return false;
