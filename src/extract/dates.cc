@@ -704,6 +704,21 @@ void compose_dates(const Context& ctx, std::vector<Figure>* figures) {
                                                  {"at", false},    {"of", false}, {"shift", false},
                                                  {"range", false}, {"at", false}};
   for (const auto& [role, dates_only] : passes) compose_pass(ctx, figures, role, dates_only);
+  // The words before a date that bound it ("after 2010", "no later than Jan. 1"): its qualifier.
+  for (auto& f : *figures) {
+    if (!f.qualifier.empty() || (f.kind != "date" && f.kind != "time")) continue;
+    size_t start = f.span.start;
+    for (int words = 0; words < 3 && start > 0; ++words) {
+      size_t end = start;
+      while (end > 0 && ctx.text[end - 1] == ' ') --end;
+      start = end;
+      while (start > 0 && is_word_char(static_cast<unsigned char>(ctx.text[start - 1]))) --start;
+      if (start == end) break;
+      std::string_view before = trim(ctx.text.substr(start, f.span.start - start));
+      if (auto* e = lookup(ctx, "date_modifiers", before))
+        f.qualifier = e->attrs.value("value", "");
+    }
+  }
 }
 
 }  // namespace claimx
