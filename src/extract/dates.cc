@@ -76,6 +76,15 @@ Date shift_day(const Date& d, const std::string& unit, int n) {
   return r.ok() ? r : Date{ym.year() / ym.month() / last};
 }
 
+// Easter Sunday of a year (the anonymous Gregorian computus).
+Date easter_sunday(int y) {
+  int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25;
+  int g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+  int l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+  int month_v = (h + l - 7 * m + 114) / 31, day_v = (h + l - 7 * m + 114) % 31 + 1;
+  return Date{year{y}, month{static_cast<unsigned>(month_v)}, day{static_cast<unsigned>(day_v)}};
+}
+
 // A day of the month alone ("on the 18th"): this month's, or last month's when that is more
 // than a week ahead.
 Date day_of_month(const Date& anchor, int d) {
@@ -167,6 +176,36 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     if (!e) return false;
     mo = e->attrs.value("month", -1);
     d = e->attrs.value("day", -1);
+    bool easter = e->attrs.value("easter", false);
+    auto r = ctx.group(m, "rel");
+    if (easter || !r.empty()) {  // "Easter 2018", "last Easter", "next Christmas"
+      auto on = [&](int yr) {
+        return easter ? easter_sunday(yr)
+                      : Date{year{yr}, month{static_cast<unsigned>(mo)},
+                             day{static_cast<unsigned>(d)}};
+      };
+      f->granularity = "day";
+      f->value = nullptr;
+      if (y > 0) {
+        f->value = format_date(on(y));
+      } else if (ctx.anchor) {
+        int rel = 0;
+        if (auto* re = r.empty() ? nullptr : lookup(ctx, "relative_words", r))
+          rel = re->attrs.value("value", 0);
+        sys_days a{*ctx.anchor};
+        int ay = static_cast<int>(ctx.anchor->year());
+        Date pick{};
+        for (int yr = ay + 1; yr >= ay - 1 && !pick.ok(); --yr) {  // the latest fitting one
+          sys_days c{on(yr)};
+          if ((rel < 0 && c < a) || (rel == 0 && c <= a + days{7})) pick = on(yr);
+        }
+        if (rel > 0)
+          for (int yr = ay - 1; yr <= ay + 1 && !pick.ok(); ++yr)
+            if (sys_days{on(yr)} > a) pick = on(yr);
+        if (pick.ok()) f->value = format_date(pick);
+      }
+      return true;
+    }
   }
   if (auto yy = ctx.group(m, "yy"); !yy.empty()) {  // "5/3/18": within ten years ahead, else 19yy
     int v = to_int(yy), now = ctx.anchor ? static_cast<int>(ctx.anchor->year()) : 2020;
@@ -672,7 +711,8 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       f->granularity.clear();
       f->value = at_day(str(a.value), str(b.value));
       f->qualifier = sign < 0 ? "lt" : "gt";
-    } else if (role == "shift" && a.kind == "duration" && b.kind == "date") {
+    } else if (role == "shift" && a.kind == "duration" && b.kind == "date" &&
+               b.granularity == "day") {  // not "three years since 2019": a span of time
       f = joined(a, b, "date.compose-shift");
       f->kind = "date";
       f->granularity = b.granularity;
