@@ -459,6 +459,8 @@ bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
       } else if (part && part->attrs.value("pm", false) && end < 12) {
         end += 12;
         if (hour < 12) hour += 12;
+      } else if (end < hour) {
+        end += 12;  // "11-4": working hours run past noon
       }
       std::snprintf(buf, sizeof buf, "T%02d:%02d/T%02d:%02d", hour, minute, end, end_min);
       clock = buf;
@@ -529,6 +531,8 @@ size_t opener_before(const Context& ctx, size_t pos, const char* lexicon, std::s
   while (start > 0 && is_word_char(static_cast<unsigned char>(ctx.text[start - 1]))) --start;
   if (start == end) return std::string::npos;
   std::string_view word = ctx.text.substr(start, end - start);
+  if (word == "the" || word == "The")  // "between the end of 2007 and ..."
+    return start > 0 ? opener_before(ctx, start, lexicon, form) : std::string::npos;
   const LexiconEntry* e = lookup(ctx, lexicon, word);
   if (!e) return std::string::npos;
   *form = e->attrs.value("requires", "");
