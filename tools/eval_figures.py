@@ -90,8 +90,9 @@ def timex_ends(v):
     if m:
         a, b = PARTS[m.group(2)]
         return [f"{m.group(1)}T{a}", f"{m.group(1)}T{b}"]
-    if "/" in v:
-        return v.split("/")
+    if "/" in v:  # a quarter at the end of an interval ends where the next quarter starts
+        a, b = v.split("/", 1)
+        return [timex_ends(a)[0], timex_ends(b)[-1]]
     return [v]
 
 

@@ -1,5 +1,6 @@
 // Dates, times of day and durations: turns matches of the `dates` pack (patterns/en/dates.yaml)
 // into ISO 8601 values, resolving relative dates against the document's anchor date.
+#include <cctype>
 #include <cmath>
 
 #include "extract/internal.h"
@@ -86,12 +87,22 @@ Date easter_sunday(int y) {
 }
 
 // A day of the month alone ("on the 18th"): this month's, or last month's when that is more
-// than a week ahead.
-Date day_of_month(const Date& anchor, int d) {
-  year_month ym{anchor.year(), anchor.month()};
-  for (int back = 0; back < 3; ++back, ym -= months{1}) {
+// than a week ahead. With a weekday (ISO 1-7, "Sat 14th"): the latest month up to a week ahead
+// where that day is that weekday, else the next such month.
+Date day_of_month(const Date& anchor, int d, int iso_weekday = 0) {
+  auto fits = [&](const Date& c) {
+    return c.ok() && (iso_weekday == 0 ||
+                      weekday{sys_days{c}}.iso_encoding() == static_cast<unsigned>(iso_weekday));
+  };
+  year_month ym = year_month{anchor.year(), anchor.month()} + months{1};
+  for (int back = 0; back < 14; ++back, ym -= months{1}) {
     Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
-    if (c.ok() && sys_days{c} <= sys_days{anchor} + days{7}) return c;
+    if (fits(c) && sys_days{c} <= sys_days{anchor} + days{7}) return c;
+  }
+  ym = year_month{anchor.year(), anchor.month()};
+  for (int ahead = 0; ahead < 14; ++ahead, ym += months{1}) {
+    Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+    if (fits(c) && sys_days{c} > sys_days{anchor}) return c;
   }
   return Date{};
 }
@@ -321,9 +332,9 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     if (!e) e = lookup(ctx, "weekday_abbrevs", wd);
     if (!e) return false;
     if (!ctx.anchor) return true;
-    if (d >= 1) {  // "Sat 14th": the day of the month
+    if (d >= 1) {  // "Sat 14th": the nearest month where the 14th is a Saturday
       f->value = nullptr;
-      Date near = day_of_month(*ctx.anchor, d);
+      Date near = day_of_month(*ctx.anchor, d, e->attrs.value("value", 0));
       if (near.ok()) f->value = format_date(near);
       return true;
     }
@@ -343,7 +354,14 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     int c = static_cast<int>(*count) * (unit == "quarter" ? 3 : 1);
     std::string u = unit == "quarter" ? "month" : unit;
     f->granularity = "day";
-    if (ctx.anchor) {
+    if (ctx.anchor && unit == "quarter") {  // whole quarters: "the past two quarters"
+      f->granularity = "quarter";
+      bool ahead = e->attrs.value("value", 0) >= 0;
+      Date a = *ctx.anchor;
+      Date from = shift(a, "quarter", ahead ? 1 : -c / 3);
+      Date to = shift(a, "quarter", ahead ? c / 3 : -1);
+      f->value = format_at(from, "quarter") + "/" + format_at(to, "quarter");
+    } else if (ctx.anchor) {
       bool ahead = e->attrs.value("value", 0) >= 0;
       Date a = *ctx.anchor;
       Date from = ahead ? shift(a, "day", 1) : shift_day(a, u, -c);
@@ -564,6 +582,21 @@ bool yearless(const Context& ctx, const Figure& f) {
          (f.granularity == "day" || f.granularity == "month") && f.rule.substr(0, 8) != "date.com";
 }
 
+// Whether a time was said with am or pm ("7 pm", "9a", "8 a.m."): not the a in "and".
+bool says_ampm(std::string_view t) {
+  for (size_t i = 1; i < t.size(); ++i) {
+    char c = t[i];
+    if (c != 'a' && c != 'A' && c != 'p' && c != 'P') continue;
+    size_t j = i - 1;
+    if ((t[j] == ' ' || t[j] == '.') && j > 0) --j;
+    if (t[j] < '0' || t[j] > '9') continue;
+    if (i + 1 == t.size() || !std::isalpha(static_cast<unsigned char>(t[i + 1])) ||
+        t[i + 1] == 'm' || t[i + 1] == 'M')
+      return true;
+  }
+  return false;
+}
+
 // A clock time said with a part of the day that has its day: "tonight" + "at 1am".
 bool day_part(const Figure& f) {
   std::string v = f.value.is_string() ? f.value.get<std::string>() : "";
@@ -666,7 +699,7 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       const Figure& clock = day_part(a) ? b : a;
       std::string c = str(clock.value), p = str(part.value);
       std::string_view said = ctx.slice(clock.span);
-      bool ampm = said.find_first_of("aApP") != std::string_view::npos;
+      bool ampm = says_ampm(said);
       if (!ampm && to_int(std::string_view(p).substr(11, 2)) >= 12) {
         for (size_t at = 0; (at = c.find('T', at)) != std::string::npos; ++at) {
           int h = to_int(std::string_view(c).substr(at + 1, 2));
