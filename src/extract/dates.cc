@@ -87,24 +87,29 @@ Date easter_sunday(int y) {
 }
 
 // A day of the month alone ("on the 18th"): this month's, or last month's when that is more
-// than a week ahead. With a weekday (ISO 1-7, "Sat 14th"): the latest month up to a week ahead
-// where that day is that weekday, else the next such month.
+// than a week ahead. With a weekday (ISO 1-7, "Sat 14th"): the nearest month where that day is
+// that weekday, the earlier one on a tie (news reports the past).
 Date day_of_month(const Date& anchor, int d, int iso_weekday = 0) {
   auto fits = [&](const Date& c) {
     return c.ok() && (iso_weekday == 0 ||
                       weekday{sys_days{c}}.iso_encoding() == static_cast<unsigned>(iso_weekday));
   };
+  sys_days limit = sys_days{anchor} + days{7};
+  Date past{}, future{};
   year_month ym = year_month{anchor.year(), anchor.month()} + months{1};
-  for (int back = 0; back < 14; ++back, ym -= months{1}) {
-    Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
-    if (fits(c) && sys_days{c} <= sys_days{anchor} + days{7}) return c;
-  }
+  for (int back = 0; back < 15 && !past.ok(); ++back, ym -= months{1})
+    if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+        fits(c) && sys_days{c} <= limit)
+      past = c;
+  if (iso_weekday == 0) return past;
   ym = year_month{anchor.year(), anchor.month()};
-  for (int ahead = 0; ahead < 14; ++ahead, ym += months{1}) {
-    Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
-    if (fits(c) && sys_days{c} > sys_days{anchor}) return c;
-  }
-  return Date{};
+  for (int ahead = 0; ahead < 15 && !future.ok(); ++ahead, ym += months{1})
+    if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+        fits(c) && sys_days{c} > limit)
+      future = c;
+  if (!past.ok()) return future;
+  if (!future.ok()) return past;
+  return sys_days{future} - sys_days{anchor} < sys_days{anchor} - sys_days{past} ? future : past;
 }
 
 // A month and day without a year: news mostly reports the past, so the latest occurrence up to
@@ -224,6 +229,52 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   }
   if (auto d = ctx.group(m, "dmod"); !d.empty())
     if (auto* e = lookup(ctx, "date_modifiers", d)) f->qualifier = e->attrs.value("value", "");
+  if (auto w = ctx.group(m, "weekend"); !w.empty()) {  // "last weekend": Saturday/Sunday
+    f->granularity = "day";
+    if (!ctx.anchor) return true;
+    int rel = 0;
+    if (auto r = ctx.group(m, "rel"); !r.empty())
+      if (auto* e = lookup(ctx, "relative_words", r)) rel = e->attrs.value("value", 0);
+    sys_days a{*ctx.anchor};
+    int wd = weekday{a}.iso_encoding();
+    sys_days sat = a + days{6 - wd};  // this week's Saturday
+    // "the weekend" said early in the week is the one just past; "last weekend" is the latest
+    // one over before today; "next weekend" the next one to start.
+    if (rel < 0 || (rel == 0 && ctx.group(m, "rel").empty() && wd <= 3)) sat -= days{7};
+    if (rel < 0 && sat + days{1} >= a) sat -= days{7};
+    if (rel > 0 && sat <= a) sat += days{7};
+    f->value = format_date(Date{sat}) + "/" + format_date(Date{sat + days{1}});
+    return true;
+  }
+  if (auto sn = ctx.group(m, "season"); !sn.empty()) {  // "this summer": its months
+    auto* e = lookup(ctx, "seasons", sn);
+    if (!e) return false;
+    int first = e->attrs.value("month", 6);
+    f->granularity = "month";
+    auto span_of = [&](int yr) {
+      Date from{year{yr}, month{static_cast<unsigned>(first)}, day{1}};
+      Date to = shift(from, "month", 2);
+      return std::pair<Date, Date>{from, to};
+    };
+    int yr = y;
+    if (yr < 0 && ctx.anchor) {
+      int rel = 0;
+      if (auto r = ctx.group(m, "rel"); !r.empty())
+        if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
+      Date a = *ctx.anchor;
+      yr = static_cast<int>(a.year());
+      if (first == 12 && static_cast<unsigned>(a.month()) <= 2) --yr;  // January is last winter's
+      if (rel < 0)
+        while (sys_days{span_of(yr).second} >= sys_days{year_month{a.year(), a.month()} / 1}) --yr;
+      if (rel > 0)
+        while (sys_days{span_of(yr).first} <= sys_days{a}) ++yr;
+    }
+    if (yr > 0) {
+      auto [from, to] = span_of(yr);
+      f->value = format_at(from, "month") + "/" + format_at(to, "month");
+    }
+    return true;
+  }
   if (auto c = ctx.group(m, "century"); !c.empty()) {  // "the 21st century": 2000/2099
     int n = c[0] >= '0' && c[0] <= '9' ? to_int(c.substr(0, c.find_first_not_of("0123456789")))
                                        : day_in_words(ctx, c);

@@ -214,6 +214,21 @@ TEST(Figures, ClockTimesAndFrequencies) {
   });
 }
 
+TEST(Figures, HolidaysWeekendsSeasonsAndBounds) {
+  expect_temporal({
+      {"back on Easter 2018", "Easter 2018", "date", std::nullopt, "2018-04-01"},
+      {"When was the last easter?", "last easter", "date", "2019-05-01", "2019-04-21"},
+      {"I will go back Sat 14th", "Sat 14th", "date", "2022-05-01", "2022-05-14"},
+      {"Talks failed last weekend.", "last weekend", "date", "2026-11-25", "2026-11-21/2026-11-22"},
+      {"Last winter was cold.", "Last winter", "date", "2026-11-25", "2025-12/2026-02"},
+      {"in the 3rd week of 2018", "the 3rd week of 2018", "date", std::nullopt, "2018-W03"},
+  });
+  Result r = run("Sales rose after 2010 and no later than January 1, 2012.");
+  ASSERT_EQ(r.figures.size(), 2u);
+  EXPECT_EQ(r.figures[0].qualifier, "gt");
+  EXPECT_EQ(r.figures[1].qualifier, "lte");
+}
+
 const Entity* entity(const Result& r, const std::string& name) {
   for (const auto& e : r.entities)
     if (e.name == name) return &e;
