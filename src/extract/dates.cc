@@ -275,6 +275,13 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     }
     return true;
   }
+  if (auto dec = ctx.group(m, "decade"); !dec.empty()) {  // "the 1990s": 1990/1999
+    int first = to_int(dec);
+    if (first < 1000 || first % 10 != 0) return false;
+    f->granularity = "year";
+    f->value = std::to_string(first) + "/" + std::to_string(first + 9);
+    return true;
+  }
   if (auto c = ctx.group(m, "century"); !c.empty()) {  // "the 21st century": 2000/2099
     int n = c[0] >= '0' && c[0] <= '9' ? to_int(c.substr(0, c.find_first_not_of("0123456789")))
                                        : day_in_words(ctx, c);
