@@ -655,10 +655,13 @@ bool says_ampm(std::string_view t) {
   return false;
 }
 
-// A clock time said with a part of the day that has its day: "tonight" + "at 1am".
+// A part of the day, perhaps on its day ("tonight", "in the morning"): an interval of clock
+// times that a clock time said beside it falls in.
 bool day_part(const Figure& f) {
   std::string v = f.value.is_string() ? f.value.get<std::string>() : "";
-  return f.kind == "time" && v.size() > 11 && v[10] == 'T' && v.find('/') != std::string::npos;
+  size_t t = v.find('T');
+  return f.kind == "time" && (f.rule == "time.daypart" || f.rule == "time.daypart-weekday") &&
+         (t == 0 || t == 10) && v.find('/') != std::string::npos;
 }
 
 std::string str(const nlohmann::json& v) {
@@ -750,23 +753,23 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       f->granularity.clear();
       f->value = at_day(str(day.value), str(time.value));
     } else if (role == "at" && a.kind == "time" && b.kind == "time" && day_part(a) != day_part(b) &&
-               str(day_part(a) ? b.value : a.value)[0] == 'T') {
-      // "tonight at 1am", "this evening from 7 to 7:30": the clock on that day, after noon when
-      // the part of the day is and the clock says no am or pm.
+               !day_part(day_part(a) ? b : a)) {
+      // "tonight at 1am", "this evening from 7 to 7:30", "in the morning 9 oclock": the clock
+      // in that part of the day (on its day), after noon when the part is and the clock says
+      // no am or pm.
       const Figure& part = day_part(a) ? a : b;
       const Figure& clock = day_part(a) ? b : a;
       std::string c = str(clock.value), p = str(part.value);
-      std::string_view said = ctx.slice(clock.span);
-      bool ampm = says_ampm(said);
-      if (!ampm && to_int(std::string_view(p).substr(11, 2)) >= 12) {
+      size_t t = p.find('T');
+      bool ampm = says_ampm(ctx.slice(clock.span));
+      if (!ampm && to_int(std::string_view(p).substr(t + 1, 2)) >= 12) {
         for (size_t at = 0; (at = c.find('T', at)) != std::string::npos; ++at) {
           int h = to_int(std::string_view(c).substr(at + 1, 2));
-          if (h >= 1 && h < 12)
-            c.replace(at + 1, 2, (h + 12 < 10 ? "0" : "") + std::to_string(h + 12));
+          if (h >= 1 && h < 12) c.replace(at + 1, 2, std::to_string(h + 12));
         }
       }
       f = joined(a, b, "time.compose-at");
-      f->value = at_day(p.substr(0, 10), c);
+      f->value = t == 10 ? at_day(p.substr(0, 10), c) : nlohmann::json(c);
     } else if ((role == "at" || role == "of") && a.kind == "date" && b.kind == "date" &&
                yearless(ctx, a) && b.granularity == "year" && str(b.value).size() == 4 &&
                str(a.value).size() >= 7) {  // "28 june in 2020", "july 4th of 1995"
