@@ -14,8 +14,10 @@ With --floors FILE (JSON: {"category": {"exact": f1, "strict": f1, "overlap": f1
 when a category scores below its floor. Exits 77 (skip) when the data is absent.
 """
 import argparse
+import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,7 +32,7 @@ KINDS = {
     "dimension": {"measure"},
     "age": {"age"},
     "temperature": {"measure"},
-    "datetime": {"date", "time", "duration"},
+    "datetime": {"date", "time", "duration", "frequency"},
 }
 
 
@@ -69,6 +71,69 @@ def match(golds, preds, ok, text):
 # Subunits: Recognizers-Text gives "50 cents" as 50 Cent; claimx converts to the currency
 # (0.5 USD), so the gold value is divided by 100 before comparing.
 SUBUNITS = {"Cent", "Pence", "Penny"}
+# Dates and times: Recognizers-Text writes TIMEX 3 values, claimx ISO 8601. The comparison
+# maps one onto the other, generally (never per case):
+#  - a TIMEX range "(start,end,period)" is claimx's interval "start/end"; an end is compared at
+#    claimx's granularity when TIMEX gives the first day of that period ("2018-01-01" ~ "2018");
+#  - X digits are unresolved in TIMEX ("XXXX-12-27"): any digit matches, since claimx resolves
+#    every date against the document date; "XXXX-WXX-5" (a Friday) matches any Friday;
+#  - "T13" is "T13:00"; parts of the day (TMO, TAF, TEV, TNI, TDT) are claimx's intervals
+#    (08-12, 12-16, 16-20, 20-24, 08-18); a quarter "2019-Q3" is "(2019-07-01,2019-10-01)";
+#  - a TIMEX set "P1W" is claimx's repeating interval "R/P1W".
+PARTS = {"MO": ("08:00", "12:00"), "AF": ("12:00", "16:00"), "EV": ("16:00", "20:00"),
+         "NI": ("20:00", "24:00"), "DT": ("08:00", "18:00")}
+
+
+def timex_ends(v):
+    """A TIMEX or ISO 8601 value as its list of ends (one for a point, two for a range)."""
+    if v.startswith("R/"):
+        return [v[2:]]
+    if v.startswith("(") and v.endswith(")"):
+        return [x for x in v[1:-1].split(",")[:2]]
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", v)
+    if m:
+        y, q = int(m.group(1)), int(m.group(2))
+        end = f"{y + 1:04d}-01-01" if q == 4 else f"{y:04d}-{3 * q + 1:02d}-01"
+        return [f"{y:04d}-{3 * q - 2:02d}-01", end]
+    m = re.fullmatch(r"(.*)T(MO|AF|EV|NI|DT)", v)
+    if m:
+        a, b = PARTS[m.group(2)]
+        return [f"{m.group(1)}T{a}", f"{m.group(1)}T{b}"]
+    if "/" in v:  # a quarter at the end of an interval ends where the next quarter starts
+        a, b = v.split("/", 1)
+        return [timex_ends(a)[0], timex_ends(b)[-1]]
+    return [v]
+
+
+def norm_time(v):
+    """Clock times at minute precision at least: "T13" -> "T13:00", "T8" -> "T08:00"."""
+    def fix(m):
+        return "T%02d:%s" % (int(m.group(1)), m.group(2) or "00")
+    return re.sub(r"T(\d{1,2})(?::(\d\d))?(?=$|:|[^\d:])", lambda m: fix(m), v)
+
+
+def same_end(g, p):
+    g, p = norm_time(g), norm_time(p)
+    m = re.fullmatch(r"XXXX-WXX-([1-7])(T.*)?", g)
+    if m:
+        pm = re.fullmatch(r"(\d{4}-\d\d-\d\d)(T.*)?", p)
+        if not pm:
+            return False
+        return (datetime.date.fromisoformat(pm.group(1)).isoweekday() == int(m.group(1))
+                and (m.group(2) or "") == (pm.group(2) or ""))
+    if len(p) < len(g) and re.fullmatch(r"(-01)+", g[len(p):]):
+        g = g[:len(p)]  # "2018-01-01" at year granularity
+    return len(g) == len(p) and all(a == b or a == "X" for a, b in zip(g, p))
+
+
+def same_datetime_value(g, p):
+    gv, pv = g.get("value"), p.get("value")
+    if not isinstance(gv, str) or not isinstance(pv, str):
+        return False
+    if gv == pv:
+        return True
+    ge, pe = timex_ends(gv), timex_ends(pv)
+    return len(ge) == len(pe) and all(same_end(a, b) for a, b in zip(ge, pe))
 
 
 def same_figure_value(g, p):
@@ -76,6 +141,8 @@ def same_figure_value(g, p):
     value when one end is open: "(30,)" is "more than 30")."""
     if g.get("unit") in SUBUNITS and isinstance(g.get("value"), (int, float)):
         return same_value(g["value"] / 100, p.get("value"))
+    if g.get("type", "").startswith("datetimeV2"):
+        return same_datetime_value(g, p)
     r = g.get("range")
     if isinstance(r, dict):
         lo, hi = r.get("min"), r.get("max")
@@ -100,6 +167,12 @@ def same_span(g, p, text):
     if g["start"] == p["start"] and g["end"] == p["end"]:
         return True
     q = p.get("qualifier")
+    if g.get("type", "").startswith("datetimeV2"):
+        # Dates: claimx keeps a bounding word ("after 2010", "no later than Jan. 1") out of the
+        # span and in `qualifier`; Recognizers-Text includes it: up to three words before.
+        if not q or g["end"] != p["end"] or g["start"] >= p["start"]:
+            return False
+        return re.fullmatch(r"(?:[A-Za-z]+ ){1,3}", text[g["start"]:p["start"]]) is not None
     if q not in INCLUSIVE or g["start"] > p["start"] or g["end"] < p["end"]:
         return False
     rest = (text[g["start"]:p["start"]] + " " + text[p["end"]:g["end"]]).replace(",", " ")
@@ -170,7 +243,7 @@ def main():
     for i, case in enumerate(cases):
         c = case["category"]
         golds = case["expected"]
-        preds = [f for f in outputs.get(i, []) if answers(c, f)]
+        preds = [dict(f, _text=case["text"]) for f in outputs.get(i, []) if answers(c, f)]
         t = totals[c]
         t["gold"] += len(golds)
         t["pred"] += len(preds)

@@ -138,6 +138,9 @@ struct Result {
 struct ExtractOptions {
   std::optional<std::string> anchor_date;  // YYYY-MM-DD; else the document's date; else none
   std::optional<double> min_score;         // default: the claims model's threshold
+  // Join neighbouring dates and times into ranges and date-times (compose_dates). Rule examples
+  // are checked without it: they test each rule's own item.
+  bool compose_dates = true;
 };
 
 Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);

@@ -97,6 +97,9 @@ struct Rule {
   SourceLoc pattern_loc;
   std::shared_ptr<re2::RE2> re;
   std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
+  // A name used by several groups (in alternatives): (first index, later index); the first
+  // takes the later one's text when it did not match itself.
+  std::vector<std::pair<int, int>> group_aliases;
   int span_group = 0;  // group `span` when present, else 0 (whole match)
 };
 

@@ -1,5 +1,6 @@
 // Dates, times of day and durations: turns matches of the `dates` pack (patterns/en/dates.yaml)
 // into ISO 8601 values, resolving relative dates against the document's anchor date.
+#include <cctype>
 #include <cmath>
 
 #include "extract/internal.h"
@@ -59,6 +60,58 @@ Date shift(const Date& d, const std::string& unit, int n) {
   return Date{ym.year(), ym.month(), day{1}};  // coarser than a day: the day is irrelevant
 }
 
+// "2016-11-07" + "T08:00" (or "T08:00/T09:00") -> "2016-11-07T08:00" (or the interval).
+nlohmann::json at_day(const std::string& day, const std::string& time) {
+  if (day.size() != 10 || time.empty() || time[0] != 'T') return nullptr;
+  size_t slash = time.find('/');
+  if (slash == std::string::npos) return day + time;
+  return day + time.substr(0, slash) + "/" + day + time.substr(slash + 1);
+}
+
+// A day moved by n units, keeping its day of the month where it can ("2 months after Jan 31":
+// Mar 31; "1 month after Jan 31": Feb 28).
+Date shift_day(const Date& d, const std::string& unit, int n) {
+  if (unit == "day" || unit == "week") return shift(d, unit, n);
+  year_month ym = year_month{d.year(), d.month()} + months{unit == "year" ? 12 * n : n};
+  Date r{ym.year(), ym.month(), d.day()};
+  return r.ok() ? r : Date{ym.year() / ym.month() / last};
+}
+
+// Easter Sunday of a year (the anonymous Gregorian computus).
+Date easter_sunday(int y) {
+  int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25;
+  int g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+  int l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+  int month_v = (h + l - 7 * m + 114) / 31, day_v = (h + l - 7 * m + 114) % 31 + 1;
+  return Date{year{y}, month{static_cast<unsigned>(month_v)}, day{static_cast<unsigned>(day_v)}};
+}
+
+// A day of the month alone ("on the 18th"): this month's, or last month's when that is more
+// than a week ahead. With a weekday (ISO 1-7, "Sat 14th"): the nearest month where that day is
+// that weekday, the earlier one on a tie (news reports the past).
+Date day_of_month(const Date& anchor, int d, int iso_weekday = 0) {
+  auto fits = [&](const Date& c) {
+    return c.ok() && (iso_weekday == 0 ||
+                      weekday{sys_days{c}}.iso_encoding() == static_cast<unsigned>(iso_weekday));
+  };
+  sys_days limit = sys_days{anchor} + days{7};
+  Date past{}, future{};
+  year_month ym = year_month{anchor.year(), anchor.month()} + months{1};
+  for (int back = 0; back < 15 && !past.ok(); ++back, ym -= months{1})
+    if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+        fits(c) && sys_days{c} <= limit)
+      past = c;
+  if (iso_weekday == 0) return past;
+  ym = year_month{anchor.year(), anchor.month()};
+  for (int ahead = 0; ahead < 15 && !future.ok(); ++ahead, ym += months{1})
+    if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+        fits(c) && sys_days{c} > limit)
+      future = c;
+  if (!past.ok()) return future;
+  if (!future.ok()) return past;
+  return sys_days{future} - sys_days{anchor} < sys_days{anchor} - sys_days{past} ? future : past;
+}
+
 // A month and day without a year: news mostly reports the past, so the latest occurrence up to
 // a week after the anchor ("the vote on Jan. 5" in November is last January's).
 Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
@@ -68,6 +121,53 @@ Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
     if (c.ok() && sys_days{c} <= limit) return c;
   }
   return Date{};  // not a date (Feb. 30)
+}
+
+// A day of the month in words: "first", "twenty ninth", "thirty-first", "twenty nine"; -1 if
+// it is not one.
+int day_in_words(const Context& ctx, std::string_view words) {
+  int total = 0;
+  size_t i = 0;
+  while (i < words.size()) {
+    size_t j = words.find_first_of(" -", i);
+    if (j == std::string_view::npos) j = words.size();
+    std::string_view w = words.substr(i, j - i);
+    i = j + 1;
+    if (w.empty()) continue;
+    const LexiconEntry* e = lookup(ctx, "ordinal_words", w);
+    if (!e) e = lookup(ctx, "number_words", w);
+    if (!e || !e->attrs.contains("value")) return -1;
+    total += e->attrs.value("value", 0);
+  }
+  return total >= 1 && total <= 31 ? total : -1;
+}
+
+// The day a weekday names (lexicon entry e), relative to the anchor: the latest such day up to
+// the anchor, or with a relative word the last / this / next one.
+std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std::string_view r) {
+  int target = e.attrs.value("value", 1);
+  int rel = 0;
+  if (!r.empty())
+    if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
+  sys_days a{*ctx.anchor};
+  int today = weekday{a}.iso_encoding();
+  int back = (today - target + 7) % 7;  // days since the latest such weekday (0: today)
+  sys_days result = a - days{back};
+  if (rel < 0 && back == 0) result -= days{7};
+  if (rel > 0) result = a + days{(target - today + 7) % 7 == 0 ? 7 : (target - today + 7) % 7};
+  if (rel == 0 && !r.empty()) result = a + days{target - today};
+  return result;
+}
+
+// "November 19-20": the group `day2` ends the interval in the start's month.
+bool with_end(const Context& ctx, const Match& m, const Date& start, Figure* f) {
+  auto d2 = ctx.group(m, "day2");
+  if (d2.empty()) return true;
+  int e = to_int(d2);
+  Date end{start.year(), start.month(), day{static_cast<unsigned>(e > 0 ? e : 0)}};
+  if (e < 1 || !end.ok() || end <= start) return false;
+  f->value = format_date(start) + "/" + format_date(end);
+  return true;
 }
 
 }  // namespace
@@ -86,8 +186,142 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     mo = mdy ? av : bv;
     d = mdy ? bv : av;
   }
+  if (auto w = ctx.group(m, "dayw"); !w.empty()) d = day_in_words(ctx, w);  // "twenty ninth"
+  if (auto h = ctx.group(m, "holiday"); !h.empty()) {                       // "Christmas"
+    auto* e = lookup(ctx, "holidays", h);
+    if (!e) return false;
+    mo = e->attrs.value("month", -1);
+    d = e->attrs.value("day", -1);
+    bool easter = e->attrs.value("easter", false);
+    auto r = ctx.group(m, "rel");
+    if (easter || !r.empty()) {  // "Easter 2018", "last Easter", "next Christmas"
+      auto on = [&](int yr) {
+        return easter ? easter_sunday(yr)
+                      : Date{year{yr}, month{static_cast<unsigned>(mo)},
+                             day{static_cast<unsigned>(d)}};
+      };
+      f->granularity = "day";
+      f->value = nullptr;
+      if (y > 0) {
+        f->value = format_date(on(y));
+      } else if (ctx.anchor) {
+        int rel = 0;
+        if (auto* re = r.empty() ? nullptr : lookup(ctx, "relative_words", r))
+          rel = re->attrs.value("value", 0);
+        sys_days a{*ctx.anchor};
+        int ay = static_cast<int>(ctx.anchor->year());
+        Date pick{};
+        for (int yr = ay + 1; yr >= ay - 1 && !pick.ok(); --yr) {  // the latest fitting one
+          sys_days c{on(yr)};
+          if ((rel < 0 && c < a) || (rel == 0 && c <= a + days{7})) pick = on(yr);
+        }
+        if (rel > 0)
+          for (int yr = ay - 1; yr <= ay + 1 && !pick.ok(); ++yr)
+            if (sys_days{on(yr)} > a) pick = on(yr);
+        if (pick.ok()) f->value = format_date(pick);
+      }
+      return true;
+    }
+  }
+  if (auto yy = ctx.group(m, "yy"); !yy.empty()) {  // "5/3/18": within ten years ahead, else 19yy
+    int v = to_int(yy), now = ctx.anchor ? static_cast<int>(ctx.anchor->year()) : 2020;
+    y = 2000 + v <= now + 10 ? 2000 + v : 1900 + v;
+  }
   if (auto d = ctx.group(m, "dmod"); !d.empty())
     if (auto* e = lookup(ctx, "date_modifiers", d)) f->qualifier = e->attrs.value("value", "");
+  if (auto w = ctx.group(m, "weekend"); !w.empty()) {  // "last weekend": Saturday/Sunday
+    f->granularity = "day";
+    if (!ctx.anchor) return true;
+    int rel = 0;
+    if (auto r = ctx.group(m, "rel"); !r.empty())
+      if (auto* e = lookup(ctx, "relative_words", r)) rel = e->attrs.value("value", 0);
+    sys_days a{*ctx.anchor};
+    int wd = weekday{a}.iso_encoding();
+    sys_days sat = a + days{6 - wd};  // this week's Saturday
+    // "the weekend" said early in the week is the one just past; "last weekend" is the latest
+    // one over before today; "next weekend" the next one to start.
+    if (rel < 0 || (rel == 0 && ctx.group(m, "rel").empty() && wd <= 3)) sat -= days{7};
+    if (rel < 0 && sat + days{1} >= a) sat -= days{7};
+    if (rel > 0 && sat <= a) sat += days{7};
+    f->value = format_date(Date{sat}) + "/" + format_date(Date{sat + days{1}});
+    return true;
+  }
+  if (auto sn = ctx.group(m, "season"); !sn.empty()) {  // "this summer": its months
+    auto* e = lookup(ctx, "seasons", sn);
+    if (!e) return false;
+    int first = e->attrs.value("month", 6);
+    f->granularity = "month";
+    auto span_of = [&](int yr) {
+      Date from{year{yr}, month{static_cast<unsigned>(first)}, day{1}};
+      Date to = shift(from, "month", 2);
+      return std::pair<Date, Date>{from, to};
+    };
+    int yr = y;
+    if (yr < 0 && ctx.anchor) {
+      int rel = 0;
+      if (auto r = ctx.group(m, "rel"); !r.empty())
+        if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
+      Date a = *ctx.anchor;
+      yr = static_cast<int>(a.year());
+      if (first == 12 && static_cast<unsigned>(a.month()) <= 2) --yr;  // January is last winter's
+      if (rel < 0)
+        while (sys_days{span_of(yr).second} >= sys_days{year_month{a.year(), a.month()} / 1}) --yr;
+      if (rel > 0)
+        while (sys_days{span_of(yr).first} <= sys_days{a}) ++yr;
+    }
+    if (yr > 0) {
+      auto [from, to] = span_of(yr);
+      f->value = format_at(from, "month") + "/" + format_at(to, "month");
+    }
+    return true;
+  }
+  if (auto dec = ctx.group(m, "decade"); !dec.empty()) {  // "the 1990s": 1990/1999
+    int first = to_int(dec);
+    if (first < 1000 || first % 10 != 0) return false;
+    f->granularity = "year";
+    f->value = std::to_string(first) + "/" + std::to_string(first + 9);
+    return true;
+  }
+  if (auto c = ctx.group(m, "century"); !c.empty()) {  // "the 21st century": 2000/2099
+    int n = c[0] >= '0' && c[0] <= '9' ? to_int(c.substr(0, c.find_first_not_of("0123456789")))
+                                       : day_in_words(ctx, c);
+    if (n < 1 || n > 30) return false;
+    f->granularity = "year";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d/%04d", (n - 1) * 100, (n - 1) * 100 + 99);
+    f->value = buf;
+    return true;
+  }
+  if (auto nth = ctx.group(m, "nth"); !nth.empty() && y > 0) {  // "the first week of 2015"
+    bool weeks = ctx.group(m, "nthunit") == "week";
+    // ISO weeks in the year: 53 when Dec 28 falls in week 53.
+    int count =
+        weeks ? (iso_week(Date{year{y}, December, day{28}}).substr(6) == "53" ? 53 : 52) : 12;
+    int n = nth[0] == 'l' || nth[0] == 'L'   ? count
+            : nth[0] >= '0' && nth[0] <= '9' ? nth[0] - '0'
+                                             : [&] {
+                                                 auto* e = lookup(ctx, "ordinal_words", nth);
+                                                 return e ? e->attrs.value("value", -1) : -1;
+                                               }();
+    if (n < 1 || n > count) return false;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, weeks ? "%04d-W%02d" : "%04d-%02d", y, n);
+    f->granularity = weeks ? "week" : "month";
+    f->value = buf;
+    return true;
+  }
+  if (auto w = ctx.group(m, "week"); !w.empty()) {  // "week 10 of 2019": an ISO week
+    int n = to_int(w);
+    if (n < 1 || n > 53) return false;
+    f->granularity = "week";
+    if (y < 0 && ctx.anchor) y = static_cast<int>(ctx.anchor->year());
+    if (y > 0) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-W%02d", y, n);
+      f->value = buf;
+    }
+    return true;
+  }
   if (auto q = ctx.group(m, "quarter"); !q.empty()) {  // "the third quarter of 2024", "Q3"
     int quarter = q[0] >= '1' && q[0] <= '4' ? q[0] - '0' : -1;
     if (auto* e = quarter < 0 ? lookup(ctx, "ordinal_words", q) : nullptr)
@@ -108,6 +342,15 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     f->value = std::to_string(y) + "/" + std::to_string(last);
     return true;
   }
+  if (y < 0 && mo < 0 && d >= 1 && ctx.group(m, "weekday").empty()) {  // "on the 18th"
+    if (d > 31) return false;
+    f->granularity = "day";
+    if (ctx.anchor)
+      if (Date near = day_of_month(*ctx.anchor, d); near.ok()) f->value = format_date(near);
+    return true;
+  }
+  if (auto d2 = ctx.group(m, "day2"); !d2.empty() && (to_int(d2) <= d || to_int(d2) > 31))
+    return false;           // "November 30-10" is no range of days
   if (y >= 0 || mo >= 0) {  // absolute (perhaps missing the year)
     if (mo >= 0 && (mo < 1 || mo > 12)) return false;
     if (d >= 0 && (d < 1 || d > 31)) return false;
@@ -117,11 +360,13 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
                 day{static_cast<unsigned>(d > 0 ? d : 1)}};
       if (!full.ok()) return false;
       f->value = format_at(full, f->granularity);
+      if (!with_end(ctx, m, full, f)) return false;
     } else if (ctx.anchor) {
       unsigned dd = d > 0 ? static_cast<unsigned>(d) : 1;
       Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd);
       if (!near.ok()) return false;
       f->value = format_at(near, f->granularity);
+      if (!with_end(ctx, m, near, f)) return false;
     } else if (d >= 0 &&
                !Date{year{2000}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}}
                     .ok()) {
@@ -142,33 +387,57 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
     f->granularity = "day";
     auto* e = lookup(ctx, "weekdays", wd);
+    if (!e) e = lookup(ctx, "weekday_abbrevs", wd);
     if (!e) return false;
     if (!ctx.anchor) return true;
-    int target = e->attrs.value("value", 1);
-    int rel = 0;
-    if (auto r = ctx.group(m, "rel"); !r.empty())
-      if (auto* re = lookup(ctx, "relative_words", r)) rel = re->attrs.value("value", 0);
-    sys_days a{*ctx.anchor};
-    int today = weekday{a}.iso_encoding();
-    int back = (today - target + 7) % 7;  // days since the latest such weekday (0: today)
-    sys_days result = a - days{back};
-    if (rel < 0 && back == 0) result -= days{7};
-    if (rel > 0) result = a + days{(target - today + 7) % 7 == 0 ? 7 : (target - today + 7) % 7};
-    if (rel == 0 && ctx.group(m, "rel").size() > 0) result = a + days{target - today};
+    if (d >= 1) {  // "Sat 14th": the nearest month where the 14th is a Saturday
+      f->value = nullptr;
+      Date near = day_of_month(*ctx.anchor, d, e->attrs.value("value", 0));
+      if (near.ok()) f->value = format_date(near);
+      return true;
+    }
+    sys_days result = weekday_of(ctx, *e, ctx.group(m, "rel"));
     f->value = format_date(Date{result});
     return true;
   }
   if (unit.empty()) return false;
   f->granularity = unit;
   int n = 0;
-  if (auto r = ctx.group(m, "rel"); !r.empty()) {
+  if (auto r = ctx.group(m, "rel");
+      !r.empty() && (!ctx.group(m, "num").empty() || !ctx.group(m, "words").empty())) {
+    // "the next 3 days", "the past two quarters": from the anchor on, or up to it, by day.
+    auto* e = lookup(ctx, "relative_words", r);
+    auto count = amount(ctx, m);
+    if (!e || !count || *count < 1 || *count > 1000 || *count != std::floor(*count)) return false;
+    int c = static_cast<int>(*count) * (unit == "quarter" ? 3 : 1);
+    std::string u = unit == "quarter" ? "month" : unit;
+    f->granularity = "day";
+    if (ctx.anchor && unit == "quarter") {  // whole quarters: "the past two quarters"
+      f->granularity = "quarter";
+      bool ahead = e->attrs.value("value", 0) >= 0;
+      Date a = *ctx.anchor;
+      Date from = shift(a, "quarter", ahead ? 1 : -c / 3);
+      Date to = shift(a, "quarter", ahead ? c / 3 : -1);
+      f->value = format_at(from, "quarter") + "/" + format_at(to, "quarter");
+    } else if (ctx.anchor) {
+      bool ahead = e->attrs.value("value", 0) >= 0;
+      Date a = *ctx.anchor;
+      Date from = ahead ? shift(a, "day", 1) : shift_day(a, u, -c);
+      Date to = ahead ? shift_day(a, u, c) : shift(a, "day", -1);
+      if (static_cast<int>(from.year()) < 1) return false;
+      f->value = format_date(from) + "/" + format_date(to);
+    }
+    return true;
+  } else if (!r.empty()) {
     auto* e = lookup(ctx, "relative_words", r);
     if (!e) return false;
     n = e->attrs.value("value", 0);
+  } else if (!ctx.group(m, "part").empty()) {  // "the end of the week", "later in the year"
+    n = 0;
   } else {  // "three months ago"
     auto count = amount(ctx, m);
     if (!count || *count < 0 || *count > 5000 || *count != std::floor(*count)) return false;
-    n = -static_cast<int>(*count);
+    n = ctx.group(m, "later").empty() ? -static_cast<int>(*count) : static_cast<int>(*count);
   }
   if (ctx.anchor) {
     Date d = shift(*ctx.anchor, unit, n);
@@ -178,45 +447,415 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
   return true;
 }
 
-// "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00.
+// A count said in digits or words ("20", "thirty-six", "half" 30, "quarter" 15 of an hour), or -1.
+int clock_number(const Context& ctx, std::string_view digits, std::string_view words) {
+  if (!digits.empty()) return to_int(digits);
+  if (words.empty()) return -1;
+  if (auto* e = lookup(ctx, "clock_words", words)) return e->attrs.value("value", -1);
+  auto v = words_value(words, number_lexicons(ctx.book));
+  return v && *v >= 0 && *v < 60 && *v == std::floor(*v) ? static_cast<int>(*v) : -1;
+}
+
+// "7:56:30 pm" -> T19:56:30, "10 a.m." -> T10:00, "midnight" -> T00:00, "half past seven" ->
+// T07:30, "five in the afternoon" -> T17:00, "this morning" -> 2026-11-25T08:00/2026-11-25T12:00
+// (parts of the day are intervals: lexicon `day_parts`). A day word or relative word before the
+// time puts it on that day when the document has a date.
 bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
+  f->value = nullptr;
+  // The day: "tomorrow", "last" (night), "this" (morning), "tonight".
+  std::optional<int> day_offset;
+  if (auto dw = ctx.group(m, "dayword"); !dw.empty()) {
+    if (auto* e = lookup(ctx, "day_words", dw)) day_offset = e->attrs.value("value", 0);
+  } else if (auto r = ctx.group(m, "rel"); !r.empty()) {
+    if (auto* e = lookup(ctx, "relative_words", r)) day_offset = e->attrs.value("value", 0);
+  }
+  const LexiconEntry* part = nullptr;
+  if (auto dp = ctx.group(m, "daypart"); !dp.empty()) {
+    part = lookup(ctx, "day_parts", dp);
+    if (!part) return false;
+    if (part->attrs.contains("day")) day_offset = part->attrs.value("day", 0);
+  }
+  std::optional<Date> day;  // "Friday night"
+  if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
+    auto* e = lookup(ctx, "weekdays", wd);
+    if (!e) return false;
+    if (ctx.anchor) day = Date{weekday_of(ctx, *e, ctx.group(m, "rel"))};
+    day_offset = 0;
+  } else if (day_offset && ctx.anchor) {
+    day = shift(*ctx.anchor, "day", *day_offset);
+  }
+  std::string clock;
   if (auto w = ctx.group(m, "daytime"); !w.empty()) {
     auto* e = lookup(ctx, "day_times", w);
     if (!e) return false;
-    f->value = "T" + e->attrs.value("value", std::string("00:00"));
-    return true;
+    clock = "T" + e->attrs.value("value", std::string("00:00"));
+  } else if (ctx.group(m, "hour").empty() && ctx.group(m, "hourw").empty()) {
+    if (!part) return false;  // a part of the day: an interval
+    std::string v = part->attrs.value("value", std::string("00:00/24:00"));
+    size_t slash = v.find('/');
+    clock = "T" + v.substr(0, slash) + "/T" + v.substr(slash + 1);
+  } else {
+    int hour = clock_number(ctx, ctx.group(m, "hour"), ctx.group(m, "hourw"));
+    int minute = clock_number(ctx, ctx.group(m, "minute"), ctx.group(m, "minw"));
+    if (minute < 0) minute = 0;
+    int second = ctx.group(m, "second").empty() ? -1 : to_int(ctx.group(m, "second"));
+    std::string_view ampm = ctx.group(m, "ampm");
+    if (hour < 0 || hour > 24 || minute > 59) return false;
+    if (auto p = ctx.group(m, "past"); !p.empty() && (p[0] == 't' || p[0] == 'T')) {
+      minute = (60 - minute) % 60;  // "quarter to eight"
+      hour = (hour + 23) % 24;
+    }
+    if (!ampm.empty()) {
+      if (hour < 1 || hour > 12) return false;
+      bool pm = ampm[0] == 'p' || ampm[0] == 'P';
+      hour = hour % 12 + (pm ? 12 : 0);
+    } else if (part && part->attrs.value("pm", false) && hour < 12 &&
+               (hour >= part->attrs.value("pm_from", 1))) {
+      hour += 12;  // "seven in the evening"
+    }
+    if (hour == 24) hour = 0;
+    char buf[64];
+    if (second >= 0)
+      std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
+    else
+      std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
+    clock = buf;
+    if (auto h2 = ctx.group(m, "hour2"); !h2.empty()) {  // "5-6 pm", "from 7:00 to 8:00pm"
+      int end = to_int(h2);
+      int end_min = ctx.group(m, "minute2").empty() ? 0 : to_int(ctx.group(m, "minute2"));
+      if (end < 0 || end > 23 || end_min < 0 || end_min > 59) return false;
+      if (!ampm.empty()) {  // the am/pm after the end holds for it, and for the start if it fits
+        if (end < 1 || end > 12) return false;
+        bool pm = ampm[0] == 'p' || ampm[0] == 'P';
+        end = end % 12 + (pm ? 12 : 0);
+        int start = to_int(ctx.group(m, "hour"));
+        hour = start % 12 + (pm ? 12 : 0);
+        if (hour * 60 + minute > end * 60 + end_min) hour = start % 12;  // "11-1 pm"
+      } else if (part && part->attrs.value("pm", false) && end < 12) {
+        end += 12;
+        if (hour < 12) hour += 12;
+      } else if (end < hour) {
+        end += 12;  // "11-4": working hours run past noon
+      }
+      std::snprintf(buf, sizeof buf, "T%02d:%02d/T%02d:%02d", hour, minute, end, end_min);
+      clock = buf;
+    }
   }
-  int hour = to_int(ctx.group(m, "hour"));
-  int minute = ctx.group(m, "minute").empty() ? 0 : to_int(ctx.group(m, "minute"));
-  int second = ctx.group(m, "second").empty() ? -1 : to_int(ctx.group(m, "second"));
-  std::string_view ampm = ctx.group(m, "ampm");
-  if (hour < 0 || minute < 0) return false;
-  if (!ampm.empty()) {
-    if (hour < 1 || hour > 12) return false;
-    bool pm = ampm[0] == 'p' || ampm[0] == 'P';
-    hour = hour % 12 + (pm ? 12 : 0);
+  if (!day_offset) {
+    f->value = clock;
+  } else if (day) {
+    f->value = at_day(format_date(*day), clock);
   }
-  char buf[32];
-  if (second >= 0)
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
-  else
-    std::snprintf(buf, sizeof buf, "T%02d:%02d", hour, minute);
-  f->value = buf;
   return true;
 }
 
 // "three weeks" -> P3W, "2.5 hours" -> PT2.5H, "two decades" -> P20Y (ISO 8601 periods).
+// Frequencies are ISO 8601 repeating intervals of that period: "every week", "weekly",
+// "on Tuesdays" -> R/P1W, "every other day" -> R/P2D, "twice a year" -> R/P0.5Y.
 bool interpret_duration(const Context& ctx, const Match& m, Figure* f) {
-  auto* unit = lookup(ctx, "duration_units", ctx.group(m, "unit"));
+  const LexiconEntry* unit = nullptr;
+  if (auto u = ctx.group(m, "unit"); !u.empty()) unit = lookup(ctx, "duration_units", u);
+  if (auto w = ctx.group(m, "freq"); !w.empty()) unit = lookup(ctx, "frequency_words", w);
+  if (auto dp = ctx.group(m, "daypart"); !dp.empty()) unit = lookup(ctx, "duration_units", "day");
+  if (!ctx.group(m, "weekday").empty()) unit = lookup(ctx, "duration_units", "week");
   if (!unit) return false;
-  std::optional<double> count = ctx.group(m, "one").empty() ? amount(ctx, m) : 1.0;
+  std::optional<double> count = 1.0;
+  if (!ctx.group(m, "num").empty() || !ctx.group(m, "words").empty()) count = amount(ctx, m);
   if (!count || *count <= 0 || *count > 1e6) return false;
   double n = *count * unit->attrs.value("factor", 1.0);
+  if (!ctx.group(m, "other").empty()) n *= 2;      // "every other day"
+  if (auto t = ctx.group(m, "times"); !t.empty())  // "twice a week"
+    if (auto* e = lookup(ctx, "frequency_counts", t)) n /= e->attrs.value("value", 1.0);
   std::string number = nlohmann::json(n).dump();
   if (n == std::floor(n)) number = std::to_string(static_cast<long long>(n));
   bool time = unit->attrs.value("time", false);
-  f->value = std::string("P") + (time ? "T" : "") + number + unit->attrs.value("designator", "D");
+  f->value = std::string(f->kind == "frequency" ? "R/P" : "P") + (time ? "T" : "") + number +
+             unit->attrs.value("designator", "D");
   return true;
+}
+
+namespace {
+
+bool temporal(const Figure& f) {
+  return f.kind == "date" || f.kind == "time";
+}
+bool repeating(const Figure& f) {
+  return f.kind == "frequency";
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The role (`range`, `at`, `of`, `shift`) and sign of the words between two figures, from the
+// lexicon `date_joins`; empty when they are not joined.
+std::string join_role(const Context& ctx, std::string_view gap, int* sign = nullptr) {
+  const LexiconEntry* e = lookup(ctx, "date_joins", trim(gap));
+  if (!e) return "";
+  if (sign) *sign = e->attrs.value("sign", 1);
+  return e->attrs.value("role", "");
+}
+
+// The word before `pos` (spaces skipped) if it is in `lexicon`: its start, else npos.
+size_t opener_before(const Context& ctx, size_t pos, const char* lexicon, std::string* form) {
+  size_t end = pos;
+  while (end > 0 && ctx.text[end - 1] == ' ') --end;
+  size_t start = end;
+  while (start > 0 && is_word_char(static_cast<unsigned char>(ctx.text[start - 1]))) --start;
+  if (start == end) return std::string::npos;
+  std::string_view word = ctx.text.substr(start, end - start);
+  if (word == "the" || word == "The")  // "between the end of 2007 and ..."
+    return start > 0 ? opener_before(ctx, start, lexicon, form) : std::string::npos;
+  const LexiconEntry* e = lookup(ctx, lexicon, word);
+  if (!e) return std::string::npos;
+  *form = e->attrs.value("requires", "");
+  return start;
+}
+
+bool has_year(std::string_view text) {
+  int run = 0;
+  for (char c : text) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run == 4) return true;
+  }
+  return false;
+}
+
+bool is_weekday(const Context& ctx, const Figure& f) {
+  std::string_view t = ctx.slice(f.span);
+  size_t sp = t.find_last_of(' ');
+  std::string_view last = sp == std::string_view::npos ? t : t.substr(sp + 1);
+  if (!last.empty() && last.back() == '.') last.remove_suffix(1);
+  return f.kind == "date" &&
+         (lookup(ctx, "weekdays", last) || lookup(ctx, "weekday_abbrevs", last));
+}
+
+// A calendar date written without its year ("Nov", "10/25", "28 june"; not "next Friday").
+bool yearless(const Context& ctx, const Figure& f) {
+  return f.kind == "date" && !has_year(ctx.slice(f.span)) && !is_weekday(ctx, f) &&
+         f.rule.substr(0, 13) != "date.relative" && f.rule != "date.day-word" &&
+         (f.granularity == "day" || f.granularity == "month") && f.rule.substr(0, 8) != "date.com";
+}
+
+// Whether a time was said with am or pm ("7 pm", "9a", "8 a.m."): not the a in "and".
+bool says_ampm(std::string_view t) {
+  for (size_t i = 1; i < t.size(); ++i) {
+    char c = t[i];
+    if (c != 'a' && c != 'A' && c != 'p' && c != 'P') continue;
+    size_t j = i - 1;
+    if ((t[j] == ' ' || t[j] == '.') && j > 0) --j;
+    if (t[j] < '0' || t[j] > '9') continue;
+    if (i + 1 == t.size() || !std::isalpha(static_cast<unsigned char>(t[i + 1])) ||
+        t[i + 1] == 'm' || t[i + 1] == 'M')
+      return true;
+  }
+  return false;
+}
+
+// A part of the day, perhaps on its day ("tonight", "in the morning"): an interval of clock
+// times that a clock time said beside it falls in.
+bool day_part(const Figure& f) {
+  std::string v = f.value.is_string() ? f.value.get<std::string>() : "";
+  size_t t = v.find('T');
+  return f.kind == "time" && (f.rule == "time.daypart" || f.rule == "time.daypart-weekday") &&
+         (t == 0 || t == 10) && v.find('/') != std::string::npos;
+}
+
+std::string str(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+// An ISO 8601 period of one unit ("P3W", "P2D", "P1Y"): the count and the date unit.
+bool simple_period(const std::string& p, int* n, std::string* unit) {
+  if (p.size() < 3 || p[0] != 'P' || p[1] == 'T') return false;
+  int v = to_int(std::string_view(p).substr(1, p.size() - 2));
+  char d = p.back();
+  *unit = d == 'D' ? "day" : d == 'W' ? "week" : d == 'M' ? "month" : d == 'Y' ? "year" : "";
+  *n = v;
+  return v > 0 && !unit->empty();
+}
+
+Figure joined(const Figure& a, const Figure& b, const char* rule) {
+  Figure f = a;
+  f.span = TextRange{a.span.start, b.span.end};
+  f.rule = rule;
+  f.qualifier = a.qualifier.empty() ? b.qualifier : a.qualifier;
+  return f;
+}
+
+// One pass over neighbours: a start and an end ("from May to June", "between 2 and 3 pm"
+// made of two times), a day and its time ("Tuesday at 2:00"), a weekday and its date ("Tuesday
+// March 7", "tuesday of last week"), a period from a date ("2 weeks after May 13").
+bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::string& want,
+                  bool dates_only) {
+  bool changed = false;
+  std::vector<Figure> out;
+  for (size_t i = 0; i < figs->size(); ++i) {
+    Figure& a = (*figs)[i];
+    if (i + 1 >= figs->size() || (a.kind != "duration" && !temporal(a) && !repeating(a))) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    const Figure& b = (*figs)[i + 1];
+    std::string_view gap = ctx.text.substr(a.span.end, b.span.start - a.span.end);
+    int sign = 1;
+    std::string role =
+        gap.size() <= 12 && ctx.sentence_at(a.span.start) == ctx.sentence_at(b.span.start)
+            ? join_role(ctx, gap, &sign)
+            : "";
+    if (gap.find_first_of(".;:!?") != std::string_view::npos) role.clear();
+    std::optional<Figure> f;
+    if (dates_only && (a.kind != "date" || b.kind != "date")) role.clear();
+    if (role != want) {
+    } else if (role == "range" && temporal(b) && a.kind == b.kind &&
+               str(a.value).find('/') == std::string::npos &&
+               str(b.value).find('/') == std::string::npos) {
+      std::string requires_;
+      size_t open = opener_before(ctx, a.span.start, "date_range_openers", &requires_);
+      bool needs_between = trim(gap) == "and";
+      if (needs_between && (open == std::string::npos || requires_ != "and")) {
+      } else if (is_weekday(ctx, a) != is_weekday(ctx, b)) {  // "this Friday-Jun-15": one day
+      } else {
+        f = joined(a, b, a.kind == "date" ? "date.compose-range" : "time.compose-range");
+        if (open != std::string::npos) f->span.start = open;
+        std::string va = str(a.value), vb = str(b.value);
+        // A calendar date without a year ("Nov", "10/25"; not "next Friday") takes it from the
+        // other end: "Nov-Feb 2017" starts in 2016, "from 10/25 to 01/25" ends a year later.
+        auto calendar = [&](const Figure& x) { return yearless(ctx, x); };
+        if (va.size() >= 7 && va.size() == vb.size() && va[4] == '-' && calendar(a) &&
+            has_year(ctx.slice(b.span))) {
+          va.replace(0, 4, vb.substr(0, 4));
+          if (va > vb) va.replace(0, 4, std::to_string(to_int(vb.substr(0, 4)) - 1));
+        } else if (va.size() >= 7 && va.size() == vb.size() && vb[4] == '-' && calendar(b)) {
+          vb.replace(0, 4, va.substr(0, 4));
+          if (vb < va) vb.replace(0, 4, std::to_string(to_int(va.substr(0, 4)) + 1));
+        }
+        f->value = !va.empty() && !vb.empty() && va <= vb           ? nlohmann::json(va + "/" + vb)
+                   : a.kind == "time" && !va.empty() && !vb.empty() ? nlohmann::json(va + "/" + vb)
+                                                                    : nlohmann::json(nullptr);
+        if (a.granularity != b.granularity) f->granularity = a.granularity;
+      }
+    } else if (role == "at" && (repeating(a) || repeating(b)) &&
+               (a.kind == "time" || b.kind == "time")) {  // "every Monday at 4 pm"
+      f = joined(a, b, "frequency.compose-at");
+      f->kind = "frequency";
+      f->value = repeating(a) ? a.value : b.value;
+      f->granularity.clear();
+    } else if (role == "at" && temporal(a) && temporal(b) && a.kind != b.kind &&
+               (a.kind == "date" ? a : b).granularity == "day") {  // a day and its time
+      const Figure& day = a.kind == "date" ? a : b;
+      const Figure& time = a.kind == "time" ? a : b;
+      f = joined(a, b, "time.compose-at");
+      f->kind = "time";
+      f->granularity.clear();
+      f->value = at_day(str(day.value), str(time.value));
+    } else if (role == "at" && a.kind == "time" && b.kind == "time" && day_part(a) != day_part(b) &&
+               !day_part(day_part(a) ? b : a)) {
+      // "tonight at 1am", "this evening from 7 to 7:30", "in the morning 9 oclock": the clock
+      // in that part of the day (on its day), after noon when the part is and the clock says
+      // no am or pm.
+      const Figure& part = day_part(a) ? a : b;
+      const Figure& clock = day_part(a) ? b : a;
+      std::string c = str(clock.value), p = str(part.value);
+      size_t t = p.find('T');
+      bool ampm = says_ampm(ctx.slice(clock.span));
+      if (!ampm && to_int(std::string_view(p).substr(t + 1, 2)) >= 12) {
+        for (size_t at = 0; (at = c.find('T', at)) != std::string::npos; ++at) {
+          int h = to_int(std::string_view(c).substr(at + 1, 2));
+          if (h >= 1 && h < 12) c.replace(at + 1, 2, std::to_string(h + 12));
+        }
+      }
+      f = joined(a, b, "time.compose-at");
+      f->value = t == 10 ? at_day(p.substr(0, 10), c) : nlohmann::json(c);
+    } else if ((role == "at" || role == "of") && a.kind == "date" && b.kind == "date" &&
+               yearless(ctx, a) && b.granularity == "year" && str(b.value).size() == 4 &&
+               str(a.value).size() >= 7) {  // "28 june in 2020", "july 4th of 1995"
+      f = joined(a, b, "date.compose-year");
+      std::string v = str(a.value);
+      f->value = str(b.value) + v.substr(4);
+      if (!parse_iso_date(str(f->value)) && v.size() == 10) f.reset();
+    } else if ((role == "at" || role == "of") && temporal(b) && a.kind == "date" &&
+               b.kind == "date" && (is_weekday(ctx, a) != is_weekday(ctx, b)) &&
+               trim(gap) != "in") {
+      const Figure& wd = is_weekday(ctx, a) ? a : b;
+      const Figure& other = is_weekday(ctx, a) ? b : a;
+      f = joined(a, b, "date.compose-weekday");
+      f->granularity = "day";
+      f->value = nullptr;
+      if (other.granularity == "day" && role == "at") {
+        f->value = other.value;
+      } else if (other.granularity == "week" && ctx.anchor) {  // "tuesday of last week"
+        auto wv = parse_iso_date(str(wd.value));
+        auto ov = str(other.value);
+        if (wv && ov.size() == 8) {
+          // The Monday of the ISO week `ov`: the week holding Jan 4 is week 1.
+          int y = to_int(std::string_view(ov).substr(0, 4)),
+              w = to_int(std::string_view(ov).substr(6));
+          sys_days jan4{year{y} / January / 4};
+          sys_days monday = jan4 - days{weekday{jan4}.iso_encoding() - 1} + days{7 * (w - 1)};
+          sys_days d = monday + days{weekday{sys_days{*wv}}.iso_encoding() - 1};
+          f->value = format_date(Date{d});
+        }
+      } else if (other.granularity != "day") {
+        f.reset();
+      }
+    } else if (role == "shift" && a.kind == "date" && a.granularity == "day" && b.kind == "time" &&
+               trim(gap) != "from") {  // "Thursday before 5pm"
+      f = joined(a, b, "time.compose-at");
+      f->kind = "time";
+      f->granularity.clear();
+      f->value = at_day(str(a.value), str(b.value));
+      f->qualifier = sign < 0 ? "lt" : "gt";
+    } else if (role == "shift" && a.kind == "duration" && b.kind == "date" &&
+               b.granularity == "day") {  // not "three years since 2019": a span of time
+      f = joined(a, b, "date.compose-shift");
+      f->kind = "date";
+      f->granularity = b.granularity;
+      f->value = nullptr;
+      int n = 0;
+      std::string unit;
+      auto base = parse_iso_date(str(b.value));
+      if (base && b.granularity == "day" && simple_period(str(a.value), &n, &unit))
+        f->value = format_date(shift_day(*base, unit, sign * n));
+      if (b.granularity.empty()) f->granularity = "day";
+    }
+    if (!f) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    out.push_back(std::move(*f));
+    ++i;
+    changed = true;
+  }
+  *figs = std::move(out);
+  return changed;
+}
+
+}  // namespace
+
+void compose_dates(const Context& ctx, std::vector<Figure>* figures) {
+  // Dates with dates first ("Monday, May 4"), then with times ("10 a.m. on Monday, May 4").
+  const std::pair<const char*, bool> passes[] = {{"range", false}, {"at", true},  {"of", true},
+                                                 {"at", false},    {"of", false}, {"shift", false},
+                                                 {"range", false}, {"at", false}};
+  for (const auto& [role, dates_only] : passes) compose_pass(ctx, figures, role, dates_only);
+  // The words before a date that bound it ("after 2010", "no later than Jan. 1"): its qualifier.
+  for (auto& f : *figures) {
+    if (!f.qualifier.empty() || (f.kind != "date" && f.kind != "time")) continue;
+    size_t start = f.span.start;
+    for (int words = 0; words < 3 && start > 0; ++words) {
+      size_t end = start;
+      while (end > 0 && ctx.text[end - 1] == ' ') --end;
+      start = end;
+      while (start > 0 && is_word_char(static_cast<unsigned char>(ctx.text[start - 1]))) --start;
+      if (start == end) break;
+      std::string_view before = trim(ctx.text.substr(start, f.span.start - start));
+      if (auto* e = lookup(ctx, "date_modifiers", before))
+        f.qualifier = e->attrs.value("value", "");
+    }
+  }
 }
 
 }  // namespace claimx

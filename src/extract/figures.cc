@@ -199,7 +199,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (!interpret_time(ctx, m, &f)) return std::nullopt;
     return f;
   }
-  if (r.kind == "duration") {
+  if (r.kind == "duration" || r.kind == "frequency") {
     if (!interpret_duration(ctx, m, &f)) return std::nullopt;
     return f;
   }

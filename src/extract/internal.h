@@ -141,6 +141,10 @@ void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* 
 bool interpret_date(const Context& ctx, const Match& m, Figure* f);
 bool interpret_time(const Context& ctx, const Match& m, Figure* f);
 bool interpret_duration(const Context& ctx, const Match& m, Figure* f);
+// Neighbouring dates, times and durations joined by the words of the lexicon `date_joins` become
+// one figure: ranges ("from May to June": an ISO 8601 interval), a day and its time ("Tuesday at
+// 5 pm"), a weekday and its date, a period from a date ("2 weeks after May 13"). Figures sorted.
+void compose_dates(const Context& ctx, std::vector<Figure>* figures);
 // Shared by the interpreters: the entry of `lexicon` for form, or null.
 const LexiconEntry* lookup(const Context& ctx, const char* lexicon, std::string_view form);
 // Digits or number words in the groups `<prefix>num` / `<prefix>words`, times 10^pow10.

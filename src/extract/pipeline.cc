@@ -119,6 +119,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   masked(entities, [](const EntityCandidate& e) { return e.mention.span; });
   masked(agreements, [](const AgreementCandidate& a) { return a.whole; });
   finish_figures(ctx, std::move(figures), &r);
+  if (options.compose_dates) compose_dates(ctx, &r.figures);
   finish_entities(ctx, std::move(entities), &r);
   mark_currency_context(ctx, &r);
   finish_agreements(ctx, std::move(agreements), status, &r);

@@ -38,7 +38,9 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
     }
     return out;
   }
-  Result r = extract(doc, book, {});
+  ExtractOptions atoms;
+  atoms.compose_dates = false;
+  Result r = extract(doc, book, atoms);
   for (const auto& f : r.figures)
     if (f.rule == rule.id) {
       json o{{"text", sub(doc.text, f.span)}, {"kind", f.kind}, {"value", f.value}};
@@ -75,7 +77,9 @@ std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::strin
   book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
   for (const auto& m : matches) {
     if (m.rule->id != rule.id) continue;
-    Result r = extract(doc, book, {});
+    ExtractOptions atoms;
+    atoms.compose_dates = false;
+    Result r = extract(doc, book, atoms);
     for (const auto& f : r.figures)
       if (f.span.start < m.span.end && m.span.start < f.span.end)
         return " (it matched, but " + std::string(f.rule) +

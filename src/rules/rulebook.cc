@@ -596,6 +596,10 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       }
       r.groups.clear();
       for (const auto& [name, idx] : r.re->NamedCapturingGroups()) r.groups[name] = idx;
+      r.group_aliases.clear();
+      for (const auto& [idx, name] : r.re->CapturingGroupNames())
+        if (auto g = r.groups.find(name); g != r.groups.end() && g->second != idx)
+          r.group_aliases.emplace_back(g->second, idx);
       auto span = r.groups.find("span");
       r.span_group = span == r.groups.end() ? 0 : span->second;
       std::string err;
@@ -675,6 +679,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
         size_t gs = subs[g].data() - text.data();
         mt.groups[g] = {gs, gs + subs[g].size()};
       }
+      for (const auto& [first, other] : r.group_aliases)
+        if (!mt.has(first) && mt.has(other)) mt.groups[first] = mt.groups[other];
       mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
       fn(mt);
       // Resume right after the span when only a little context follows it ("1,5, 2,5": the
@@ -688,8 +694,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
 
 bool is_figure_kind(std::string_view kind) {
   static const std::set<std::string, std::less<>> kKinds{
-      "money", "number", "percent", "percentage-points", "ordinal", "range", "measure",
-      "age",   "date",   "time",    "duration"};
+      "money", "number", "percent", "percentage-points", "ordinal",  "range", "measure",
+      "age",   "date",   "time",    "duration",          "frequency"};
   return kKinds.count(kind) > 0;
 }
 

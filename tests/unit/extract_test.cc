@@ -208,6 +208,81 @@ TEST(Figures, DatesAbsoluteAndRelative) {
   }
 }
 
+struct TemporalCase {
+  std::string text, span, kind;
+  std::optional<std::string> anchor;
+  nlohmann::json value;
+};
+
+void expect_temporal(const std::vector<TemporalCase>& cases) {
+  for (const auto& c : cases) {
+    Result r = run(c.text, c.anchor);
+    const Figure* f = figure(r, c.text, c.span);
+    ASSERT_NE(f, nullptr) << c.text;
+    EXPECT_EQ(f->kind, c.kind) << c.text;
+    EXPECT_EQ(f->value, c.value) << c.text;
+  }
+}
+
+TEST(Figures, DatesComposeRangesDayTimesAndShifts) {
+  expect_temporal({
+      {"from 10/1/2018 - 10/7/2018", "from 10/1/2018 - 10/7/2018", "date", std::nullopt,
+       "2018-01-10/2018-07-10"},  // day first, as date.numeric reads it
+      {"between 2007 and 2009", "between 2007 and 2009", "date", std::nullopt, "2007/2009"},
+      {"It ran from Sep to Nov.", "from Sep to Nov", "date", "2018-09-07", "2018-09/2018-11"},
+      {"APEC meets Nov-Feb 2017.", "Nov-Feb 2017", "date", "2018-10-24", "2016-11/2017-02"},
+      {"It opens tomorrow at 8:45 am.", "tomorrow at 8:45 am", "time", "2016-11-07",
+       "2016-11-08T08:45"},
+      {"We met Tuesday, March 7.", "Tuesday, March 7", "date", "2017-03-10", "2017-03-07"},
+      {"He left tuesday of last week.", "tuesday of last week", "date", "2019-07-30", "2019-07-23"},
+      {"It was 2 weeks before May 13 1999.", "2 weeks before May 13 1999", "date", std::nullopt,
+       "1999-04-29"},
+      {"It is open 5-6 pm on weekdays.", "5-6 pm", "time", std::nullopt, "T17:00/T18:00"},
+      {"the polls closed last night", "last night", "time", "2026-11-25",
+       "2026-11-24T20:00/2026-11-24T24:00"},
+  });
+}
+
+TEST(Figures, DatesDoNotJoinListsOrVerbs) {
+  // "and" joins a range only after "between"; a list of dates stays a list.
+  Result r = run("The votes on 11/20 and 11/22 were close.", "2026-11-25");
+  int dates = 0;
+  for (const auto& f : r.figures) dates += f.kind == "date";
+  EXPECT_EQ(dates, 2);
+  for (std::string text : {"It may be in may.", "They march on.", "He said this may help.",
+                           "The Sun reported it.", "the Daily Mail", "an august body"}) {
+    Result v = run(text, "2026-11-25");
+    EXPECT_TRUE(v.figures.empty())
+        << text << ": " << (v.figures.empty() ? "" : sub(text, v.figures[0].span));
+  }
+}
+
+TEST(Figures, ClockTimesAndFrequencies) {
+  expect_temporal({
+      {"It's half past seven o'clock", "half past seven o'clock", "time", std::nullopt, "T07:30"},
+      {"at ten past 9 in the evening", "ten past 9 in the evening", "time", std::nullopt, "T21:10"},
+      {"back at 9:00a.", "9:00a", "time", std::nullopt, "T09:00"},
+      {"the board meets twice a year", "twice a year", "frequency", std::nullopt, "R/P0.5Y"},
+      {"we meet every Monday at 4pm", "every Monday at 4pm", "frequency", std::nullopt, "R/P1W"},
+      {"the 21st century", "21st century", "date", std::nullopt, "2000/2099"},
+  });
+}
+
+TEST(Figures, HolidaysWeekendsSeasonsAndBounds) {
+  expect_temporal({
+      {"back on Easter 2018", "Easter 2018", "date", std::nullopt, "2018-04-01"},
+      {"When was the last easter?", "last easter", "date", "2019-05-01", "2019-04-21"},
+      {"I will go back Sat 14th", "Sat 14th", "date", "2022-05-01", "2022-05-14"},
+      {"Talks failed last weekend.", "last weekend", "date", "2026-11-25", "2026-11-21/2026-11-22"},
+      {"Last winter was cold.", "Last winter", "date", "2026-11-25", "2025-12/2026-02"},
+      {"in the 3rd week of 2018", "the 3rd week of 2018", "date", std::nullopt, "2018-W03"},
+  });
+  Result r = run("Sales rose after 2010 and no later than January 1, 2012.");
+  ASSERT_EQ(r.figures.size(), 2u);
+  EXPECT_EQ(r.figures[0].qualifier, "gt");
+  EXPECT_EQ(r.figures[1].qualifier, "lte");
+}
+
 const Entity* entity(const Result& r, const std::string& name) {
   for (const auto& e : r.entities)
     if (e.name == name) return &e;
