@@ -190,7 +190,15 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   if (auto q = ctx.group(m, "qual"); !q.empty())
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
   if (auto q = ctx.group(m, "postqual"); !q.empty())  // "500 or more"
-    if (auto* e = lookup(ctx, "post_qualifiers", q)) f.qualifier = e->attrs.value("value", "");
+    if (auto* e = lookup(ctx, "post_qualifiers", q)) {
+      std::string v = e->attrs.value("value", "");
+      if (v != "or-equal")
+        f.qualifier = v;
+      else if (f.qualifier == "gt" || f.qualifier == "lt")
+        f.qualifier += "e";  // "or equal to"
+      else
+        return std::nullopt;
+    }
   if (r.kind == "date") {
     if (!interpret_date(ctx, m, &f)) return std::nullopt;
     return f;
