@@ -2,7 +2,7 @@
 """Scores claimx's entities on CoNLL-2003 English dev (../shared/eval/ner/dev_docs.jsonl).
 
 Usage: tools/eval_entities.py BINARY [SHARED_DIR] [--data FILE] [--floors FILE] [--show N]
-                              [--errors FILE]
+                              [--errors FILE] [--patterns DIR]
 
 Runs claimx once over the whole file (`--only entities`, JSONL), maps entity types to CoNLL's
 (person -> PER, place -> LOC, organization -> ORG), leaves out mentions of form `demonym` (MISC
@@ -58,6 +58,7 @@ def main():
     ap.add_argument("--floors")
     ap.add_argument("--show", type=int, default=0, help="print N misses and N false positives per type")
     ap.add_argument("--errors", help="write every error with its context to this file")
+    ap.add_argument("--patterns", action="append", default=[], help="passed on to claimx (rule packs to try)")
     args = ap.parse_args()
     path = args.data or os.path.join(args.shared, "eval", "ner", "dev_docs.jsonl")
     if not os.path.isfile(path):
@@ -66,8 +67,9 @@ def main():
     with open(path, encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
     # One process for the whole file; records are answered in input order.
+    extra = [f"--patterns={d}" for d in args.patterns]
     proc = subprocess.run([args.binary, "--only", "entities", "--compact", "--input-format", "jsonl",
-                           "--text-field", "text", "--id-field", "id", path],
+                           "--text-field", "text", "--id-field", "id", *extra, "--", path],
                           capture_output=True, timeout=900)
     if proc.returncode != 0:
         print(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")

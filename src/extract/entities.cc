@@ -123,6 +123,19 @@ double weight(const nlohmann::json& model, const std::string& evidence, size_t t
   return ev[evidence].value(kTypes[type], 0.0);
 }
 
+// miscfiles' propernames also lists "The": a given name is no function word.
+bool given_name(const Context& ctx, std::string_view w) {
+  return in_lex(ctx, "given_names", w) && !in_lex(ctx, "sentence_starters", w);
+}
+
+bool demonym_like(const Context& ctx, std::string_view w) {
+  const Lexicon* l = lex(ctx, "demonym_endings");
+  if (!l) return false;
+  for (const auto& e : l->entries)
+    if (w.size() > e.form.size() + 2 && w.substr(w.size() - e.form.size()) == e.form) return true;
+  return false;
+}
+
 bool is_initial(std::string_view w) {
   return w.size() == 2 && w[1] == '.';
 }
@@ -154,11 +167,18 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       if (std::isalnum(static_cast<unsigned char>(ctx.text[b]))) return false;
     return true;
   };
+  auto digit_at = [&](size_t at) {
+    return at < ctx.text.size() && std::isdigit(static_cast<unsigned char>(ctx.text[at]));
+  };
+  auto no_name_at = [&](size_t k) {
+    // "May 17": a month that is also a name, before a day.
+    return in_lex(ctx, "calendar_names", word(k)) && digit_at(toks[k].end + 1);
+  };
   auto no_name = [&](std::string_view w) {
     std::string low = lower_ascii(w);
     return in_lex(ctx, "not_name_words", w) ||
            ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
-            !in_lex(ctx, "given_names", w));
+            !given_name(ctx, w));
   };
   const nlohmann::json& model = ctx.book.model(m.rule->pack);
 
@@ -193,7 +213,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
                  is_connector(w) || no_name(w)) {
         ++i;
         cut = true;
-      } else if (opens_sentence(i) && !in_lex(ctx, "given_names", w) && !lexicon_name(ctx, w)) {
+      } else if (opens_sentence(i) && in_lex(ctx, "person_roles", lower_ascii(w))) {
+        ++i;  // "Economist Joel Naroff said"
+        titled = cut = true;
+      } else if (opens_sentence(i) && !given_name(ctx, w) && !lexicon_name(ctx, w)) {
         // A sentence's first word: a function word is never part of the name; another common
         // word only when the name is that word alone ("Trailing by 213").
         bool alone = i + 1 >= toks.size() || no_name(word(i + 1));
@@ -205,22 +228,33 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       }
     }
     if (i >= toks.size()) break;
+    if (no_name_at(i)) {
+      ++i;
+      continue;
+    }
     size_t j = i + 1;
-    while (j < toks.size() && !no_name(word(j))) ++j;
+    while (j < toks.size() && !no_name(word(j)) && !no_name_at(j)) ++j;
     size_t next = j + 1;
     while (j > i + 1 && (in_lex(ctx, "name_particles", word(j - 1)) || is_connector(word(j - 1)) ||
                          is_initial(word(j - 1))))
       --j;
-    // "of", "and" join the words of an organization or place name ("Bank of Japan", "Gulf of
-    // Mexico"); elsewhere they separate two names.
-    bool joined = false;
-    for (size_t k = i; k < j; ++k)
-      if (in_lex(ctx, "org_keywords", word(k)) || in_lex(ctx, "org_suffixes", word(k)))
-        joined = true;
-    if (in_lex(ctx, "org_heads", word(i)) || in_lex(ctx, "place_keywords", word(i))) joined = true;
+    // "of"/"for" join when the words before them make an organization or place ("Bank of
+    // Japan", "Gulf of Mexico"), not "Reaser of Barnett Banks"; "and" joins towards a keyword
+    // after it ("Futures and Options Exchange"); "&" always joins ("Standard & Poor").
+    auto keyword = [&](size_t k) {
+      return in_lex(ctx, "org_keywords", word(k)) || in_lex(ctx, "org_suffixes", word(k));
+    };
+    bool head = in_lex(ctx, "org_heads", word(i)) || in_lex(ctx, "place_keywords", word(i));
     size_t b = i;
     for (size_t k = i; k <= j; ++k) {
-      if (k < j && (joined || !is_connector(word(k)))) continue;
+      bool split = k == j;
+      if (!split && is_connector(word(k)) && word(k) != "&") {
+        bool before = head, after = false;
+        for (size_t x = b; x < k; ++x) before = before || keyword(x);
+        for (size_t x = k + 1; x < j; ++x) after = after || keyword(x);
+        split = word(k) == "and" ? (before || !after) : !before;
+      }
+      if (!split) continue;
       size_t e = k;
       while (e > b && (is_connector(word(e - 1)) || in_lex(ctx, "name_particles", word(e - 1))))
         --e;
@@ -238,6 +272,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     while (initials < n && is_initial(word(pc.b + initials))) ++initials;
     if (initials == n) continue;
     if (lexicon_name(ctx, text) || in_lex(ctx, "demonyms", text)) continue;
+    std::string titled = title_case(text);
+    if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
+    // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
+    if (n == 1 && !given_name(ctx, text) && demonym_like(ctx, text)) continue;
     if (n == 1 && (in_lex(ctx, "sentence_starters", text) || in_lex(ctx, "titles", text) ||
                    in_lex(ctx, "title_modifiers", text) || text.size() < 2))
       continue;
@@ -250,7 +288,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     c.priority = m.rule->priority;
     std::set<std::string> ev;
     std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
-    if (n >= 2 && in_lex(ctx, "given_names", first_word)) ev.insert("given_name");
+    if (n >= 2 && given_name(ctx, first_word)) ev.insert("given_name");
     if (initials > 0 || (first_word.size() > 2 && first_word[1] == '.' &&
                          std::isupper(static_cast<unsigned char>(first_word[2]))))
       ev.insert("initial");
@@ -271,7 +309,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0])))
       ev.insert("number_after");
     for (size_t k = pc.b; k < pc.e; ++k)
-      if (in_lex(ctx, "org_keywords", word(k))) ev.insert("org_keyword");
+      if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
     if (const LexiconEntry* e = lookup(ctx, "org_suffixes", last_word)) {
       ev.insert("org_keyword");
       c.subtype = e->attrs.value("subtype", "");
@@ -316,6 +354,27 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
     size_t k = 0;
     while (k + 1 < toks.size() && in_any(ctx, r.attrs["trim_leading"], toks[k])) ++k;
     if (k > 0) c.mention.span.start = static_cast<size_t>(toks[k].data() - ctx.text.data());
+  }
+  // "Kurdistan Democratic Party (KDP)": the span is the shortest run of last words whose
+  // capitals spell the acronym; no such run, no mention.
+  if (r.attrs.contains("acronym_group")) {
+    std::string_view acro = ctx.group(m, r.attrs["acronym_group"].get<std::string>());
+    auto words = tokens(ctx.slice(c.mention.span));
+    std::string initials;
+    bool found = false;
+    for (size_t k = words.size(); k-- > 0;) {
+      if (!std::isupper(static_cast<unsigned char>(words[k][0]))) continue;
+      initials.insert(initials.begin(), words[k][0]);
+      if (initials == acro) {
+        c.mention.span.start = static_cast<size_t>(words[k].data() - ctx.text.data());
+        found = true;
+        break;
+      }
+      if (initials.size() >= acro.size()) break;
+    }
+    if (!found) return;
+    c.name = squeeze(ctx.slice(c.mention.span));
+    c.acronym = std::string(acro);
   }
   std::string_view text = ctx.slice(c.mention.span);
   auto toks = tokens(text);
@@ -455,6 +514,26 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
     }
 }
 
+// An acronym defined after a name ("Kurdistan Democratic Party (KDP)") is that entity
+// wherever it appears.
+void link_acronyms(const Context& ctx, std::vector<EntityCandidate>* cands) {
+  std::map<std::string, const EntityCandidate*, std::less<>> defined;
+  for (const auto& c : *cands)
+    if (!c.acronym.empty()) defined.emplace(c.acronym, &c);
+  if (defined.empty()) return;
+  std::vector<std::pair<EntityCandidate*, const EntityCandidate*>> links;
+  for (auto& c : *cands) {
+    auto it = defined.find(ctx.slice(c.mention.span));
+    if (it != defined.end() && it->second != &c) links.emplace_back(&c, it->second);
+  }
+  for (auto [c, def] : links) {
+    c->type = def->type;
+    c->subtype = def->subtype;
+    c->name = def->name;
+    c->mention.form = "acronym";
+  }
+}
+
 // Shouting lines (all capitals: wire headlines, datelines) say nothing by their capitals;
 // names known from the rest of the document, and lexicon places and organizations, are found
 // there word by word ("LEICESTERSHIRE" after "Leicestershire", "LONDON").
@@ -542,6 +621,7 @@ void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Res
       std::move(cands), [](const EntityCandidate& c) { return c.mention.span; },
       [](const EntityCandidate& c) { return c.priority; });
   vote_types(ctx, &cands);
+  link_acronyms(ctx, &cands);
   link_surnames(&cands);
   propagate_surnames(ctx, &cands);
   find_in_shouting(ctx, &cands);

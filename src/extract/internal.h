@@ -53,6 +53,7 @@ struct EntityCandidate {
   int priority = 0;
   // name.capitalised: typed by evidence (person, organization, place), voted per document.
   bool auto_typed = false;
+  std::string acronym;  // defined in parentheses after the name ("(KDP)")
   size_t words = 0;
   std::array<double, 3> evidence{};
 };
