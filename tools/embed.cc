@@ -62,6 +62,45 @@ std::string countries_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
+// iso_3166-3: countries that were ("Yugoslavia", "Zaire", "USSR"): news archives name them.
+// "Zaire, Republic of" gives "Zaire"; a name still in use is left to the countries lexicon.
+std::string former_countries_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-3.json"));
+  ordered_json entries = ordered_json::array();
+  std::set<std::string> seen;
+  for (const auto& c : doc["3166-3"]) {
+    std::string name = c.value("name", "");
+    name = name.substr(0, name.find(", "));
+    if (name.empty() || name.find('(') != std::string::npos || !seen.insert(name).second) continue;
+    entries.push_back(entry(name, name, c.value("alpha_4", ""), "country"));
+  }
+  ordered_json out{{"generated", "from iso-codes iso_3166-3.json by claimx-embed"},
+                   {"lexicons", {{"former_countries", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+// iso_639-2 language names of one word ("Tajik", "Kurdish", "Chechen"): a language or people,
+// no person, place or organization.
+std::string languages_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_639-2.json"));
+  std::set<std::string> names;
+  for (const auto& l : doc["639-2"]) {
+    std::string all = l.value("name", "");
+    for (size_t b = 0; b <= all.size();) {
+      size_t e = all.find("; ", b);
+      if (e == std::string::npos) e = all.size();
+      std::string n = all.substr(b, e - b);
+      if (n.size() >= 4 && n.find_first_of(" ,()-") == std::string::npos) names.insert(n);
+      b = e + 2;
+    }
+  }
+  ordered_json entries = ordered_json::array();
+  for (const auto& n : names) entries.push_back(ordered_json{{"form", n}});
+  ordered_json out{{"generated", "from iso-codes iso_639-2.json by claimx-embed"},
+                   {"lexicons", {{"languages", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
 std::string subdivisions_lexicon(const std::string& iso_dir) {
   // Only the first-level units news names on their own: states, provinces, territories.
   static const std::set<std::string> kTypes{"State",
@@ -200,6 +239,8 @@ int main(int argc, char** argv) {
   for (const auto& p : packs) files.emplace_back(p, read_file(p));
   files.emplace_back("generated/countries.yaml", countries_lexicon(iso_dir));
   files.emplace_back("generated/subdivisions.yaml", subdivisions_lexicon(iso_dir));
+  files.emplace_back("generated/former_countries.yaml", former_countries_lexicon(iso_dir));
+  files.emplace_back("generated/languages.yaml", languages_lexicon(iso_dir));
   files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
   files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
   files.emplace_back("generated/common_words.yaml", common_words_lexicon(words));

@@ -91,7 +91,8 @@ std::string title_case(std::string_view s) {
 
 // Places and organizations the lexicon rules name whole.
 bool lexicon_name(const Context& ctx, std::string_view s) {
-  for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "organizations"})
+  for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "former_countries",
+                        "organizations"})
     if (in_lex(ctx, l, s)) return true;
   return false;
 }
@@ -276,6 +277,11 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
     // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
     if (n == 1 && !given_name(ctx, text) && demonym_like(ctx, text)) continue;
+    // A language or people ("Tajik", "Chechens") is no entity of these types.
+    if (n == 1 && (in_lex(ctx, "languages", text) ||
+                   (text.size() > 4 && text.back() == 's' &&
+                    in_lex(ctx, "languages", text.substr(0, text.size() - 1)))))
+      continue;
     if (n == 1 && (in_lex(ctx, "sentence_starters", text) || in_lex(ctx, "titles", text) ||
                    in_lex(ctx, "title_modifiers", text) || text.size() < 2))
       continue;
@@ -318,6 +324,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
       ev.insert("place_keyword");
     if (in_lex(ctx, "place_prepositions", prev)) ev.insert("place_preposition");
+    if (in_lex(ctx, "place_nouns", prev) ||
+        (prev == "of" && !prev2.empty() &&
+         in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
+      ev.insert("place_noun");
     if (n == 1 && acronym_shape(text)) ev.insert("acronym");
     for (const auto& e : ev)
       for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
@@ -581,7 +591,8 @@ void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
           c.subtype = it->second->subtype;
           c.name = it->second->name;
         } else {
-          for (const char* l : {"place_aliases", "countries", "cities", "subdivisions"}) {
+          for (const char* l :
+               {"place_aliases", "countries", "cities", "subdivisions", "former_countries"}) {
             const Lexicon* x = lex(ctx, l);
             const LexiconEntry* e = x ? x->find(form) : nullptr;
             if (!e && x) e = x->find(titled);
