@@ -219,8 +219,9 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         titled = cut = true;
       } else if (opens_sentence(i) && !given_name(ctx, w) && !lexicon_name(ctx, w)) {
         // A sentence's first word: a function word is never part of the name; another common
-        // word only when the name is that word alone ("Trailing by 213").
-        bool alone = i + 1 >= toks.size() || no_name(word(i + 1));
+        // word only when the name is that word alone ("Trailing by 213") or a given name
+        // follows ("Fullback Andre Joubert").
+        bool alone = i + 1 >= toks.size() || no_name(word(i + 1)) || given_name(ctx, word(i + 1));
         if (in_lex(ctx, "sentence_starters", w) ||
             (alone && in_lex(ctx, "common_words", lower_ascii(w)))) {
           ++i;
@@ -273,6 +274,13 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     while (initials < n && is_initial(word(pc.b + initials))) ++initials;
     if (initials == n) continue;
     if (lexicon_name(ctx, text) || in_lex(ctx, "demonyms", text)) continue;
+    // Events, wars, prizes ("Korean War", "World Series") are none of the three types.
+    if (n >= 2 && in_lex(ctx, "event_keywords", word(pc.e - 1))) continue;
+    // Shouted common words ("PRESS DIGEST", "TAX STAT") are no name.
+    bool shouted_words = n >= 2;
+    for (size_t k = pc.b; k < pc.e && shouted_words; ++k)
+      shouted_words = acronym_shape(word(k)) && in_lex(ctx, "common_words", lower_ascii(word(k)));
+    if (shouted_words) continue;
     std::string titled = title_case(text);
     if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
     // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
