@@ -530,6 +530,16 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
       c.type = decide(c);
       if (c.type != "organization") c.subtype.clear();
     }
+  // A single common word ("Results", "Golf") with no evidence anywhere in the document is
+  // capitalised for another reason: no name.
+  cands->erase(std::remove_if(cands->begin(), cands->end(),
+                              [&](const EntityCandidate& c) {
+                                if (!c.auto_typed || c.words != 1) return false;
+                                const auto& v = votes[c.name];
+                                return v[0] == 0 && v[1] == 0 && v[2] == 0 &&
+                                       in_lex(ctx, "common_words", lower_ascii(c.name));
+                              }),
+               cands->end());
 }
 
 // An acronym defined after a name ("Kurdistan Democratic Party (KDP)") is that entity
