@@ -136,6 +136,45 @@ std::string currencies_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
+std::set<std::string> word_set(const std::string& path, bool lowercase) {
+  std::set<std::string> out;
+  if (path.empty()) return out;
+  std::istringstream in(read_file(path));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && (line[0] >= 'a' && line[0] <= 'z') == lowercase) out.insert(line);
+  return out;
+}
+
+// More cities from miscfiles (evidence for name.capitalised, not a lexicon rule): cities.dat ("Name
+// : Aberdeen") and the cities an airport serves (airport: "ABE:...:US:PA:Allentown, PA|Bethlehem,
+// PA"). A name that is also a common word or a given name ("Split", "Victoria") is left out: it is
+// more often that.
+std::set<std::string> miscfiles_cities(const std::string& cities_dat, const std::string& airports,
+                                       const std::string& words, const std::string& given) {
+  std::set<std::string> common = word_set(words, true), names = word_set(given, false);
+  std::set<std::string> out;
+  auto add = [&](std::string c) {
+    while (!c.empty() && c.back() == ' ') c.pop_back();
+    std::string low = c;
+    for (auto& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (c.size() >= 3 && !common.count(low) && !names.count(c) &&
+        c.find_first_of("(),/") == std::string::npos)
+      out.insert(c);
+  };
+  std::istringstream in(read_file(cities_dat));
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Name", 0) == 0 && line.find(": ") != std::string::npos)
+      add(line.substr(line.find(": ") + 2));
+  std::istringstream ap(read_file(airports));
+  for (std::string line; std::getline(ap, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string served = line.substr(line.rfind(':') + 1);
+    std::stringstream ss(served);
+    for (std::string c; std::getline(ss, c, '|');) add(c.substr(0, c.find(',')));
+  }
+  return out;
+}
+
 // zone.tab: "CC<TAB>coords<TAB>Area/City_Name[/...]": the last part names a city.
 std::string cities_lexicon(const std::string& zone_tab) {
   std::istringstream in(read_file(zone_tab));
@@ -212,7 +251,7 @@ void write_literal(std::ostream& out, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path, iso_dir, zone_tab, words, given_names;
+  std::string out_path, iso_dir, zone_tab, words, given_names, cities_dat, airports;
   std::vector<std::string> packs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -226,13 +265,17 @@ int main(int argc, char** argv) {
       words = argv[++i];
     else if (a == "--given-names" && i + 1 < argc)
       given_names = argv[++i];
+    else if (a == "--cities-dat" && i + 1 < argc)
+      cities_dat = argv[++i];
+    else if (a == "--airports" && i + 1 < argc)
+      airports = argv[++i];
     else
       packs.push_back(a);
   }
   if (out_path.empty() || iso_dir.empty() || zone_tab.empty() || words.empty() ||
-      given_names.empty()) {
+      given_names.empty() || cities_dat.empty() || airports.empty()) {
     std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE --words FILE "
-                 "--given-names FILE PACK...\n";
+                 "--given-names FILE --cities-dat FILE --airports FILE PACK...\n";
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> files;
@@ -243,6 +286,14 @@ int main(int argc, char** argv) {
   files.emplace_back("generated/languages.yaml", languages_lexicon(iso_dir));
   files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
   files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
+  {
+    ordered_json entries = ordered_json::array();
+    for (const auto& c : miscfiles_cities(cities_dat, airports, words, given_names))
+      entries.push_back(ordered_json{{"form", c}});
+    ordered_json out{{"generated", "from miscfiles cities.dat and airport by claimx-embed"},
+                     {"lexicons", {{"more_cities", {{"entries", entries}}}}}};
+    files.emplace_back("generated/more_cities.yaml", out.dump(1));
+  }
   files.emplace_back("generated/common_words.yaml", common_words_lexicon(words));
   files.emplace_back("generated/given_names.yaml", given_names_lexicon(given_names));
 

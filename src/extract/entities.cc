@@ -332,6 +332,9 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
       ev.insert("place_keyword");
     if (in_lex(ctx, "place_prepositions", prev)) ev.insert("place_preposition");
+    if (in_lex(ctx, "more_cities", text)) ev.insert("city_name");
+    if (in_lex(ctx, "org_followers", after)) ev.insert("org_follower");
+    if (in_lex(ctx, "place_nouns", lower_ascii(after))) ev.insert("place_noun");
     if (in_lex(ctx, "place_nouns", prev) ||
         (prev == "of" && !prev2.empty() &&
          in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
