@@ -75,13 +75,13 @@ size_t numeric_words(std::string_view line) {
   return n;
 }
 
-// Headline-like: a teaser cut with an ellipsis, a line with no sentence-final punctuation,
-// or a shouting line; never a row of numbers.
+// Headline-like: a teaser cut with an ellipsis, a line with no sentence-final punctuation (a
+// comma goes on, so counts as one), or a shouting line; never a row of numbers.
 bool headline_like(std::string_view line, const ZoneModel& model) {
   if (numeric_words(line) >= model.table_min_numbers) return false;
   if (ends_with(line, "…") || ends_with(line, "….") || ends_with(line, "...")) return true;
   if (caps_share(line) >= model.caps_ratio) return true;
-  static constexpr std::string_view kFinal[] = {".", "!", "?", "\"", "”", "’", ")", ":", ";"};
+  static constexpr std::string_view kFinal[] = {".", "!", "?", "\"", "”", "’", ")", ":", ";", ","};
   for (auto f : kFinal)
     if (ends_with(line, f)) return false;
   return true;
