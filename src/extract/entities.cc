@@ -118,10 +118,21 @@ std::string_view word_after_pos(const Context& ctx, size_t at, size_t sentence_e
   return ctx.text.substr(b, e - b);
 }
 
+// model[key], or null when the model (a --patterns pack may have none) lacks it.
+const nlohmann::json& field(const nlohmann::json& obj, const std::string& key) {
+  static const nlohmann::json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+double number(const nlohmann::json& obj, const char* key, double fallback) {
+  const auto& v = field(obj, key);
+  return v.is_number() ? v.get<double>() : fallback;
+}
+
 double weight(const nlohmann::json& model, const std::string& evidence, size_t type) {
-  const auto& ev = model["evidence"];
-  if (!ev.is_object() || !ev.contains(evidence)) return 0;
-  return ev[evidence].value(kTypes[type], 0.0);
+  return number(field(field(model, "evidence"), evidence), kTypes[type], 0.0);
 }
 
 // miscfiles' propernames also lists "The": a given name is no function word.
@@ -342,9 +353,9 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (n == 1 && acronym_shape(text)) ev.insert("acronym");
     for (const auto& e : ev)
       for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
-    const auto& prio = model["priority"];
-    if (prio.is_object())
-      for (const auto& e : ev) c.priority = std::max(c.priority, prio.value(e, c.priority));
+    const auto& prio = field(model, "priority");
+    for (const auto& e : ev)
+      c.priority = std::max(c.priority, static_cast<int>(number(prio, e.c_str(), c.priority)));
     out->push_back(std::move(c));
   }
 }
@@ -506,12 +517,12 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
   for (auto& [name, v] : votes)
     for (auto& x : v) x /= static_cast<double>(counts[name]);
   auto decide = [&](const EntityCandidate& c) {
-    const auto& prior = model[c.words == 1 ? "prior_single" : "prior"];
+    const auto& prior = field(model, c.words == 1 ? "prior_single" : "prior");
     const auto& v = votes[c.name];
     size_t best = 0;
     double best_score = -1e9;
     for (size_t t = 0; t < 3; ++t) {
-      double s = (prior.is_object() ? prior.value(kTypes[t], 0.0) : 0.0) + v[t];
+      double s = number(prior, kTypes[t], 0.0) + v[t];
       if (s > best_score) best = t, best_score = s;
     }
     return std::string(kTypes[best]);
