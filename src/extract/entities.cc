@@ -163,6 +163,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   const TextRange sent = (*ctx.sentences)[si].span;
   // "ex-Yugoslavia", "Anglo-French": a part of a hyphenated word.
   if (m.span.start > sent.start && ctx.text[m.span.start - 1] == '-') return;
+  if (m.span.end < sent.end && ctx.text[m.span.end] == '$') return;  // "NZ$40bn"
   std::vector<Tok> toks;
   for (auto t : tokens(ctx.slice(m.span))) {
     size_t b = static_cast<size_t>(t.data() - ctx.text.data());
@@ -174,9 +175,18 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   for (std::string_view poss : {"'s", "\u2019s"})
     if (last.size() > poss.size() + 1 && last.substr(last.size() - poss.size()) == poss)
       toks.back().end -= poss.size();
+  // A sentence opens at its start and after a dash or colon that ends a dateline or a label
+  // ("HALIFAX — The port ...", "Scorers : Faroe ...").
   auto opens_sentence = [&](size_t i) {
-    for (size_t b = sent.start; b < toks[i].start; ++b)
-      if (std::isalnum(static_cast<unsigned char>(ctx.text[b]))) return false;
+    size_t b = toks[i].start;
+    while (b > sent.start && ctx.text[b - 1] == ' ') --b;
+    if (b == sent.start) return true;
+    std::string_view before = ctx.text.substr(sent.start, b - sent.start);
+    for (std::string_view mark : {"\u2014", "\u2013", " -", ":"})
+      if (before.size() >= mark.size() && before.substr(before.size() - mark.size()) == mark)
+        return true;
+    for (size_t x = sent.start; x < toks[i].start; ++x)  // only quotes, brackets before it
+      if (std::isalnum(static_cast<unsigned char>(ctx.text[x]))) return false;
     return true;
   };
   auto digit_at = [&](size_t at) {
@@ -576,6 +586,24 @@ void link_acronyms(const Context& ctx, std::vector<EntityCandidate>* cands) {
   }
 }
 
+// "OTTAWA" in a dateline is the "Ottawa" of the story, when the story names it.
+void link_shouted(std::vector<EntityCandidate>* cands) {
+  auto upper = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  std::map<std::string, std::pair<std::string, std::string>> known;  // NAME -> name, type
+  for (const auto& c : *cands)
+    if (upper(c.name) != c.name) known.emplace(upper(c.name), std::pair{c.name, c.type});
+  for (auto& c : *cands) {
+    if (c.name.size() < 4 || upper(c.name) != c.name) continue;
+    auto it = known.find(c.name);
+    if (it == known.end()) continue;
+    c.name = it->second.first;
+    c.type = it->second.second;
+  }
+}
+
 // Shouting lines (all capitals: wire headlines, datelines) say nothing by their capitals;
 // names known from the rest of the document, and lexicon places and organizations, are found
 // there word by word ("LEICESTERSHIRE" after "Leicestershire", "LONDON").
@@ -665,6 +693,7 @@ void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Res
       [](const EntityCandidate& c) { return c.priority; });
   vote_types(ctx, &cands);
   link_acronyms(ctx, &cands);
+  link_shouted(&cands);
   link_surnames(&cands);
   propagate_surnames(ctx, &cands);
   find_in_shouting(ctx, &cands);

@@ -117,7 +117,8 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   masked(figures, [](const Figure& f) { return f.span; });
   masked(entities, [](const EntityCandidate& e) { return e.mention.span; });
   masked(agreements, [](const AgreementCandidate& a) { return a.whole; });
-  // A capitalised sequence inside an agreement's name, or its acronym ("CUSMA"), is no entity.
+  // A capitalised sequence or acronym definition inside an agreement's name, or its acronym
+  // ("CUSMA"), is no entity.
   {
     SpanIndex named;
     std::set<std::string, std::less<>> acronyms;
@@ -127,7 +128,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
     }
     entities.erase(std::remove_if(entities.begin(), entities.end(),
                                   [&](const EntityCandidate& e) {
-                                    return e.auto_typed &&
+                                    return (e.auto_typed || !e.acronym.empty()) &&
                                            (named.overlaps(e.mention.span) ||
                                             acronyms.count(ctx.slice(e.mention.span)));
                                   }),
