@@ -345,10 +345,11 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       ev.insert("number_after");
     for (size_t k = pc.b; k < pc.e; ++k)
       if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
-    if (const LexiconEntry* e = lookup(ctx, "org_suffixes", last_word)) {
-      ev.insert("org_keyword");
-      c.subtype = e->attrs.value("subtype", "");
-    }
+    if (lookup(ctx, "org_suffixes", last_word)) ev.insert("org_keyword");
+    // Subtype: the last word that org_suffixes knows ("Ministry of Foreign Affairs").
+    for (size_t k = pc.e; k-- > pc.b && c.subtype.empty();)
+      if (const LexiconEntry* e = lookup(ctx, "org_suffixes", word(k)))
+        c.subtype = e->attrs.value("subtype", "");
     if (n >= 2 && (in_lex(ctx, "place_keywords", last_word) ||
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
       ev.insert("place_keyword");
