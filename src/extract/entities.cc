@@ -58,8 +58,13 @@ namespace {
 
 constexpr std::array<const char*, 3> kTypes{"person", "organization", "place"};
 
+// Lexicons by name, looked up once per document (names here are literals, so their addresses
+// are the keys): the typing looks up a dozen lexicons for every word.
 const Lexicon* lex(const Context& ctx, const char* name) {
-  return ctx.book.lexicon(name);
+  auto it = ctx.lexicon_cache.find(name);
+  if (it == ctx.lexicon_cache.end())
+    it = ctx.lexicon_cache.emplace(name, ctx.book.lexicon(name)).first;
+  return it->second;
 }
 
 bool in_lex(const Context& ctx, const char* name, std::string_view word) {

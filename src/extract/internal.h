@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "claimx/extract.h"
@@ -27,6 +28,8 @@ struct Context {
   std::vector<size_t> item_sentences;  // indices of sentences items may come from
   std::vector<bool> is_item_sentence;  // by sentence index
   std::vector<bool> shouting;          // by sentence index: (almost) no lowercase letters
+  // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
+  mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
 
   std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
   std::string_view group(const Match& m, std::string_view name) const {

@@ -65,7 +65,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
          split_sentences(text, paragraphs[p].start, paragraphs[p].end, book.segment_rules()))
       r.sentences.push_back({s, zoning.zone[p]});
 
-  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}};
+  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}, {}};
   if (options.anchor_date)
     ctx.anchor = parse_iso_date(*options.anchor_date);
   else if (doc.date)
