@@ -1,8 +1,10 @@
 // claimx-embed: turns the rule packs in patterns/ and the lexicons generated from Debian's
-// iso-codes and tzdata into one C++ source, so the binary needs no run-time file lookup.
+// iso-codes, tzdata, wamerican and miscfiles into one C++ source, so the binary needs no
+// run-time file lookup.
 //
 //   claimx-embed --out embedded_packs.cc --iso-codes /usr/share/iso-codes/json
-//                --zone-tab /usr/share/zoneinfo/zone.tab patterns/en/figures.yaml ...
+//                --zone-tab /usr/share/zoneinfo/zone.tab --words /usr/share/dict/american-english
+//                --given-names propernames.txt patterns/en/figures.yaml ...
 //
 // Generated lexicons are written as JSON documents (JSON is YAML), named generated/<name>.yaml.
 #include <cstdio>
@@ -60,6 +62,45 @@ std::string countries_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
+// iso_3166-3: countries that were ("Yugoslavia", "Zaire", "USSR"): news archives name them.
+// "Zaire, Republic of" gives "Zaire"; a name still in use is left to the countries lexicon.
+std::string former_countries_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_3166-3.json"));
+  ordered_json entries = ordered_json::array();
+  std::set<std::string> seen;
+  for (const auto& c : doc["3166-3"]) {
+    std::string name = c.value("name", "");
+    name = name.substr(0, name.find(", "));
+    if (name.empty() || name.find('(') != std::string::npos || !seen.insert(name).second) continue;
+    entries.push_back(entry(name, name, c.value("alpha_4", ""), "country"));
+  }
+  ordered_json out{{"generated", "from iso-codes iso_3166-3.json by claimx-embed"},
+                   {"lexicons", {{"former_countries", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
+// iso_639-2 language names of one word ("Tajik", "Kurdish", "Chechen"): a language or people,
+// no person, place or organization.
+std::string languages_lexicon(const std::string& iso_dir) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_639-2.json"));
+  std::set<std::string> names;
+  for (const auto& l : doc["639-2"]) {
+    std::string all = l.value("name", "");
+    for (size_t b = 0; b <= all.size();) {
+      size_t e = all.find("; ", b);
+      if (e == std::string::npos) e = all.size();
+      std::string n = all.substr(b, e - b);
+      if (n.size() >= 4 && n.find_first_of(" ,()-") == std::string::npos) names.insert(n);
+      b = e + 2;
+    }
+  }
+  ordered_json entries = ordered_json::array();
+  for (const auto& n : names) entries.push_back(ordered_json{{"form", n}});
+  ordered_json out{{"generated", "from iso-codes iso_639-2.json by claimx-embed"},
+                   {"lexicons", {{"languages", {{"entries", entries}}}}}};
+  return out.dump(1);
+}
+
 std::string subdivisions_lexicon(const std::string& iso_dir) {
   // Only the first-level units news names on their own: states, provinces, territories.
   static const std::set<std::string> kTypes{"State",
@@ -95,6 +136,45 @@ std::string currencies_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
+std::set<std::string> word_set(const std::string& path, bool lowercase) {
+  std::set<std::string> out;
+  if (path.empty()) return out;
+  std::istringstream in(read_file(path));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && (line[0] >= 'a' && line[0] <= 'z') == lowercase) out.insert(line);
+  return out;
+}
+
+// More cities from miscfiles (evidence for name.capitalised, not a lexicon rule): cities.dat ("Name
+// : Aberdeen") and the cities an airport serves (airport: "ABE:...:US:PA:Allentown, PA|Bethlehem,
+// PA"). A name that is also a common word or a given name ("Split", "Victoria") is left out: it is
+// more often that.
+std::set<std::string> miscfiles_cities(const std::string& cities_dat, const std::string& airports,
+                                       const std::string& words, const std::string& given) {
+  std::set<std::string> common = word_set(words, true), names = word_set(given, false);
+  std::set<std::string> out;
+  auto add = [&](std::string c) {
+    while (!c.empty() && c.back() == ' ') c.pop_back();
+    std::string low = c;
+    for (auto& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (c.size() >= 3 && !common.count(low) && !names.count(c) &&
+        c.find_first_of("(),/") == std::string::npos)
+      out.insert(c);
+  };
+  std::istringstream in(read_file(cities_dat));
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Name", 0) == 0 && line.find(": ") != std::string::npos)
+      add(line.substr(line.find(": ") + 2));
+  std::istringstream ap(read_file(airports));
+  for (std::string line; std::getline(ap, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string served = line.substr(line.rfind(':') + 1);
+    std::stringstream ss(served);
+    for (std::string c; std::getline(ss, c, '|');) add(c.substr(0, c.find(',')));
+  }
+  return out;
+}
+
 // zone.tab: "CC<TAB>coords<TAB>Area/City_Name[/...]": the last part names a city.
 std::string cities_lexicon(const std::string& zone_tab) {
   std::istringstream in(read_file(zone_tab));
@@ -120,6 +200,41 @@ std::string cities_lexicon(const std::string& zone_tab) {
   return out.dump(1);
 }
 
+// A word list, one word a line (wamerican's american-english): the lowercase words are the
+// common words of English. A capitalised word that is one of them ("Trailing", "Their") is no
+// name at a sentence's start or in a shouting line unless other evidence says so.
+std::string common_words_lexicon(const std::string& words) {
+  std::istringstream in(read_file(words));
+  std::set<std::string> seen;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] < 'a' || line[0] > 'z') continue;
+    if (line.size() > 2 && line.compare(line.size() - 2, 2, "'s") == 0) continue;
+    seen.insert(line);
+  }
+  ordered_json entries = ordered_json::array();
+  for (const auto& w : seen) entries.push_back(ordered_json{{"form", w}});
+  ordered_json out{{"generated", "from wamerican american-english by claimx-embed"},
+                   {"lexicons", {{"common_words", {{"entries", entries}}}}}};
+  return out.dump();
+}
+
+// miscfiles' propernames: given names, one a line. Evidence that "Phil Simmons" is a person.
+std::string given_names_lexicon(const std::string& names) {
+  std::istringstream in(read_file(names));
+  std::set<std::string> seen;
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.size() >= 2 && line[0] >= 'A' && line[0] <= 'Z') seen.insert(line);
+  }
+  ordered_json entries = ordered_json::array();
+  for (const auto& w : seen) entries.push_back(ordered_json{{"form", w}});
+  ordered_json out{{"generated", "from miscfiles propernames by claimx-embed"},
+                   {"lexicons", {{"given_names", {{"entries", entries}}}}}};
+  return out.dump();
+}
+
 void write_literal(std::ostream& out, const std::string& text) {
   // Raw string literals have a length limit on some compilers; split into chunks.
   const std::string delim = "CLAIMX_EMBED";
@@ -136,7 +251,7 @@ void write_literal(std::ostream& out, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path, iso_dir, zone_tab;
+  std::string out_path, iso_dir, zone_tab, words, given_names, cities_dat, airports;
   std::vector<std::string> packs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -146,19 +261,41 @@ int main(int argc, char** argv) {
       iso_dir = argv[++i];
     else if (a == "--zone-tab" && i + 1 < argc)
       zone_tab = argv[++i];
+    else if (a == "--words" && i + 1 < argc)
+      words = argv[++i];
+    else if (a == "--given-names" && i + 1 < argc)
+      given_names = argv[++i];
+    else if (a == "--cities-dat" && i + 1 < argc)
+      cities_dat = argv[++i];
+    else if (a == "--airports" && i + 1 < argc)
+      airports = argv[++i];
     else
       packs.push_back(a);
   }
-  if (out_path.empty() || iso_dir.empty() || zone_tab.empty()) {
-    std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE PACK...\n";
+  if (out_path.empty() || iso_dir.empty() || zone_tab.empty() || words.empty() ||
+      given_names.empty() || cities_dat.empty() || airports.empty()) {
+    std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE --words FILE "
+                 "--given-names FILE --cities-dat FILE --airports FILE PACK...\n";
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& p : packs) files.emplace_back(p, read_file(p));
   files.emplace_back("generated/countries.yaml", countries_lexicon(iso_dir));
   files.emplace_back("generated/subdivisions.yaml", subdivisions_lexicon(iso_dir));
+  files.emplace_back("generated/former_countries.yaml", former_countries_lexicon(iso_dir));
+  files.emplace_back("generated/languages.yaml", languages_lexicon(iso_dir));
   files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
   files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
+  {
+    ordered_json entries = ordered_json::array();
+    for (const auto& c : miscfiles_cities(cities_dat, airports, words, given_names))
+      entries.push_back(ordered_json{{"form", c}});
+    ordered_json out{{"generated", "from miscfiles cities.dat and airport by claimx-embed"},
+                     {"lexicons", {{"more_cities", {{"entries", entries}}}}}};
+    files.emplace_back("generated/more_cities.yaml", out.dump(1));
+  }
+  files.emplace_back("generated/common_words.yaml", common_words_lexicon(words));
+  files.emplace_back("generated/given_names.yaml", given_names_lexicon(given_names));
 
   std::ostringstream out;
   out << "// Generated by claimx-embed. Do not edit.\n#include \"rules/embedded.h\"\n\n"

@@ -1,5 +1,6 @@
 // Entities: mentions from the `entities` pack, canonical names from lexicons, then linking
 // within the document ("Carney" -> Mark Carney once "Mark Carney" is a person).
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -53,8 +54,342 @@ std::string squeeze(std::string_view s) {
 
 }  // namespace
 
-std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match& m) {
+namespace {
+
+constexpr std::array<const char*, 3> kTypes{"person", "organization", "place"};
+
+// Lexicons by name, looked up once per document (names here are literals, so their addresses
+// are the keys): the typing looks up a dozen lexicons for every word.
+const Lexicon* lex(const Context& ctx, const char* name) {
+  auto it = ctx.lexicon_cache.find(name);
+  if (it == ctx.lexicon_cache.end())
+    it = ctx.lexicon_cache.emplace(name, ctx.book.lexicon(name)).first;
+  return it->second;
+}
+
+bool in_lex(const Context& ctx, const char* name, std::string_view word) {
+  const Lexicon* l = lex(ctx, name);
+  return l && l->find(word);
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// "LONDON" -> "London", "NEW YORK" -> "New York" (ASCII letters; others kept).
+std::string title_case(std::string_view s) {
+  std::string out(s);
+  bool start = true;
+  for (auto& ch : out) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (std::isalpha(u)) {
+      ch = static_cast<char>(start ? std::toupper(u) : std::tolower(u));
+      start = false;
+    } else {
+      start = ch == ' ' || ch == '-';
+    }
+  }
+  return out;
+}
+
+// Places and organizations the lexicon rules name whole.
+bool lexicon_name(const Context& ctx, std::string_view s) {
+  for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "former_countries",
+                        "organizations"})
+    if (in_lex(ctx, l, s)) return true;
+  return false;
+}
+
+struct Tok {
+  size_t start, end;  // bytes into the document
+};
+
+// The word before `at` in its sentence (after skipping spaces), or empty.
+std::string_view word_before_pos(const Context& ctx, size_t sentence_start, size_t at) {
+  size_t e = at;
+  while (e > sentence_start && ctx.text[e - 1] == ' ') --e;
+  size_t b = e;
+  while (b > sentence_start && ctx.text[b - 1] != ' ') --b;
+  return ctx.text.substr(b, e - b);
+}
+
+std::string_view word_after_pos(const Context& ctx, size_t at, size_t sentence_end) {
+  size_t b = at;
+  while (b < sentence_end && (ctx.text[b] == ' ' || ctx.text[b] == ',')) ++b;
+  size_t e = b;
+  while (e < sentence_end && ctx.text[e] != ' ' && ctx.text[e] != ',') ++e;
+  return ctx.text.substr(b, e - b);
+}
+
+// model[key], or null when the model (a --patterns pack may have none) lacks it.
+const nlohmann::json& field(const nlohmann::json& obj, const std::string& key) {
+  static const nlohmann::json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+double number(const nlohmann::json& obj, const char* key, double fallback) {
+  const auto& v = field(obj, key);
+  return v.is_number() ? v.get<double>() : fallback;
+}
+
+double weight(const nlohmann::json& model, const std::string& evidence, size_t type) {
+  return number(field(field(model, "evidence"), evidence), kTypes[type], 0.0);
+}
+
+// miscfiles' propernames also lists "The": a given name is no function word.
+bool given_name(const Context& ctx, std::string_view w) {
+  return in_lex(ctx, "given_names", w) && !in_lex(ctx, "sentence_starters", w);
+}
+
+bool demonym_like(const Context& ctx, std::string_view w) {
+  const Lexicon* l = lex(ctx, "demonym_endings");
+  if (!l) return false;
+  for (const auto& e : l->entries)
+    if (w.size() > e.form.size() + 2 && w.substr(w.size() - e.form.size()) == e.form) return true;
+  return false;
+}
+
+bool is_initial(std::string_view w) {
+  return w.size() == 2 && w[1] == '.';
+}
+bool is_connector(std::string_view w) {
+  return w == "of" || w == "and" || w == "for" || w == "&";
+}
+
+// A name.capitalised match: cut what is no name, split at words that are none, and type each
+// piece by the evidence around it.
+void interpret_capitalised(const Context& ctx, const Match& m, std::vector<EntityCandidate>* out) {
+  int si = ctx.sentence_at(m.span.start);
+  if (si < 0) return;
+  const TextRange sent = (*ctx.sentences)[si].span;
+  // "ex-Yugoslavia", "Anglo-French": a part of a hyphenated word.
+  if (m.span.start > sent.start && ctx.text[m.span.start - 1] == '-') return;
+  if (m.span.end < sent.end && ctx.text[m.span.end] == '$') return;  // "NZ$40bn"
+  std::vector<Tok> toks;
+  for (auto t : tokens(ctx.slice(m.span))) {
+    size_t b = static_cast<size_t>(t.data() - ctx.text.data());
+    toks.push_back({b, b + t.size()});
+  }
+  auto word = [&](size_t i) { return ctx.text.substr(toks[i].start, toks[i].end - toks[i].start); };
+  // Possessives are no part of the name: "Mexico's".
+  std::string_view last = word(toks.size() - 1);
+  for (std::string_view poss : {"'s", "\u2019s"})
+    if (last.size() > poss.size() + 1 && last.substr(last.size() - poss.size()) == poss)
+      toks.back().end -= poss.size();
+  // A sentence opens at its start and after a dash or colon that ends a dateline or a label
+  // ("HALIFAX — The port ...", "Scorers : Faroe ...").
+  auto opens_sentence = [&](size_t i) {
+    size_t b = toks[i].start;
+    while (b > sent.start && ctx.text[b - 1] == ' ') --b;
+    if (b == sent.start) return true;
+    std::string_view before = ctx.text.substr(sent.start, b - sent.start);
+    for (std::string_view mark : {"\u2014", "\u2013", " -", ":"})
+      if (before.size() >= mark.size() && before.substr(before.size() - mark.size()) == mark)
+        return true;
+    for (size_t x = sent.start; x < toks[i].start; ++x)  // only quotes, brackets before it
+      if (std::isalnum(static_cast<unsigned char>(ctx.text[x]))) return false;
+    return true;
+  };
+  auto digit_at = [&](size_t at) {
+    return at < ctx.text.size() && std::isdigit(static_cast<unsigned char>(ctx.text[at]));
+  };
+  auto no_name_at = [&](size_t k) {
+    // "May 17": a month that is also a name, before a day.
+    return in_lex(ctx, "calendar_names", word(k)) && digit_at(toks[k].end + 1);
+  };
+  auto no_name = [&](std::string_view w) {
+    std::string low = lower_ascii(w);
+    return in_lex(ctx, "not_name_words", w) ||
+           ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
+            !given_name(ctx, w));
+  };
+  const nlohmann::json& model = ctx.book.model(m.rule->pack);
+
+  // Pieces: runs of words between words that never name; leading titles, sentence-opening
+  // common words and connectors are cut (a title is evidence for a person).
+  struct Piece {
+    size_t b, e;
+    bool titled;
+  };
+  std::vector<Piece> pieces;
+  size_t i = 0;
+  while (i < toks.size()) {
+    bool titled = false;
+    bool cut = true;
+    while (cut && i < toks.size()) {
+      cut = false;
+      std::string_view w = word(i);
+      if (i + 1 < toks.size()) {
+        std::string two(ctx.text.substr(toks[i].start, toks[i + 1].end - toks[i].start));
+        if (in_lex(ctx, "titles", two)) {
+          i += 2;
+          titled = cut = true;
+          continue;
+        }
+      }
+      bool title = in_lex(ctx, "titles", w);
+      if (title || in_lex(ctx, "title_modifiers", w)) {
+        titled = titled || title;
+        ++i;
+        cut = true;
+      } else if (in_lex(ctx, "demonyms", w) || in_lex(ctx, "name_particles", w) ||
+                 is_connector(w) || no_name(w)) {
+        ++i;
+        cut = true;
+      } else if (opens_sentence(i) && in_lex(ctx, "person_roles", lower_ascii(w))) {
+        ++i;  // "Economist Joel Naroff said"
+        titled = cut = true;
+      } else if (opens_sentence(i) && !given_name(ctx, w) && !lexicon_name(ctx, w)) {
+        // A sentence's first word: a function word is never part of the name; another common
+        // word only when the name is that word alone ("Trailing by 213") or a given name
+        // follows ("Fullback Andre Joubert").
+        bool alone = i + 1 >= toks.size() || no_name(word(i + 1)) || given_name(ctx, word(i + 1));
+        if (in_lex(ctx, "sentence_starters", w) ||
+            (alone && in_lex(ctx, "common_words", lower_ascii(w)))) {
+          ++i;
+          cut = true;
+        }
+      }
+    }
+    if (i >= toks.size()) break;
+    if (no_name_at(i)) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < toks.size() && !no_name(word(j)) && !no_name_at(j)) ++j;
+    size_t next = j + 1;
+    while (j > i + 1 && (in_lex(ctx, "name_particles", word(j - 1)) || is_connector(word(j - 1)) ||
+                         is_initial(word(j - 1))))
+      --j;
+    // "of"/"for" join when the words before them make an organization or place ("Bank of
+    // Japan", "Gulf of Mexico"), not "Reaser of Barnett Banks"; "and" joins towards a keyword
+    // after it ("Futures and Options Exchange"); "&" always joins ("Standard & Poor").
+    auto keyword = [&](size_t k) {
+      return in_lex(ctx, "org_keywords", word(k)) || in_lex(ctx, "org_suffixes", word(k));
+    };
+    bool head = in_lex(ctx, "org_heads", word(i)) || in_lex(ctx, "place_keywords", word(i));
+    size_t b = i;
+    for (size_t k = i; k <= j; ++k) {
+      bool split = k == j;
+      if (!split && is_connector(word(k)) && word(k) != "&") {
+        bool before = head, after = false;
+        for (size_t x = b; x < k; ++x) before = before || keyword(x);
+        for (size_t x = k + 1; x < j; ++x) after = after || keyword(x);
+        split = word(k) == "and" ? (before || !after) : !before;
+      }
+      if (!split) continue;
+      size_t e = k;
+      while (e > b && (is_connector(word(e - 1)) || in_lex(ctx, "name_particles", word(e - 1))))
+        --e;
+      if (e > b) pieces.push_back({b, e, titled && b == i});
+      b = k + 1;
+    }
+    i = next;
+  }
+
+  for (const Piece& pc : pieces) {
+    TextRange span{toks[pc.b].start, toks[pc.e - 1].end};
+    std::string_view text = ctx.slice(span);
+    size_t n = pc.e - pc.b;
+    size_t initials = 0;
+    while (initials < n && is_initial(word(pc.b + initials))) ++initials;
+    if (initials == n) continue;
+    if (lexicon_name(ctx, text) || in_lex(ctx, "demonyms", text)) continue;
+    // Events, wars, prizes ("Korean War", "World Series") are none of the three types.
+    if (n >= 2 && in_lex(ctx, "event_keywords", word(pc.e - 1))) continue;
+    // Shouted common words ("PRESS DIGEST", "TAX STAT") are no name.
+    bool shouted_words = n >= 2;
+    for (size_t k = pc.b; k < pc.e && shouted_words; ++k)
+      shouted_words = acronym_shape(word(k)) && in_lex(ctx, "common_words", lower_ascii(word(k)));
+    if (shouted_words) continue;
+    std::string titled = title_case(text);
+    if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
+    // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
+    if (n == 1 && !given_name(ctx, text) && demonym_like(ctx, text)) continue;
+    // A language or people ("Tajik", "Chechens") is no entity of these types.
+    if (n == 1 && (in_lex(ctx, "languages", text) ||
+                   (text.size() > 4 && text.back() == 's' &&
+                    in_lex(ctx, "languages", text.substr(0, text.size() - 1)))))
+      continue;
+    if (n == 1 && (in_lex(ctx, "sentence_starters", text) || in_lex(ctx, "titles", text) ||
+                   in_lex(ctx, "title_modifiers", text) || text.size() < 2))
+      continue;
+
+    EntityCandidate c;
+    c.mention = {span, m.rule->id, acronym_shape(text) ? "acronym" : "name"};
+    c.auto_typed = true;
+    c.words = n;
+    c.name = squeeze(text);
+    c.priority = m.rule->priority;
+    std::set<std::string> ev;
+    std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
+    if (n >= 2 && given_name(ctx, first_word)) ev.insert("given_name");
+    if (initials > 0 || (first_word.size() > 2 && first_word[1] == '.' &&
+                         std::isupper(static_cast<unsigned char>(first_word[2]))))
+      ev.insert("initial");
+    std::string_view prev = word_before_pos(ctx, sent.start, span.start);
+    std::string prev2;
+    if (!prev.empty()) {
+      size_t pb = static_cast<size_t>(prev.data() - ctx.text.data());
+      std::string_view p2 = word_before_pos(ctx, sent.start, pb);
+      if (!p2.empty()) prev2 = std::string(p2) + " " + std::string(prev);
+    }
+    if (pc.titled || in_lex(ctx, "titles", prev) ||
+        in_lex(ctx, "person_roles", lower_ascii(prev)) ||
+        (!prev2.empty() && in_lex(ctx, "titles", prev2)))
+      ev.insert("title_before");
+    std::string_view after = word_after_pos(ctx, span.end, sent.end);
+    if (in_lex(ctx, "speech_verbs", after)) ev.insert("speech_after");
+    if (in_lex(ctx, "person_followers", after)) ev.insert("person_follower");
+    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0])))
+      ev.insert("number_after");
+    for (size_t k = pc.b; k < pc.e; ++k)
+      if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
+    if (lookup(ctx, "org_suffixes", last_word)) ev.insert("org_keyword");
+    // Subtype: the last word that org_suffixes knows ("Ministry of Foreign Affairs").
+    for (size_t k = pc.e; k-- > pc.b && c.subtype.empty();)
+      if (const LexiconEntry* e = lookup(ctx, "org_suffixes", word(k)))
+        c.subtype = e->attrs.value("subtype", "");
+    if (n >= 2 && (in_lex(ctx, "place_keywords", last_word) ||
+                   (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
+      ev.insert("place_keyword");
+    if (in_lex(ctx, "place_prepositions", prev)) ev.insert("place_preposition");
+    if (in_lex(ctx, "more_cities", text)) ev.insert("city_name");
+    if (in_lex(ctx, "org_followers", after)) ev.insert("org_follower");
+    if (in_lex(ctx, "place_nouns", lower_ascii(after))) ev.insert("place_noun");
+    if (in_lex(ctx, "place_nouns", prev) ||
+        (prev == "of" && !prev2.empty() &&
+         in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
+      ev.insert("place_noun");
+    if (n == 1 && acronym_shape(text)) ev.insert("acronym");
+    for (const auto& e : ev)
+      for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
+    const auto& prio = field(model, "priority");
+    for (const auto& e : ev)
+      c.priority = std::max(c.priority, static_cast<int>(number(prio, e.c_str(), c.priority)));
+    out->push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+bool is_shouting(std::string_view s) {
+  size_t upper = 0, lower = 0;
+  for (char ch : s) {
+    if (ch >= 'A' && ch <= 'Z') ++upper;
+    if (ch >= 'a' && ch <= 'z') ++lower;
+  }
+  return upper >= 4 && lower * 10 < upper;
+}
+
+void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCandidate>* out) {
   const Rule& r = *m.rule;
+  if (r.attrs.value("type", "") == "auto") return interpret_capitalised(ctx, m, out);
   EntityCandidate c;
   c.mention.span = m.span;
   c.mention.rule = r.id;
@@ -68,14 +403,35 @@ std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match&
     while (k + 1 < toks.size() && in_any(ctx, r.attrs["trim_leading"], toks[k])) ++k;
     if (k > 0) c.mention.span.start = static_cast<size_t>(toks[k].data() - ctx.text.data());
   }
+  // "Kurdistan Democratic Party (KDP)": the span is the shortest run of last words whose
+  // capitals spell the acronym; no such run, no mention.
+  if (r.attrs.contains("acronym_group")) {
+    std::string_view acro = ctx.group(m, r.attrs["acronym_group"].get<std::string>());
+    auto words = tokens(ctx.slice(c.mention.span));
+    std::string initials;
+    bool found = false;
+    for (size_t k = words.size(); k-- > 0;) {
+      if (!std::isupper(static_cast<unsigned char>(words[k][0]))) continue;
+      initials.insert(initials.begin(), words[k][0]);
+      if (initials == acro) {
+        c.mention.span.start = static_cast<size_t>(words[k].data() - ctx.text.data());
+        found = true;
+        break;
+      }
+      if (initials.size() >= acro.size()) break;
+    }
+    if (!found) return;
+    c.name = squeeze(ctx.slice(c.mention.span));
+    c.acronym = std::string(acro);
+  }
   std::string_view text = ctx.slice(c.mention.span);
   auto toks = tokens(text);
-  if (toks.empty()) return std::nullopt;
+  if (toks.empty()) return;
   if (r.attrs.contains("reject_first_token") && in_any(ctx, r.attrs["reject_first_token"], toks[0]))
-    return std::nullopt;
+    return;
   if (r.attrs.contains("exclude_lexicon")) {
     const Lexicon* ex = ctx.book.lexicon(r.attrs["exclude_lexicon"].get<std::string>());
-    if (ex && ex->find(text)) return std::nullopt;
+    if (ex && ex->find(text)) return;
   }
   // Canonical name and subtype from the first lexicon that knows the mention; subtype may
   // also come from a group (the suffix of "Acme Inc.").
@@ -106,7 +462,7 @@ std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match&
         }
   }
   c.mention.form = form;
-  return c;
+  out->push_back(std::move(c));
 }
 
 namespace {
@@ -154,14 +510,199 @@ void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands)
   for (auto& c : added) cands->push_back(std::move(c));
 }
 
+// name.capitalised mentions take one type per name and document: the prior plus the evidence
+// of every mention of that name; a name typed by another rule ("Carney" after "Prime
+// Minister") counts too, and a single word that ends a person's name is that person.
+void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
+  const nlohmann::json& model = ctx.book.model("entities");
+  // The mean evidence of a name's mentions: one mention's context should not outvote the
+  // rest, nor many weak contexts a strong link.
+  std::map<std::string, std::array<double, 3>> votes;
+  std::map<std::string, size_t> counts;
+  for (const auto& c : *cands) {
+    if (c.mention.form == "demonym") continue;
+    auto& v = votes[c.name];
+    ++counts[c.name];
+    if (c.auto_typed) {
+      for (size_t t = 0; t < 3; ++t) v[t] += c.evidence[t];
+    } else {
+      for (size_t t = 0; t < 3; ++t)
+        if (c.type == kTypes[t]) v[t] += weight(model, "typed_by_rule", t);
+    }
+  }
+  for (auto& [name, v] : votes)
+    for (auto& x : v) x /= static_cast<double>(counts[name]);
+  auto decide = [&](const EntityCandidate& c) {
+    const auto& prior = field(model, c.words == 1 ? "prior_single" : "prior");
+    const auto& v = votes[c.name];
+    size_t best = 0;
+    double best_score = -1e9;
+    for (size_t t = 0; t < 3; ++t) {
+      double s = number(prior, kTypes[t], 0.0) + v[t];
+      if (s > best_score) best = t, best_score = s;
+    }
+    return std::string(kTypes[best]);
+  };
+  for (auto& c : *cands)
+    if (c.auto_typed) c.type = decide(c);
+  // Surnames: the last word of a person's name of two words or more.
+  std::set<std::string> surnames;
+  for (const auto& c : *cands)
+    if (c.type == "person" && c.name.find(' ') != std::string::npos)
+      surnames.insert(last_token(c.name));
+  for (const auto& s : surnames) {
+    auto it = votes.find(s);
+    if (it == votes.end()) continue;
+    for (size_t t = 0; t < 3; ++t) it->second[t] += weight(model, "linked_person", t);
+  }
+  for (auto& c : *cands)
+    if (c.auto_typed) {
+      c.type = decide(c);
+      if (c.type != "organization") c.subtype.clear();
+    }
+  // A single common word ("Results", "Golf") with no evidence anywhere in the document is
+  // capitalised for another reason: no name.
+  cands->erase(std::remove_if(cands->begin(), cands->end(),
+                              [&](const EntityCandidate& c) {
+                                if (!c.auto_typed || c.words != 1) return false;
+                                const auto& v = votes[c.name];
+                                return v[0] == 0 && v[1] == 0 && v[2] == 0 &&
+                                       in_lex(ctx, "common_words", lower_ascii(c.name));
+                              }),
+               cands->end());
+}
+
+// An acronym defined after a name ("Kurdistan Democratic Party (KDP)") is that entity
+// wherever it appears.
+void link_acronyms(const Context& ctx, std::vector<EntityCandidate>* cands) {
+  std::map<std::string, const EntityCandidate*, std::less<>> defined;
+  for (const auto& c : *cands)
+    if (!c.acronym.empty()) defined.emplace(c.acronym, &c);
+  if (defined.empty()) return;
+  std::vector<std::pair<EntityCandidate*, const EntityCandidate*>> links;
+  for (auto& c : *cands) {
+    auto it = defined.find(ctx.slice(c.mention.span));
+    if (it != defined.end() && it->second != &c) links.emplace_back(&c, it->second);
+  }
+  for (auto [c, def] : links) {
+    c->type = def->type;
+    c->subtype = def->subtype;
+    c->name = def->name;
+    c->mention.form = "acronym";
+  }
+}
+
+// "OTTAWA" in a dateline is the "Ottawa" of the story, when the story names it.
+void link_shouted(std::vector<EntityCandidate>* cands) {
+  auto upper = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  std::map<std::string, std::pair<std::string, std::string>> known;  // NAME -> name, type
+  for (const auto& c : *cands)
+    if (upper(c.name) != c.name) known.emplace(upper(c.name), std::pair{c.name, c.type});
+  for (auto& c : *cands) {
+    if (c.name.size() < 4 || upper(c.name) != c.name) continue;
+    auto it = known.find(c.name);
+    if (it == known.end()) continue;
+    c.name = it->second.first;
+    c.type = it->second.second;
+  }
+}
+
+// Shouting lines (all capitals: wire headlines, datelines) say nothing by their capitals;
+// names known from the rest of the document, and lexicon places and organizations, are found
+// there word by word ("LEICESTERSHIRE" after "Leicestershire", "LONDON").
+void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
+  std::map<std::string, const EntityCandidate*> known;  // upper-case form -> a mention of it
+  for (const auto& c : *cands) {
+    if (c.mention.form == "demonym") continue;
+    std::string up(ctx.slice(c.mention.span));
+    for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    known.emplace(up, &c);
+  }
+  SpanIndex taken;
+  for (const auto& c : *cands) taken.add(c.mention.span);
+  std::vector<EntityCandidate> added;
+  for (size_t si : ctx.item_sentences) {
+    if (!ctx.shouting[si]) continue;
+    const TextRange sent = (*ctx.sentences)[si].span;
+    std::vector<Tok> toks;
+    for (auto t : tokens(ctx.slice(sent))) {
+      size_t b = static_cast<size_t>(t.data() - ctx.text.data()), e = b + t.size();
+      auto punct = [&](size_t at) { return std::strchr("\",.:;!?()[]'", ctx.text[at]) != nullptr; };
+      while (b < e && punct(b)) ++b;
+      while (e > b && punct(e - 1)) {
+        // "U.S." keeps its last dot.
+        if (ctx.text[e - 1] == '.' &&
+            ctx.text.substr(b, e - 1 - b).find('.') != std::string_view::npos)
+          break;
+        --e;
+      }
+      if (e > b) toks.push_back({b, e});
+    }
+    for (size_t i = 0; i < toks.size();) {
+      size_t taken_n = 0;
+      for (size_t n = std::min<size_t>(4, toks.size() - i); n >= 1 && !taken_n; --n) {
+        TextRange span{toks[i].start, toks[i + n - 1].end};
+        std::string_view form = ctx.slice(span);
+        if (taken.overlaps(span)) continue;
+        std::string titled = title_case(form);
+        if (n == 1 && in_lex(ctx, "sentence_starters", titled)) continue;
+        EntityCandidate c;
+        c.mention = {span, "link.shouting", acronym_shape(form) && n == 1 ? "acronym" : "name"};
+        auto it = known.find(std::string(form));
+        if (it != known.end()) {
+          c.type = it->second->type;
+          c.subtype = it->second->subtype;
+          c.name = it->second->name;
+        } else {
+          for (const char* l :
+               {"place_aliases", "countries", "cities", "subdivisions", "former_countries"}) {
+            const Lexicon* x = lex(ctx, l);
+            const LexiconEntry* e = x ? x->find(form) : nullptr;
+            if (!e && x) e = x->find(titled);
+            if (e && !in_lex(ctx, "place_exclusions", e->form)) {
+              c.type = "place";
+              c.subtype = e->attrs.value("subtype", "");
+              c.name = e->attrs.value("name", e->form);
+              break;
+            }
+          }
+          if (c.type.empty())
+            if (const Lexicon* x = lex(ctx, "organizations")) {
+              const LexiconEntry* e = x->find(form);
+              if (!e && n > 1) e = x->find(titled);
+              if (e) {
+                c.type = "organization";
+                c.subtype = e->attrs.value("subtype", "");
+                c.name = e->attrs.value("name", e->form);
+              }
+            }
+        }
+        if (c.type.empty()) continue;
+        taken.add(span);
+        added.push_back(std::move(c));
+        taken_n = n;
+      }
+      i += taken_n ? taken_n : 1;
+    }
+  }
+  for (auto& c : added) cands->push_back(std::move(c));
+}
+
 }  // namespace
 
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Result* out) {
   cands = resolve_overlaps(
       std::move(cands), [](const EntityCandidate& c) { return c.mention.span; },
       [](const EntityCandidate& c) { return c.priority; });
+  vote_types(ctx, &cands);
+  link_acronyms(ctx, &cands);
+  link_shouted(&cands);
   link_surnames(&cands);
   propagate_surnames(ctx, &cands);
+  find_in_shouting(ctx, &cands);
   std::sort(cands.begin(), cands.end(), [](const EntityCandidate& a, const EntityCandidate& b) {
     return a.mention.span.start < b.mention.span.start;
   });

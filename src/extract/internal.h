@@ -2,12 +2,14 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "claimx/extract.h"
@@ -25,6 +27,9 @@ struct Context {
   const std::vector<Sentence>* sentences = nullptr;
   std::vector<size_t> item_sentences;  // indices of sentences items may come from
   std::vector<bool> is_item_sentence;  // by sentence index
+  std::vector<bool> shouting;          // by sentence index: (almost) no lowercase letters
+  // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
+  mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
 
   std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
   std::string_view group(const Match& m, std::string_view name) const {
@@ -49,6 +54,11 @@ struct EntityCandidate {
   Mention mention;
   std::string type, subtype, name;
   int priority = 0;
+  // name.capitalised: typed by evidence (person, organization, place), voted per document.
+  bool auto_typed = false;
+  std::string acronym;  // defined in parentheses after the name ("(KDP)")
+  size_t words = 0;
+  std::array<double, 3> evidence{};
 };
 
 struct AgreementCandidate {
@@ -156,7 +166,10 @@ void finish_figures(const Context& ctx, std::vector<Figure> candidates, Result* 
 // A bare "$" in a document about Canada, Australia, ... is ambiguous: currency_ambiguous and
 // the candidates, the default first. Runs once entities are known.
 void mark_currency_context(const Context& ctx, Result* out);
-std::optional<EntityCandidate> interpret_entity(const Context& ctx, const Match& m);
+// Appends the mentions a match yields (a capitalised sequence may hold several names).
+void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCandidate>* out);
+// Whether a sentence shouts: letters, and (almost) none of them lowercase.
+bool is_shouting(std::string_view sentence);
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> candidates, Result* out);
 std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m);
 void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> candidates,

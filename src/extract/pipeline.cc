@@ -42,10 +42,12 @@ namespace {
 
 // Rules that read capitalisation as evidence say which zones they skip (a headline in title
 // case capitalises every word). Zone rules read whole lines (text/zones.cc), not sentences.
-bool skipped(const Match& m, const std::string& zone) {
+// A shouting sentence (all capitals) counts as the zone `shouting` as well as its own.
+bool skipped(const Match& m, const std::string& zone, bool shouting) {
   if (m.rule->kind == "zone") return true;
   auto skip = m.rule->attrs.find("skip_zones");
   if (skip == m.rule->attrs.end() || !skip->is_array()) return false;
+  if (shouting && std::find(skip->begin(), skip->end(), "shouting") != skip->end()) return true;
   return std::find(skip->begin(), skip->end(), zone) != skip->end();
 }
 
@@ -68,14 +70,16 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
       r.sentences.push_back({s, zoning.zone[p]});
   }
 
-  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}};
+  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}, {}};
   if (options.anchor_date)
     ctx.anchor = parse_iso_date(*options.anchor_date);
   else if (doc.date)
     ctx.anchor = parse_iso_date(*doc.date);
   ctx.is_item_sentence.assign(r.sentences.size(), false);
+  ctx.shouting.assign(r.sentences.size(), false);
   for (size_t i = 0; i < r.sentences.size(); ++i)
     if (r.sentences[i].zone != "boilerplate") {
+      ctx.shouting[i] = is_shouting(ctx.slice(r.sentences[i].span));
       ctx.item_sentences.push_back(i);
       ctx.is_item_sentence[i] = true;
     }
@@ -92,12 +96,12 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
     const Sentence& s = r.sentences[si];
     int sentence = static_cast<int>(si);
     auto route = [&](const Match& m) {
-      if (skipped(m, s.zone)) return;
+      if (skipped(m, s.zone, ctx.shouting[si])) return;
       const std::string& kind = m.rule->kind;
       if (is_figure_kind(kind)) {
         interpret_figures(ctx, m, &figures);
       } else if (kind == "entity") {
-        if (auto e = interpret_entity(ctx, m)) entities.push_back(std::move(*e));
+        interpret_entity(ctx, m, &entities);
       } else if (kind == "agreement") {
         if (auto a = interpret_agreement(ctx, m)) agreements.push_back(std::move(*a));
       } else if (kind == "agreement-status") {
@@ -118,6 +122,23 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
   masked(figures, [](const Figure& f) { return f.span; });
   masked(entities, [](const EntityCandidate& e) { return e.mention.span; });
   masked(agreements, [](const AgreementCandidate& a) { return a.whole; });
+  // A capitalised sequence or acronym definition inside an agreement's name, or its acronym
+  // ("CUSMA"), is no entity.
+  {
+    SpanIndex named;
+    std::set<std::string, std::less<>> acronyms;
+    for (const auto& a : agreements) {
+      named.add(a.whole);
+      if (!a.acronym.empty()) acronyms.insert(a.acronym);
+    }
+    entities.erase(std::remove_if(entities.begin(), entities.end(),
+                                  [&](const EntityCandidate& e) {
+                                    return (e.auto_typed || !e.acronym.empty()) &&
+                                           (named.overlaps(e.mention.span) ||
+                                            acronyms.count(ctx.slice(e.mention.span)));
+                                  }),
+                   entities.end());
+  }
   finish_figures(ctx, std::move(figures), &r);
   if (options.compose_dates) compose_dates(ctx, &r.figures);
   finish_entities(ctx, std::move(entities), &r);

@@ -131,9 +131,9 @@ namespace {
 
 // The interpreters read these rule attributes; a wrong type is a pack error, not a crash.
 std::string attribute_problem(const Rule& r) {
-  static const std::set<std::string> kStrings{"type",   "subtype",       "form",
-                                              "status", "feature",       "role",
-                                              "unit",   "default_order", "exclude_lexicon"};
+  static const std::set<std::string> kStrings{
+      "type", "subtype", "form",          "status",          "feature",
+      "role", "unit",    "default_order", "exclude_lexicon", "acronym_group"};
   static const std::set<std::string> kLists{"skip_zones", "trim_leading", "reject_first_token",
                                             "count_not_in", "reject_single_words"};
   auto names = [](const nlohmann::json& v) {

@@ -557,6 +557,8 @@ bool ends_after(std::string_view s, const Token& a, const Token& b, const Segmen
     case Abbrev::kTitle:
       return false;
     case Abbrev::kNumber:
+      // "P. DeFreitas": a capital letter alone is an initial (below), not "p." (page).
+      if (word.size() == 1 && word[0] >= 'A' && word[0] <= 'Z') break;
       return !starts_with_digit(s, b);
     case Abbrev::kGeneral:
       return !starts_with_digit(s, b) && is_starter(s, b, rules);

@@ -13,6 +13,7 @@ struct ZoneModel {
   size_t furniture_max_line_bytes = 120;
   size_t headline_max_bytes = 300;
   double caps_ratio = 0.6;
+  size_t table_min_numbers = 2;
 };
 
 ZoneModel load_model(const RuleBook& book) {
@@ -25,6 +26,7 @@ ZoneModel load_model(const RuleBook& book) {
   m.headline_max_bytes = j.value("headline_max_bytes", m.headline_max_bytes);
   m.furniture_max_line_bytes = j.value("furniture_max_line_bytes", m.furniture_max_line_bytes);
   m.caps_ratio = j.value("caps_ratio", m.caps_ratio);
+  m.table_min_numbers = j.value("table_min_numbers", m.table_min_numbers);
   return m;
 }
 
@@ -56,12 +58,30 @@ double caps_share(std::string_view line) {
   return letters == 0 ? 0.0 : static_cast<double>(upper) / letters;
 }
 
-// Headline-like: a teaser cut with an ellipsis, a line with no sentence-final punctuation,
-// or a shouting line.
+// Words that are numbers ("3", "0.530", "1/2", "4-37"): a line with several is a row of a
+// table or of results, not a headline.
+size_t numeric_words(std::string_view line) {
+  size_t n = 0;
+  for (size_t i = 0; i < line.size();) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ') ++j;
+    if (j > i &&
+        (std::isdigit(static_cast<unsigned char>(line[i])) ||
+         (line[i] == '.' && j > i + 1 && std::isdigit(static_cast<unsigned char>(line[i + 1])))))
+      ++n;
+    i = j;
+  }
+  return n;
+}
+
+// Headline-like: a teaser cut with an ellipsis, a line with no sentence-final punctuation (a
+// comma goes on, so counts as one), or a shouting line; never a row of numbers.
 bool headline_like(std::string_view line, const ZoneModel& model) {
+  if (numeric_words(line) >= model.table_min_numbers) return false;
   if (ends_with(line, "…") || ends_with(line, "….") || ends_with(line, "...")) return true;
   if (caps_share(line) >= model.caps_ratio) return true;
-  static constexpr std::string_view kFinal[] = {".", "!", "?", "\"", "”", "’", ")", ":", ";"};
+  static constexpr std::string_view kFinal[] = {".", "!", "?", "\"", "”", "’", ")", ":", ";", ","};
   for (auto f : kFinal)
     if (ends_with(line, f)) return false;
   return true;
