@@ -19,6 +19,8 @@ import json
 import os
 import subprocess
 import sys
+
+from evalkit import check_floors, prf
 import tempfile
 
 SETS = {"dev": "dev.jsonl", "3class": "claimbuster_3class_2000.jsonl"}
@@ -41,13 +43,6 @@ def run_jsonl(binary, records, extra):
         doc = json.loads(line)
         out[doc["document"]["id"]] = doc
     return out
-
-
-def prf(tp, n_pred, n_gold):
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def average_precision(scored):
@@ -136,15 +131,7 @@ def main():
     scores["golden"] = score_golden(binary, golden)
 
     if args.floors:
-        with open(args.floors, encoding="utf-8") as f:
-            floors = json.load(f)
-        low = [(s, m, scores[s][m], v) for s, ms in floors.items() for m, v in ms.items()
-               if scores[s][m] < v - 1e-9]
-        for s, m, got, want in low:
-            print(f"FAIL {s} {m} {got:.3f} < floor {want:.3f}")
-        if low:
-            return 1
-        print("all floors met")
+        return check_floors(scores, args.floors)
     return 0
 
 

@@ -20,6 +20,8 @@ import os
 import re
 import subprocess
 import sys
+
+from evalkit import check_floors, prf
 import tempfile
 
 # Which claimx figure kinds answer each Recognizers-Text category.
@@ -194,13 +196,6 @@ MATCHERS = {
 }
 
 
-def prf(tp, n_pred, n_gold):
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -275,14 +270,7 @@ def main():
                 print(f"[{c}] {text}\n    gold {gold}\n    got  {pred}")
 
     if args.floors:
-        with open(args.floors, encoding="utf-8") as f:
-            floors = json.load(f)
-        low = [(c, m, scores[c][m], v) for c, ms in floors.items() for m, v in ms.items() if scores[c][m] < v - 1e-9]
-        for c, m, got, want in low:
-            print(f"FAIL {c} {m} F1 {got:.3f} < floor {want:.3f}")
-        if low:
-            return 1
-        print("all floors met")
+        return check_floors(scores, args.floors)
     return 0
 
 

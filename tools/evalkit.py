@@ -1,0 +1,29 @@
+"""Shared by the scoring scripts (tools/eval_*.py): precision / recall / F1 and floors."""
+import json
+
+
+def prf(tp, n_pred, n_gold):
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def check_floors(scores, path):
+    """Prints every score under its floor; returns 1 if any, else 0. Floors are JSON, either
+    {"name": floor} or {"name": {"measure": floor}}, matching the shape of `scores`."""
+    with open(path, encoding="utf-8") as f:
+        floors = json.load(f)
+    low = []
+    for name, want in floors.items():
+        if isinstance(want, dict):
+            low += [(f"{name} {m}", scores[name][m], v) for m, v in want.items()
+                    if scores[name][m] < v - 1e-9]
+        elif scores[name] < want - 1e-9:
+            low.append((name, scores[name], want))
+    for name, got, want in low:
+        print(f"FAIL {name} {got:.3f} < floor {want:.3f}")
+    if low:
+        return 1
+    print("all floors met")
+    return 0
