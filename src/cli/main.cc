@@ -279,14 +279,36 @@ int main(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   auto last_progress = started;
   size_t done_docs = 0, done_bytes = 0;
+  // The total for an ETA is known when every input is a plain (uncompressed, unarchived) file.
+  size_t total_bytes = 0;
+  for (const auto& f : files) {
+    struct stat st;
+    bool plain = f != "-" && ::stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    for (const char* ext : {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lzma", ".tgz", ".tar", ".zip"})
+      if (plain && f.size() > std::strlen(ext) &&
+          f.compare(f.size() - std::strlen(ext), std::string::npos, ext) == 0)
+        plain = false;
+    if (!plain) {
+      total_bytes = 0;
+      break;
+    }
+    total_bytes += static_cast<size_t>(st.st_size);
+  }
   auto show_progress = [&](bool final) {
     auto now = std::chrono::steady_clock::now();
     if (!final && now - last_progress < std::chrono::milliseconds(200)) return;
     last_progress = now;
     double secs = std::chrono::duration<double>(now - started).count();
     double mb = static_cast<double>(done_bytes) / 1e6;
-    std::fprintf(stderr, "\r\033[Kclaimx: %zu documents, %.1f MB, %.1f MB/s%s", done_docs, mb,
-                 secs > 0 ? mb / secs : 0.0, final ? "\n" : "");
+    double rate = secs > 0 ? mb / secs : 0.0;
+    std::string eta;
+    if (total_bytes > done_bytes && rate > 0 && !final)
+      eta = ", ETA " +
+            std::to_string(static_cast<long>(
+                static_cast<double>(total_bytes - done_bytes) / 1e6 / rate + 0.5)) +
+            " s";
+    std::fprintf(stderr, "\r\033[Kclaimx: %zu documents, %.1f MB, %.1f MB/s%s%s", done_docs, mb,
+                 rate, eta.c_str(), final ? "\n" : "");
   };
   auto write = [&](const Rendered& r) {
     if (!r.error.empty() || r.json.empty()) {

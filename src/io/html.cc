@@ -238,16 +238,7 @@ class Extractor {
     }
     if (!top) top = body();
     if (!top) return {};
-    // A parent holding most of the score (split articles) is the better container.
-    while (top->parent && top->parent->type == GUMBO_NODE_ELEMENT &&
-           top->parent->v.element.tag != GUMBO_TAG_BODY) {
-      const GumboNode* p = top->parent;
-      auto it = info_.find(p);
-      if (it == info_.end() || !it->second.candidate || it->second.score < best * 0.75) break;
-      // the parent scores nearly as much: include its content only if the extra text is not links
-      top = p;
-      best = it->second.score;
-    }
+    refine(&top, &best);
     std::vector<const GumboNode*> keep;
     const GumboNode* parent = top->parent;
     double threshold = std::max(10.0, best * 0.2);
@@ -283,6 +274,66 @@ class Extractor {
   }
 
  private:
+  static bool is_body(const GumboNode* n) {
+    return !n || n->type != GUMBO_NODE_ELEMENT || n->v.element.tag == GUMBO_TAG_BODY ||
+           n->v.element.tag == GUMBO_TAG_HTML;
+  }
+
+  // Readability's refinements of the top candidate: an ancestor shared by three of the (up to
+  // four) other candidates scoring at least 75% of the top one holds a split article; a parent
+  // scoring more than the node (climbing while scores stay above a third) is the container; an
+  // only child gives way to its parent.
+  void refine(const GumboNode** top, double* best) {
+    std::vector<std::pair<double, const GumboNode*>> ranked;
+    for (const auto& [node, info] : info_)
+      if (info.candidate && !info.removed && node != *top) ranked.push_back({info.score, node});
+    std::sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : order_[x.second] < order_[y.second];
+    });
+    if (ranked.size() > 4) ranked.resize(4);
+    std::vector<const GumboNode*> close;
+    for (const auto& [score, node] : ranked)
+      if (*best > 0 && score / *best >= 0.75) close.push_back(node);
+    if (close.size() >= 3) {
+      for (const GumboNode* a = (*top)->parent; !is_body(a); a = a->parent) {
+        int containing = 0;
+        for (const GumboNode* c : close)
+          for (const GumboNode* x = c->parent; x; x = x->parent)
+            if (x == a) {
+              ++containing;
+              break;
+            }
+        if (containing >= 3) {
+          *top = a;
+          break;
+        }
+      }
+    }
+    double last = info_[*top].score;
+    double floor = last / 3;
+    for (const GumboNode* a = (*top)->parent; !is_body(a); a = a->parent) {
+      auto it = info_.find(a);
+      if (it == info_.end() || !it->second.candidate) continue;
+      double score = it->second.score;
+      if (score < floor) break;
+      if (score > last) {
+        *top = a;
+        break;
+      }
+      last = score;
+    }
+    for (const GumboNode* p = (*top)->parent; !is_body(p); p = p->parent) {
+      int elements = 0;
+      for (unsigned i = 0; i < p->v.element.children.length; ++i)
+        if (static_cast<const GumboNode*>(p->v.element.children.data[i])->type ==
+            GUMBO_NODE_ELEMENT)
+          ++elements;
+      if (elements != 1) break;
+      *top = p;
+    }
+    *best = std::max(*best, info_[*top].score);
+  }
+
   GumboNode* root_;
   unsigned flags_;
   int weight(const GumboNode* n) const { return flags_ & kWeightClasses ? class_weight(n) : 0; }

@@ -361,6 +361,28 @@ class Ingest {
     if (!s.error().empty()) fail(name, s.error());
   }
 
+  // Decompresses a gzip body in memory (libarchive's gzip filter over its raw format).
+  static bool gunzip(std::string* body, std::string* error) {
+    struct archive* a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_raw(a);
+    struct archive_entry* entry;
+    std::string out;
+    bool ok = archive_read_open_memory(a, body->data(), body->size()) == ARCHIVE_OK &&
+              archive_read_next_header(a, &entry) == ARCHIVE_OK;
+    if (ok) {
+      Stream s(a);
+      ok = s.read_all(&out);
+      if (!ok) *error = s.error();
+    } else {
+      const char* e = archive_error_string(a);
+      *error = e ? e : "not gzip";
+    }
+    archive_read_free(a);
+    if (ok) *body = std::move(out);
+    return ok;
+  }
+
   static std::string dechunk(const std::string& body) {
     std::string out;
     size_t p = 0;
@@ -460,7 +482,13 @@ class Ingest {
     if (ct.find("html") == std::string::npos) return;
     std::string body = block.substr(std::min(body_at, block.size()));
     if (transfer.find("chunked") != std::string::npos) body = dechunk(body);
-    if (!encoding.empty() && encoding != "identity") {
+    if (encoding == "gzip" || encoding == "x-gzip") {
+      std::string why;
+      if (!gunzip(&body, &why)) {
+        fail(source, "HTTP Content-Encoding gzip: " + why);
+        return;
+      }
+    } else if (!encoding.empty() && encoding != "identity") {
       fail(source, "HTTP Content-Encoding " + encoding + " not supported");
       return;
     }

@@ -790,6 +790,37 @@ class Ingest(ClaimxTestCase):
         self.assertEqual(got, want)
         self.assertTrue(all(d["document"]["chars"] > 0 for d in docs))
 
+    def test_warc_built_here(self):
+        import gzip
+        page = (b"<html><head><title>T</title></head><body><article><p>The port authority said on Tuesday "
+                b"that traffic rose 12% last year, to 3 million containers.</p></article></body></html>")
+
+        def record(kind, http, uri="<http://example.org/a>"):
+            head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
+                    f"WARC-Date: 2020-01-02T03:04:05Z\r\nContent-Length: {len(http)}\r\n\r\n")
+            return head.encode() + http + b"\r\n\r\n"
+
+        ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+        zipped = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n" + gzip.compress(page)
+        missing = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\nnot here"
+        image = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG"
+        records = [record("request", b"GET /a HTTP/1.1\r\n\r\n"), record("response", ok),
+                   record("response", missing), record("response", image),
+                   record("response", zipped, "http://example.org/b")]
+        path = self.write_tmp("crawl.warc.gz", b"".join(gzip.compress(r) for r in records))
+        cut = self.write_tmp("cut.warc", b"".join(records)[:-40])
+        proc = run([path, cut])
+        self.assert_exit(proc, 1, "built WARC")
+        docs = self.docs(proc, 3, "built WARC")
+        self.assertEqual([d["document"]["url"] for d in docs],
+                         ["http://example.org/a", "http://example.org/b", "http://example.org/a"])
+        self.assertTrue(all(d["document"]["date"] == "2020-01-02" for d in docs))
+        offset = sum(len(r) for r in records[:1])
+        self.assertEqual(docs[0]["document"]["source"], f"{path}@{offset}")
+        self.assertIn(12, [f["value"] for f in docs[0]["figures"]])
+        self.assertIn("cut.warc@", proc.stderr.decode())
+        self.assertIn("truncated", proc.stderr.decode())
+
     def test_jobs_identical_and_output_atomic(self):
         bbc = shared_corpus("bbc", "articles.jsonl")
         if bbc:
