@@ -217,7 +217,7 @@ class Ingest {
   }
 
   // A file (or stdin): decompressed by libarchive; tar and zip give their members.
-  void file(const std::string& path, const std::string& source, bool is_stdin) {
+  static struct archive* new_reader() {
     struct archive* a = archive_read_new();
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_bzip2(a);
@@ -228,6 +228,23 @@ class Ingest {
     archive_read_support_format_zip(a);
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
+    return a;
+  }
+
+  // A member that is itself compressed or an archive (gzip, bzip2, xz, zstd, zip, tar magic).
+  static bool packed(std::string_view head) {
+    auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+    return starts("\x1f\x8b") || starts("BZh") ||
+           starts(std::string_view("\xfd"
+                                   "7zXZ\0",
+                                   6)) ||
+           starts("\x28\xb5\x2f\xfd") || starts("PK\x03\x04") ||
+           (head.size() > 262 && head.substr(257, 5) == "ustar");
+  }
+
+  // A file (or stdin): decompressed by libarchive; tar and zip give their members.
+  void file(const std::string& path, const std::string& source, bool is_stdin) {
+    struct archive* a = new_reader();
     int r = is_stdin ? archive_read_open_fd(a, STDIN_FILENO, 1 << 16)
                      : archive_read_open_filename(a, path.c_str(), 1 << 16);
     if (r != ARCHIVE_OK) {
@@ -235,11 +252,16 @@ class Ingest {
       std::string why = e ? e : "cannot open";
       if (archive_errno(a) == EISDIR) why = "is a directory";
       fail(source, why);
-      archive_read_free(a);
-      return;
+    } else {
+      entries(a, is_stdin ? "" : fs::path(path).filename().string(), source, is_stdin, 0);
     }
-    std::string name = is_stdin ? "" : fs::path(path).filename().string();
+    archive_read_free(a);
+  }
+
+  void entries(struct archive* a, const std::string& name, const std::string& source, bool is_stdin,
+               int depth) {
     bool any = false;
+    int r = ARCHIVE_OK;
     struct archive_entry* entry;
     for (;;) {
       if (stopped()) break;
@@ -264,14 +286,30 @@ class Ingest {
       if (base.empty() || base[0] == '.') continue;
       any = true;
       Stream s(a);
-      content(s, strip_compression(member), source + "!" + member, false);
+      std::string where = source + "!" + member;
+      if (depth < 3 && packed(s.peek(512))) {  // nested: held in memory, then unpacked
+        std::string bytes;
+        if (!s.read_all(&bytes)) {
+          fail(where, s.error());
+          continue;
+        }
+        struct archive* inner = new_reader();
+        if (archive_read_open_memory(inner, bytes.data(), bytes.size()) != ARCHIVE_OK) {
+          const char* e = archive_error_string(inner);
+          fail(where, e ? e : "unreadable archive");
+        } else {
+          entries(inner, base, where, false, depth + 1);
+        }
+        archive_read_free(inner);
+        continue;
+      }
+      content(s, strip_compression(member), where, false);
     }
     if (!any && !stopped() && r == ARCHIVE_EOF &&
         (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
       Document doc = make_document(source, source, "");
       document(std::move(doc), 0);
     }
-    archive_read_free(a);
   }
 
   std::string sniff(Stream& s, const std::string& name) {

@@ -13,6 +13,7 @@ import math
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -712,19 +713,25 @@ class Ingest(ClaimxTestCase):
                  self.write_tmp("c.txt.xz", lzma.compress(data))]
         member = self.write_tmp("m.txt", data)
         dump = self.write_tmp("d.jsonl", '{"id": "x", "text": "It rose 5%."}\n')
+        packed = self.write_tmp("p.jsonl.gz", gzip.compress(b'{"text": "It rose 5%."}\n'))
         tar = os.path.join(self.tmp, "t.tar.xz")
         with tarfile.open(tar, "w:xz") as t:
             t.add(member, arcname="dir/m.txt")
             t.add(dump, arcname="d.jsonl")
+            t.add(packed, arcname="p.jsonl.gz")  # a compressed member is unpacked too
         zp = os.path.join(self.tmp, "z.zip")
         with zipfile.ZipFile(zp, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("one.txt", data)
         proc = run(["-j", "2", *paths, tar, zp])
-        docs = self.docs(proc, 6, "compressed inputs")
+        docs = self.docs(proc, 7, "compressed inputs")
         self.assertEqual([d["document"]["source"] for d in docs],
-                         paths + [tar + "!dir/m.txt", tar + "!d.jsonl:1", zp + "!one.txt"])
-        for d in docs[:3] + docs[4:]:
-            self.assertEqual(d["figures"][0]["value"], 5)
+                         paths + [tar + "!dir/m.txt", tar + "!d.jsonl:1", tar + "!p.jsonl.gz:1", zp + "!one.txt"])
+        for d in docs:
+            self.assertIn(5, [f["value"] for f in d["figures"]])
+        if shutil.which("zstd"):
+            zst = os.path.join(self.tmp, "m.txt.zst")
+            subprocess.run(["zstd", "-q", member, "-o", zst], check=True)
+            self.assertEqual(self.docs(run([zst]), 1, "zstd")[0]["document"]["chars"], len(data))
 
     def test_broken_inputs_named_rest_processed(self):
         import gzip, tarfile
