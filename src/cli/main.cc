@@ -275,6 +275,7 @@ int main(int argc, char** argv) {
   };
   int status = kOk;
   bool write_failed = false;
+  int write_errno = 0;
   const bool progress = !quiet && isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
   auto last_progress = started;
@@ -322,7 +323,10 @@ int main(int argc, char** argv) {
       }
       status = kInputFailed;
     } else if (!write_failed) {
-      if (std::fwrite(r.json.data(), 1, r.json.size(), out) != r.json.size()) write_failed = true;
+      if (std::fwrite(r.json.data(), 1, r.json.size(), out) != r.json.size()) {
+        write_failed = true;
+        write_errno = errno;  // errno is per thread: keep the writer's
+      }
       ++done_docs;
     }
     done_bytes += r.bytes;
@@ -385,8 +389,9 @@ int main(int argc, char** argv) {
   }
   if (progress) show_progress(true);
   if (errors_file) std::fclose(errors_file);
+  errno = 0;
   bool flush_failed = std::fflush(out) != 0 || std::ferror(out) || write_failed;
-  int err = errno;
+  int err = write_errno ? write_errno : errno;
   if (!output.empty()) {
     bool close_failed = std::fclose(out) != 0;
     if (flush_failed || close_failed || g_interrupted.load()) {

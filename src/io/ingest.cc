@@ -160,6 +160,7 @@ class Ingest {
   const IngestOptions& opt_;
   const std::function<bool(Item)>& sink_;
   bool stopped_ = false;
+  std::set<std::pair<dev_t, ino_t>> ancestors_;
 
   bool stopped() const {
     return stopped_ || (opt_.stop && opt_.stop->load(std::memory_order_relaxed));
@@ -185,10 +186,18 @@ class Ingest {
   // Sorted walk; hidden names skipped; a directory seen before (symlink loop) is not re-entered.
   void walk(const std::string& dir, const struct stat& st,
             std::set<std::pair<dev_t, ino_t>>* seen) {
-    if (!seen->insert({st.st_dev, st.st_ino}).second) {
-      fail(dir, "directory already visited (symlink loop), skipped");
+    std::pair<dev_t, ino_t> key{st.st_dev, st.st_ino};
+    if (ancestors_.count(key)) {
+      fail(dir, "symlink loop (a directory containing it), skipped");
       return;
     }
+    if (!seen->insert(key).second) return;  // reached twice through a symlink: read once
+    ancestors_.insert(key);
+    walk_entries(dir, seen);
+    ancestors_.erase(key);
+  }
+
+  void walk_entries(const std::string& dir, std::set<std::pair<dev_t, ino_t>>* seen) {
     std::vector<std::string> names;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
