@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
   std::string input_format = "auto";
   claimx::JsonlFields fields;
   double min_score = -1;
-  app.add_option("FILE", files, "Input files; none or - reads stdin")->type_name("FILE");
+  app.add_option("FILE", files,
+                 "Input files, archives or (with -r) directories; none or - reads stdin")
+      ->type_name("FILE");
   app.add_option("--date", date, "Anchor date for relative dates (default: none)")
       ->type_name("YYYY-MM-DD");
   app.add_option("--only", only, "Comma-separated subset of figures,entities,agreements,claims")
