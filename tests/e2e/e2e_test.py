@@ -864,9 +864,11 @@ class Ingest(ClaimxTestCase):
         dump = self.write_tmp("dump.jsonl", "".join(
             json.dumps({"text": self.ARTICLE * 40}) + "\n" for _ in range(20000)))
         p = subprocess.Popen([BINARY, "-j", "2", dump], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(1.0)
+        first = p.stdout.readline()  # the handler is installed once output flows
         p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
+        out = first + p.stdout.read()  # buffered reads only: communicate() would skip read-ahead
+        err = p.stderr.read()
+        p.wait(timeout=120)
         self.assertEqual(p.returncode, 130, err[:300])
         self.assertTrue(out.endswith(b"\n"))
         lines = out.decode().splitlines()
