@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
+  libarchive-dev libgumbo-dev
   iso-codes tzdata wamerican miscfiles
   python3 python3-jsonschema python3-numpy
 )

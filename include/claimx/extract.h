@@ -31,6 +31,7 @@ struct Document {
   std::string text;                  // valid UTF-8 (repaired)
   std::optional<std::string> title;  // from metadata, else the headline zone
   std::optional<std::string> date;   // YYYY-MM-DD: the anchor for relative dates
+  std::optional<std::string> url;    // HTML canonical URL, WARC-Target-URI, JSONL url field
   std::vector<Warning> warnings;
 };
 

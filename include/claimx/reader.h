@@ -27,6 +27,11 @@ struct JsonlFields {
   std::string title = "title";
 };
 
+// One JSONL line as a document (source = "path:LINE"); nullopt and a reason when it is not a
+// JSON object with a string text field.
+std::optional<Document> jsonl_record(const std::string& line, const std::string& source,
+                                     const JsonlFields& fields, std::string* error);
+
 // Reads path ("-" is stdin) line by line: on_document gets each good record (source
 // "path:LINE"), on_error each bad one ("path:LINE", reason) and the run goes on. Blank lines are
 // skipped. Returns false, with *error, only when the file cannot be read at all.

@@ -1,21 +1,39 @@
 // claimx: the command line over the library. Options, inputs, exit codes; nothing more.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "claimx/check.h"
 #include "claimx/extract.h"
+#include "claimx/ingest.h"
 #include "claimx/json_writer.h"
 #include "claimx/reader.h"
 #include "claimx/rules.h"
 
 namespace {
 
-constexpr int kOk = 0, kInputFailed = 1, kUsage = 2;
+constexpr int kOk = 0, kInputFailed = 1, kUsage = 2, kInterrupted = 130;
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) {
+  g_interrupted.store(true);
+}
 
 const char* kExamples = R"(Examples:
   claimx article.txt                          one JSON document per input
@@ -24,10 +42,13 @@ const char* kExamples = R"(Examples:
   claimx --only figures,claims --pretty a.txt
   claimx a.txt | jq '.claims[] | select(.checkworthiness > 0.7) | .text'
   claimx --text-field body dump.jsonl > out.jsonl   one output line per JSONL record
+  claimx -r news/ -o out.jsonl                directories, .gz/.zst/.bz2/.xz, tar and zip members
+  claimx page.html crawl.warc.gz              HTML main text; one record per WARC HTML response
   claimx rules list                           every rule: id, kind, pack, file:line
   claimx rules check [DIR]                    compile packs and run their examples
 
-Exit codes: 0 ok; 1 some input failed (the rest was processed); 2 usage or rule-pack error.
+Exit codes: 0 ok; 1 some input failed (the rest was processed); 2 usage or rule-pack error;
+130 interrupted (Ctrl-C; every record written is complete).
 Offsets are Unicode code points into the (UTF-8 repaired) text, half-open.)";
 
 void print_errors(const std::vector<claimx::RuleError>& errors) {
@@ -46,16 +67,6 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
     return nullptr;
   }
   return book;
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool jsonl_input(const std::string& format, const std::string& path) {
-  if (format != "auto") return format == "jsonl";
-  return ends_with(path, ".jsonl") || ends_with(path, ".ndjson");
 }
 
 int rules_command(int argc, char** argv) {
@@ -113,7 +124,9 @@ int main(int argc, char** argv) {
   std::string input_format = "auto";
   claimx::JsonlFields fields;
   double min_score = -1;
-  app.add_option("FILE", files, "Input files; none or - reads stdin")->type_name("FILE");
+  app.add_option("FILE", files,
+                 "Input files, archives or (with -r) directories; none or - reads stdin")
+      ->type_name("FILE");
   app.add_option("--date", date, "Anchor date for relative dates (default: none)")
       ->type_name("YYYY-MM-DD");
   app.add_option("--only", only, "Comma-separated subset of figures,entities,agreements,claims")
@@ -134,9 +147,23 @@ int main(int argc, char** argv) {
   app.add_flag("--explain", explain,
                "claims[] items carry score_terms (feature, value, weight); with --all-sentences, "
                "those below the threshold carry not_claim_reason");
+  bool recursive = false, quiet = false;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::string output, errors_path;
+  app.add_flag("-r,--recursive", recursive,
+               "Read directories: sorted walk, hidden names skipped, symlink loops cut");
   app.add_option("--input-format", input_format,
-                 "text, jsonl (one JSON object per line), or auto: jsonl for .jsonl/.ndjson files")
-      ->check(CLI::IsMember({"auto", "text", "jsonl"}));
+                 "auto (by extension, then content), text, html, jsonl (one JSON object per "
+                 "line) or warc")
+      ->check(CLI::IsMember({"auto", "text", "html", "jsonl", "warc"}));
+  app.add_option("-j,--jobs", jobs, "Documents processed in parallel (default: cores)")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("-o,--output", output, "Write to FILE atomically (temp file + rename)")
+      ->type_name("FILE");
+  app.add_option("--errors", errors_path, "Also write failures as JSONL {source, error}")
+      ->type_name("FILE");
+  app.add_flag("-q,--quiet", quiet, "No progress line on stderr");
   app.add_option("--text-field", fields.text,
                  "JSONL field holding the article text (default: text)")
       ->type_name("NAME");
@@ -199,33 +226,192 @@ int main(int argc, char** argv) {
   const claimx::RuleBook& book = custom ? *custom : claimx::default_rulebook();
 
   if (files.empty()) files.push_back("-");
+  FILE* out = stdout;
+  std::string temp;
+  if (!output.empty()) {
+    temp = output + ".tmp.XXXXXX";
+    int fd = mkstemp(temp.data());
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fd >= 0) fchmod(fd, 0666 & ~mask);
+    if (fd < 0 || !(out = fdopen(fd, "wb"))) {
+      std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
+      return kUsage;
+    }
+    wopt.pretty = pretty && !compact;
+  }
+  FILE* errors_file = nullptr;
+  if (!errors_path.empty() && !(errors_file = std::fopen(errors_path.c_str(), "wb"))) {
+    std::cerr << "claimx: " << errors_path << ": " << std::strerror(errno) << "\n";
+    return kUsage;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+
+  // Each item becomes a result (rendered JSON or a failure); results are written in input order.
+  struct Rendered {
+    std::string json, source, error;
+    size_t bytes = 0;
+  };
+  auto render = [&](claimx::Item item) {
+    Rendered r;
+    r.source = item.source;
+    r.bytes = item.bytes;
+    if (!item.doc) {
+      r.error = item.error;
+      return r;
+    }
+    claimx::Result result = claimx::extract(*item.doc, book, xopt);
+    char* buf = nullptr;
+    size_t size = 0;
+    FILE* mem = open_memstream(&buf, &size);
+    if (mem) {
+      claimx::write_json(*item.doc, result, wopt, mem);
+      std::fclose(mem);
+      r.json.assign(buf, size);
+      std::free(buf);
+    }
+    return r;
+  };
   int status = kOk;
   bool write_failed = false;
-  auto emit = [&](const claimx::Document& doc) {
-    if (write_failed) return;
-    claimx::Result result = claimx::extract(doc, book, xopt);
-    if (!claimx::write_json(doc, result, wopt, stdout)) write_failed = true;
-  };
-  auto fail = [&](const std::string& source, const std::string& why) {
-    std::cerr << "claimx: " << source << ": " << why << "\n";
-    status = kInputFailed;
-  };
-  for (const auto& path : files) {
-    std::string name = path == "-" ? "<stdin>" : path;
-    std::string error;
-    if (jsonl_input(input_format, path)) {
-      if (!claimx::read_jsonl(path, fields, emit, fail, &error)) fail(name, error);
-      continue;
+  int write_errno = 0;
+  const bool progress = !quiet && isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  auto last_progress = started;
+  size_t done_docs = 0, done_bytes = 0;
+  // The total for an ETA is known when every input is a plain (uncompressed, unarchived) file.
+  size_t total_bytes = 0;
+  for (const auto& f : files) {
+    struct stat st;
+    bool plain = f != "-" && ::stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    for (const char* ext : {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lzma", ".tgz", ".tar", ".zip"})
+      if (plain && f.size() > std::strlen(ext) &&
+          f.compare(f.size() - std::strlen(ext), std::string::npos, ext) == 0)
+        plain = false;
+    if (!plain) {
+      total_bytes = 0;
+      break;
     }
-    auto doc = claimx::read_document(path, &error);
-    if (doc)
-      emit(*doc);
-    else
-      fail(name, error);
+    total_bytes += static_cast<size_t>(st.st_size);
   }
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::cerr << "claimx: error writing output: " << std::strerror(errno) << "\n";
+  auto show_progress = [&](bool final) {
+    auto now = std::chrono::steady_clock::now();
+    if (!final && now - last_progress < std::chrono::milliseconds(200)) return;
+    last_progress = now;
+    double secs = std::chrono::duration<double>(now - started).count();
+    double mb = static_cast<double>(done_bytes) / 1e6;
+    double rate = secs > 0 ? mb / secs : 0.0;
+    std::string eta;
+    if (total_bytes > done_bytes && rate > 0 && !final)
+      eta = ", ETA " +
+            std::to_string(static_cast<long>(
+                static_cast<double>(total_bytes - done_bytes) / 1e6 / rate + 0.5)) +
+            " s";
+    std::fprintf(stderr, "\r\033[Kclaimx: %zu documents, %.1f MB, %.1f MB/s%s%s", done_docs, mb,
+                 rate, eta.c_str(), final ? "\n" : "");
+  };
+  auto write = [&](const Rendered& r) {
+    if (!r.error.empty() || r.json.empty()) {
+      std::string why = r.error.empty() ? "could not render" : r.error;
+      if (progress) std::fputs("\r\033[K", stderr);
+      std::cerr << "claimx: " << r.source << ": " << why << "\n";
+      if (errors_file) {
+        std::string line = nlohmann::json({{"source", r.source}, {"error", why}})
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::fprintf(errors_file, "%s\n", line.c_str());
+      }
+      status = kInputFailed;
+    } else if (!write_failed) {
+      if (std::fwrite(r.json.data(), 1, r.json.size(), out) != r.json.size()) {
+        write_failed = true;
+        write_errno = errno;  // errno is per thread: keep the writer's
+      }
+      ++done_docs;
+    }
+    done_bytes += r.bytes;
+    if (progress) show_progress(false);
+  };
+
+  claimx::IngestOptions iopt;
+  iopt.format = input_format;
+  iopt.recursive = recursive;
+  iopt.fields = fields;
+  iopt.stop = &g_interrupted;
+  if (jobs <= 1) {
+    claimx::ingest(files, iopt, [&](claimx::Item item) {
+      write(render(std::move(item)));
+      return !write_failed;
+    });
+  } else {
+    std::mutex m;
+    std::condition_variable cv_work, cv_room;
+    std::deque<std::pair<size_t, claimx::Item>> queue;
+    std::map<size_t, Rendered> ready;
+    size_t next_write = 0, next_seq = 0;
+    bool finished = false;
+    const size_t window = 4 * static_cast<size_t>(jobs);
+    std::vector<std::thread> workers;
+    for (unsigned w = 0; w < jobs; ++w)
+      workers.emplace_back([&] {
+        for (;;) {
+          std::unique_lock lock(m);
+          cv_work.wait(lock, [&] { return finished || !queue.empty(); });
+          if (queue.empty()) return;
+          auto [seq, item] = std::move(queue.front());
+          queue.pop_front();
+          lock.unlock();
+          Rendered r = render(std::move(item));
+          lock.lock();
+          ready.emplace(seq, std::move(r));
+          for (auto it = ready.find(next_write); it != ready.end(); it = ready.find(next_write)) {
+            write(it->second);
+            ready.erase(it);
+            ++next_write;
+          }
+          cv_room.notify_all();
+        }
+      });
+    claimx::ingest(files, iopt, [&](claimx::Item item) {
+      std::unique_lock lock(m);
+      cv_room.wait(lock, [&] { return next_seq - next_write < window || write_failed; });
+      if (write_failed) return false;
+      queue.emplace_back(next_seq++, std::move(item));
+      cv_work.notify_one();
+      return true;
+    });
+    {
+      std::lock_guard lock(m);
+      finished = true;
+    }
+    cv_work.notify_all();
+    for (auto& t : workers) t.join();
+  }
+  if (progress) show_progress(true);
+  if (errors_file) std::fclose(errors_file);
+  errno = 0;
+  bool flush_failed = std::fflush(out) != 0 || std::ferror(out) || write_failed;
+  int err = write_errno ? write_errno : errno;
+  if (!output.empty()) {
+    bool close_failed = std::fclose(out) != 0;
+    if (flush_failed || close_failed || g_interrupted.load()) {
+      std::remove(temp.c_str());
+      if (!g_interrupted.load()) {
+        std::cerr << "claimx: " << output << ": " << std::strerror(err) << "\n";
+        return kInputFailed;
+      }
+    } else if (std::rename(temp.c_str(), output.c_str()) != 0) {
+      std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
+      std::remove(temp.c_str());
+      return kInputFailed;
+    }
+  } else if (flush_failed) {
+    if (err == EPIPE) return kOk;  // a closed pipe (claimx -r dir | head) ends quietly
+    std::cerr << "claimx: error writing output: " << std::strerror(err) << "\n";
     return kInputFailed;
   }
+  if (g_interrupted.load()) return kInterrupted;
   return status;
 }

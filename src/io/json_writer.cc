@@ -163,6 +163,7 @@ struct Writer {
     o.open('{');
     o.field("id", doc.id);
     o.field_or_null("source", doc.source);
+    if (doc.url) o.field("url", *doc.url);
     o.key("title");
     if (doc.title)
       o.str(*doc.title);

@@ -42,8 +42,6 @@ std::optional<Document> read_document(const std::string& path, std::string* erro
   return make_document(path, path, std::move(*bytes));
 }
 
-namespace {
-
 std::optional<Document> jsonl_record(const std::string& line, const std::string& source,
                                      const JsonlFields& fields, std::string* error) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
@@ -74,10 +72,11 @@ std::optional<Document> jsonl_record(const std::string& line, const std::string&
     std::string d = it->get<std::string>().substr(0, 10);
     if (parse_iso_date_public(d)) doc.date = d;
   }
+  for (const char* key : {"url", "link"})
+    if (auto it = j.find(key); !doc.url && it != j.end() && it->is_string())
+      doc.url = it->get<std::string>();
   return doc;
 }
-
-}  // namespace
 
 bool read_jsonl(const std::string& path, const JsonlFields& fields,
                 const std::function<void(Document)>& on_document,

@@ -13,6 +13,7 @@ import math
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -663,6 +664,218 @@ class Rules(ClaimxTestCase):
     def test_rules_check_failing_example(self):
         self.assert_pack_error("badexample", {"id": "number.e2e-unmatched", "pattern": r"zzq(?P<num>\d+)",
                                               "example": "the code appears nowhere"}, "the code appears nowhere")
+
+def shared_corpus(*parts):
+    """A path under ../shared/eval/corpus (next to the project root), or None when absent."""
+    path = os.path.join(SOURCE_DIR, "..", "shared", "eval", "corpus", *parts)
+    return path if os.path.exists(path) else None
+
+
+class Ingest(ClaimxTestCase):
+    """Batch input: directories, compression, archives, HTML, WARC, -j, -o, --errors, failures."""
+
+    ARTICLE = "The minister said revenue rose 5% to $3 million in 2024.\n"
+
+    def docs(self, proc, count, what):
+        docs = [self.parse(line, what) for line in self.lines(proc.stdout, count, what)]
+        for doc in docs:
+            self.assert_schema(doc, what)
+        return docs
+
+    def tree(self):
+        """news/ with two files, a nested directory, a hidden file and a symlink loop."""
+        root = os.path.join(self.tmp, "news")
+        os.makedirs(os.path.join(root, "b-dir", "inner"))
+        for rel in ("z.txt", "a.txt", os.path.join("b-dir", "inner", "m.txt"), ".hidden.txt"):
+            with open(os.path.join(root, rel), "w", encoding="utf-8") as f:
+                f.write(self.ARTICLE)
+        os.symlink("..", os.path.join(root, "b-dir", "loop"))
+        return root
+
+    def test_directory_needs_recursive(self):
+        root = self.tree()
+        proc = run([root])
+        self.assert_exit(proc, 1, "directory without -r")
+        self.assertIn("-r", proc.stderr.decode())
+
+    def test_recursive_sorted_hidden_skipped_loop_cut(self):
+        root = self.tree()
+        proc = run(["-r", root])
+        sources = [d["document"]["source"] for d in self.docs(proc, 3, "-r")]
+        self.assertEqual(sources, [os.path.join(root, "a.txt"), os.path.join(root, "b-dir/inner/m.txt"),
+                                   os.path.join(root, "z.txt")])
+        self.assertIn("loop", proc.stderr.decode(), "a symlink loop is named")
+
+    def test_compressed_and_archives(self):
+        import gzip, bz2, lzma, tarfile, zipfile
+        data = self.ARTICLE.encode()
+        paths = [self.write_tmp("a.txt.gz", gzip.compress(data)), self.write_tmp("b.txt.bz2", bz2.compress(data)),
+                 self.write_tmp("c.txt.xz", lzma.compress(data))]
+        member = self.write_tmp("m.txt", data)
+        dump = self.write_tmp("d.jsonl", '{"id": "x", "text": "It rose 5%."}\n')
+        packed = self.write_tmp("p.jsonl.gz", gzip.compress(b'{"text": "It rose 5%."}\n'))
+        tar = os.path.join(self.tmp, "t.tar.xz")
+        with tarfile.open(tar, "w:xz") as t:
+            t.add(member, arcname="dir/m.txt")
+            t.add(dump, arcname="d.jsonl")
+            t.add(packed, arcname="p.jsonl.gz")  # a compressed member is unpacked too
+        zp = os.path.join(self.tmp, "z.zip")
+        with zipfile.ZipFile(zp, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("one.txt", data)
+        proc = run(["-j", "2", *paths, tar, zp])
+        docs = self.docs(proc, 7, "compressed inputs")
+        self.assertEqual([d["document"]["source"] for d in docs],
+                         paths + [tar + "!dir/m.txt", tar + "!d.jsonl:1", tar + "!p.jsonl.gz:1", zp + "!one.txt"])
+        for d in docs:
+            self.assertIn(5, [f["value"] for f in d["figures"]])
+        if shutil.which("zstd"):
+            zst = os.path.join(self.tmp, "m.txt.zst")
+            subprocess.run(["zstd", "-q", member, "-o", zst], check=True)
+            self.assertEqual(self.docs(run([zst]), 1, "zstd")[0]["document"]["chars"], len(data))
+
+    def test_broken_inputs_named_rest_processed(self):
+        import gzip, tarfile
+        good = self.write_tmp("good.txt", self.ARTICLE)
+        truncated = self.write_tmp("cut.txt.gz", gzip.compress(self.ARTICLE.encode() * 200)[:-60])
+        binary = self.write_tmp("bin.dat", bytes(range(256)) * 8)
+        tar = os.path.join(self.tmp, "mixed.tar.gz")
+        with tarfile.open(tar, "w:gz") as t:
+            t.add(binary, arcname="noise.bin")
+            t.add(good, arcname="ok.txt")
+        dump = self.write_tmp("d.jsonl", '{"text": "Prices rose 5%."}\n{broken\n{"text": "It fell 2%."}\n')
+        errors = os.path.join(self.tmp, "errors.jsonl")
+        proc = run(["--errors", errors, truncated, tar, dump, good])
+        self.assert_exit(proc, 1, "broken inputs")
+        docs = self.docs(proc, 4, "broken inputs")
+        self.assertEqual([d["document"]["source"] for d in docs], [tar + "!ok.txt", dump + ":1", dump + ":3", good])
+        err = proc.stderr.decode()
+        for name in ("cut.txt.gz", tar + "!noise.bin", dump + ":2"):
+            self.assertIn(name, err)
+        with open(errors, encoding="utf-8") as f:
+            logged = [json.loads(line) for line in f]
+        self.assertEqual(len(logged), len(err.strip().splitlines()))
+        self.assertTrue(all(set(e) == {"source", "error"} for e in logged))
+
+    def test_html_page(self):
+        page = ("<!doctype html><html><head><title>Port deal signed | Daily</title>"
+                '<meta property="og:title" content="Port deal signed">'
+                '<meta property="article:published_time" content="2026-11-20T08:00:00Z">'
+                '<link rel="canonical" href="https://example.org/port"></head><body>'
+                '<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
+                '<div class="menu"><ul><li><a href="/a">A story elsewhere</a></li></ul></div>'
+                '<article><h1>Port deal signed</h1>'
+                "<p>The port authority said on Tuesday that traffic rose 12% last year, to 3 million containers.</p>"
+                "<p>Officials expect the new terminal, which cost $450 million, to open in 2027, the minister added.</p>"
+                "<p>Unions welcomed the agreement, saying it would keep about 4,000 jobs in the region.</p>"
+                '</article><aside class="related"><a href="/x">Related: other news</a></aside>'
+                "<footer>Copyright Daily</footer><script>var x = 1;</script></body></html>")
+        path = self.write_tmp("page.html", page)
+        doc = self.one_doc(run(["--include-text", path]), "html page")
+        d = doc["document"]
+        self.assertEqual((d["title"], d["date"], d["url"]), ("Port deal signed", "2026-11-20", "https://example.org/port"))
+        lines = d["text"].split("\n")
+        self.assertEqual(len([l for l in lines if l]), 3, d["text"])
+        for junk in ("Home", "Related", "Copyright", "var x", "elsewhere"):
+            self.assertNotIn(junk, d["text"])
+        self.assertTrue(any(f["value"] == 450000000 for f in doc["figures"]))
+        same = self.one_doc(run(["--include-text", "--input-format", "html"], stdin=page.encode()), "html on stdin")
+        self.assertEqual(same["document"]["text"], d["text"])
+
+    def test_warc_records_and_sources(self):
+        folder = shared_corpus("warc")
+        if not folder:
+            self.skipTest("../shared/eval/corpus/warc absent")
+        with open(os.path.join(folder, "records.jsonl"), encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        want = [(r["file"], r["uri"], r["date"][:10]) for r in records
+                if r["type"] == "response" and r.get("http_status") == 200 and "html" in (r.get("http_content_type") or "")]
+        files = sorted({r["file"] for r in records})
+        proc = run(["-j", "2", *[os.path.join(folder, f) for f in files]], timeout=240)
+        docs = self.docs(proc, len(want), "warc")
+        got = [(os.path.basename(d["document"]["source"]).split("@")[0], d["document"]["url"], d["document"]["date"])
+               for d in docs]
+        self.assertEqual(got, want)
+        self.assertTrue(all(d["document"]["chars"] > 0 for d in docs))
+
+    def test_warc_built_here(self):
+        import gzip
+        page = (b"<html><head><title>T</title></head><body><article><p>The port authority said on Tuesday "
+                b"that traffic rose 12% last year, to 3 million containers.</p></article></body></html>")
+
+        def record(kind, http, uri="<http://example.org/a>"):
+            head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
+                    f"WARC-Date: 2020-01-02T03:04:05Z\r\nContent-Length: {len(http)}\r\n\r\n")
+            return head.encode() + http + b"\r\n\r\n"
+
+        ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+        zipped = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n" + gzip.compress(page)
+        missing = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\nnot here"
+        image = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG"
+        records = [record("request", b"GET /a HTTP/1.1\r\n\r\n"), record("response", ok),
+                   record("response", missing), record("response", image),
+                   record("response", zipped, "http://example.org/b")]
+        path = self.write_tmp("crawl.warc.gz", b"".join(gzip.compress(r) for r in records))
+        cut = self.write_tmp("cut.warc", b"".join(records)[:-40])
+        proc = run([path, cut])
+        self.assert_exit(proc, 1, "built WARC")
+        docs = self.docs(proc, 3, "built WARC")
+        self.assertEqual([d["document"]["url"] for d in docs],
+                         ["http://example.org/a", "http://example.org/b", "http://example.org/a"])
+        self.assertTrue(all(d["document"]["date"] == "2020-01-02" for d in docs))
+        offset = sum(len(r) for r in records[:1])
+        self.assertEqual(docs[0]["document"]["source"], f"{path}@{offset}")
+        self.assertIn(12, [f["value"] for f in docs[0]["figures"]])
+        self.assertIn("cut.warc@", proc.stderr.decode())
+        self.assertIn("truncated", proc.stderr.decode())
+
+    def test_jobs_identical_and_output_atomic(self):
+        bbc = shared_corpus("bbc", "articles.jsonl")
+        if bbc:
+            with open(bbc, encoding="utf-8") as f:
+                head = "".join(f.readline() for _ in range(120))
+        else:
+            head = "".join(json.dumps({"id": str(i), "text": self.ARTICLE * (i % 7 + 1)}) + "\n" for i in range(120))
+        dump = self.write_tmp("dump.jsonl", head)
+        outputs = []
+        for jobs in ("1", "2", "5"):
+            out = os.path.join(self.tmp, f"out{jobs}.jsonl")
+            proc = run(["-j", jobs, "-o", out, dump], timeout=240)
+            self.assert_exit(proc, 0, f"-j {jobs}")
+            self.assertEqual(proc.stdout, b"", "-o: nothing on stdout")
+            self.assertEqual(proc.stderr, b"", "no progress line when stderr is not a terminal")
+            with open(out, "rb") as f:
+                outputs.append(f.read())
+        self.assertEqual(outputs[0], outputs[1])
+        self.assertEqual(outputs[0], outputs[2])
+        self.assertEqual(outputs[0].count(b"\n"), 120)
+        self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp." in n], [], "temp files left")
+
+    def test_closed_stdout_is_quiet(self):
+        dump = self.write_tmp("dump.jsonl", "".join(
+            json.dumps({"text": self.ARTICLE * 20}) + "\n" for _ in range(400)))
+        for trap in ("", "trap '' PIPE; "):  # SIGPIPE default (141) or ignored (EPIPE: exit 0)
+            proc = subprocess.run(f"{trap}'{BINARY}' -j 2 '{dump}' | head -c 100 >/dev/null; echo ${{PIPESTATUS[0]}}",
+                                  shell=True, executable="/bin/bash", capture_output=True, timeout=120)
+            self.assertIn(proc.stdout.strip(), (b"0", b"141"), trap)
+            self.assertEqual(proc.stderr, b"", trap)
+
+    def test_sigint_complete_records(self):
+        import signal
+        dump = self.write_tmp("dump.jsonl", "".join(
+            json.dumps({"text": self.ARTICLE * 40}) + "\n" for _ in range(20000)))
+        p = subprocess.Popen([BINARY, "-j", "2", dump], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = p.stdout.readline()  # the handler is installed once output flows
+        p.send_signal(signal.SIGINT)
+        out = first + p.stdout.read()  # buffered reads only: communicate() would skip read-ahead
+        err = p.stderr.read()
+        p.wait(timeout=120)
+        self.assertEqual(p.returncode, 130, err[:300])
+        self.assertTrue(out.endswith(b"\n"))
+        lines = out.decode().splitlines()
+        self.assertGreater(len(lines), 0)
+        self.assertLess(len(lines), 20000)
+        for line in lines:
+            json.loads(line)
 
 
 def main():
