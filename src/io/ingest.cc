@@ -314,10 +314,14 @@ class Ingest {
       }
       content(s, strip_compression(member), where, false);
     }
-    if (!any && !stopped() && r == ARCHIVE_EOF &&
-        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
-      Document doc = make_document(source, source, "");
-      document(std::move(doc), 0);
+    if (!any && !stopped() && r == ARCHIVE_EOF) {
+      if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
+        document(make_document(source, source, ""), 0);
+      } else {
+        // An archive with no readable member, or NUL bytes that read as an empty tar: say so
+        // rather than print nothing and succeed.
+        fail(source, "no documents (an archive without members, or a file of NUL bytes)");
+      }
     }
   }
 

@@ -448,6 +448,15 @@ class Inputs(ClaimxTestCase):
         self.assert_exit(proc, 1, "binary file")
         self.assertIn("noise.bin", proc.stderr.decode("utf-8", "replace"))
 
+    def test_nul_bytes_only(self):
+        # 1,024 NUL bytes read as an empty tar archive: still an error, never silent success.
+        for size in (1024, 37):
+            path = self.write_tmp(f"zeros{size}.bin", b"\0" * size)
+            proc = run([path])
+            self.assert_exit(proc, 1, f"{size} NUL bytes")
+            self.assertEqual(proc.stdout, b"", f"{size} NUL bytes: output")
+            self.assertIn(f"zeros{size}.bin", proc.stderr.decode("utf-8", "replace"))
+
     def test_binary_file_with_good_file(self):
         bad, good = self.binary_file(), self.good_file()
         proc = run([bad, good])
@@ -499,6 +508,34 @@ class Inputs(ClaimxTestCase):
         self.assert_schema(doc, f"50 MB input (first items of {totals})")
         self.assertEqual(doc["document"]["chars"], len(data))
         print(f"\n  50 MB input: {elapsed:.1f} s, {len(raw) / 1e6:.1f} MB of JSON, items {totals}", file=sys.stderr)
+
+
+class Crafted(ClaimxTestCase):
+    """Floods of what the figure grammar reads (valid JSON, exact offsets, exit 0)."""
+
+    CASES = {
+        "dollar signs": "$" * 200000,
+        "one comma": "1," * 200000,
+        "opening quotes": "\u201c" * 50000 + " said Trump.",
+        "deep brackets": "(" * 50000 + "5" + ")" * 50000,
+        "5000 digits": "9" * 5000 + " and 10^400 and $" + "9" * 500,
+        "number words": "one hundred and " * 20000 + "five",
+        "fractions": "two thirds " * 20000,
+        "ordinals": "twenty first " * 20000,
+        "mixed digits": "3 hundred and 21 " * 20000,
+        "comparisons": "more than 5 and less than " * 20000 + "9",
+        "right to left and marks": "\u0645\u0631\u062d\u0628\u0627 5% e\u0301 " * 20000,
+        "emoji": "\U0001F600 $5 \U0001F1E8\U0001F1E6 " * 20000,
+        "all caps": "THE PRIME MINISTER SAID 40 PERCENT. " * 20000,
+        "BOM and CRLF": "\ufeffIt cost $5 million.\r\nExports rose 3%.\r\n",
+    }
+
+    def test_crafted_inputs(self):
+        for name, text in self.CASES.items():
+            with self.subTest(case=name):
+                proc = run(["--include-text"], stdin=text.encode("utf-8"), timeout=120)
+                doc = self.one_doc(proc, name)
+                self.assert_spans(doc, doc["document"]["text"], "codepoints", name)
 
 
 class Jsonl(ClaimxTestCase):
