@@ -10,6 +10,7 @@ PACKAGES=(
   libarchive-dev libgumbo-dev
   iso-codes tzdata wamerican miscfiles
   python3 python3-jsonschema python3-numpy
+  libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
 )
 
 missing=()
