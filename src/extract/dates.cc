@@ -452,7 +452,7 @@ int clock_number(const Context& ctx, std::string_view digits, std::string_view w
   if (!digits.empty()) return to_int(digits);
   if (words.empty()) return -1;
   if (auto* e = lookup(ctx, "clock_words", words)) return e->attrs.value("value", -1);
-  auto v = words_value(words, number_lexicons(ctx.book));
+  auto v = words_value(words, ctx.numbers);
   return v && *v >= 0 && *v < 60 && *v == std::floor(*v) ? static_cast<int>(*v) : -1;
 }
 

@@ -58,17 +58,8 @@ namespace {
 
 constexpr std::array<const char*, 3> kTypes{"person", "organization", "place"};
 
-// Lexicons by name, looked up once per document (names here are literals, so their addresses
-// are the keys): the typing looks up a dozen lexicons for every word.
-const Lexicon* lex(const Context& ctx, const char* name) {
-  auto it = ctx.lexicon_cache.find(name);
-  if (it == ctx.lexicon_cache.end())
-    it = ctx.lexicon_cache.emplace(name, ctx.book.lexicon(name)).first;
-  return it->second;
-}
-
 bool in_lex(const Context& ctx, const char* name, std::string_view word) {
-  const Lexicon* l = lex(ctx, name);
+  const Lexicon* l = ctx.lexicon(name);
   return l && l->find(word);
 }
 
@@ -146,7 +137,7 @@ bool given_name(const Context& ctx, std::string_view w) {
 }
 
 bool demonym_like(const Context& ctx, std::string_view w) {
-  const Lexicon* l = lex(ctx, "demonym_endings");
+  const Lexicon* l = ctx.lexicon("demonym_endings");
   if (!l) return false;
   for (const auto& e : l->entries)
     if (w.size() > e.form.size() + 2 && w.substr(w.size() - e.form.size()) == e.form) return true;
@@ -659,7 +650,7 @@ void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
         } else {
           for (const char* l :
                {"place_aliases", "countries", "cities", "subdivisions", "former_countries"}) {
-            const Lexicon* x = lex(ctx, l);
+            const Lexicon* x = ctx.lexicon(l);
             const LexiconEntry* e = x ? x->find(form) : nullptr;
             if (!e && x) e = x->find(titled);
             if (e && !in_lex(ctx, "place_exclusions", e->form)) {
@@ -670,7 +661,7 @@ void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
             }
           }
           if (c.type.empty())
-            if (const Lexicon* x = lex(ctx, "organizations")) {
+            if (const Lexicon* x = ctx.lexicon("organizations")) {
               const LexiconEntry* e = x->find(form);
               if (!e && n > 1) e = x->find(titled);
               if (e) {

@@ -7,7 +7,7 @@
 namespace claimx {
 
 const LexiconEntry* lookup(const Context& ctx, const char* lexicon, std::string_view form) {
-  const Lexicon* lex = ctx.book.lexicon(lexicon);
+  const Lexicon* lex = ctx.lexicon(lexicon);
   return lex ? lex->find(form) : nullptr;
 }
 
@@ -17,12 +17,17 @@ std::optional<double> number_in(const Context& ctx, const Match& m, const std::s
                                 int p) {
   if (auto num = ctx.group(m, prefix + "num"); !num.empty()) return decimal_value(num, p);
   if (auto words = ctx.group(m, prefix + "words"); !words.empty()) {
-    if (auto v = words_value(words, number_lexicons(ctx.book))) return *v * std::pow(10.0, p);
+    if (auto v = words_value(words, ctx.numbers)) return *v * std::pow(10.0, p);
   }
   return std::nullopt;
 }
 
 namespace {
+
+// The exponent of "1.1^23" (a rule group of digits, sign and point).
+double exponent_of(std::string_view digits) {
+  return std::strtod(std::string(digits).c_str(), nullptr);
+}
 
 int pow10_of(const Context& ctx, const Match& m) {
   int p = 0;
@@ -54,8 +59,7 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
       v = v.value_or(0) + e->attrs.value("value", 0.0);
   if (v) {
     if (auto pw = ctx.group(m, "pow"); !pw.empty()) {  // "1.1^23"
-      auto exponent = std::strtod(std::string(pw).c_str(), nullptr);
-      v = std::pow(*v, exponent);
+      v = std::pow(*v, exponent_of(pw));
       if (!std::isfinite(*v)) return std::nullopt;
     }
     bool has_den = !ctx.group(m, "dennum").empty() || !ctx.group(m, "denwords").empty();
@@ -75,7 +79,7 @@ std::optional<double> amount(const Context& ctx, const Match& m) {
     if (auto* e = lookup(ctx, "multipliers", mult)) return e->attrs.value("value", 0.0);
   if (auto ord = ctx.group(m, "ord"); !ord.empty()) {
     if (auto* e = lookup(ctx, "ordinal_words", ord)) return e->attrs.value("value", 0.0);
-    return ordinal_words_value(ord, number_lexicons(ctx.book));  // "twenty-fifth"
+    return ordinal_words_value(ord, ctx.numbers);  // "twenty-fifth"
   }
   return std::nullopt;
 }
@@ -92,14 +96,9 @@ bool overflows(const Context& ctx, const Match& m) {
     if (c >= '0' && c <= '9' && (digits > 0 || c != '0')) ++digits;
   }
   double magnitude = digits + pow10_of(ctx, m);
-  if (auto pw = ctx.group(m, "pow"); !pw.empty())
-    magnitude = digits * std::strtod(std::string(pw).c_str(), nullptr);
+  if (auto pw = ctx.group(m, "pow"); !pw.empty()) magnitude = digits * exponent_of(pw);
   return magnitude > 308;
 }
-
-}  // namespace
-
-namespace {
 
 // The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
 std::string currency_of(const Context& ctx, const Match& m, double* factor,
@@ -146,9 +145,15 @@ bool lone_word_rejected(const Context& ctx, const Match& m, std::string_view wor
   return false;
 }
 
-}  // namespace
-
-namespace {
+// A figure of rule m over span, its value still to come.
+Figure figure_of(const Match& m, TextRange span) {
+  Figure f;
+  f.kind = m.rule->kind;
+  f.span = span;
+  f.rule = m.rule->id;
+  f.priority = m.rule->priority;
+  return f;
+}
 
 // A run of number words that is not one number ("three-nought-four", "twenty twenty") gives
 // each of its numbers, where the rule says so (split_words) and the run is the whole span.
@@ -157,14 +162,10 @@ void split_figures(const Context& ctx, const Match& m, std::vector<Figure>* out)
   auto words = ctx.group(m, "words");
   if (!r.attrs.value("split_words", false) || words.empty() || !ctx.group(m, "neg").empty()) return;
   size_t base = static_cast<size_t>(words.data() - ctx.text.data());
-  for (const auto& part : split_number_words(words, number_lexicons(ctx.book))) {
+  for (const auto& part : split_number_words(words, ctx.numbers)) {
     std::string_view text = words.substr(part.offset, part.length);
     if (lone_word_rejected(ctx, m, text)) continue;
-    Figure f;
-    f.kind = r.kind;
-    f.span = {base + part.offset, base + part.offset + part.length};
-    f.rule = r.id;
-    f.priority = r.priority;
+    Figure f = figure_of(m, {base + part.offset, base + part.offset + part.length});
     f.value = part.value;
     out->push_back(std::move(f));
   }
@@ -182,11 +183,7 @@ void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* 
 
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
-  Figure f;
-  f.kind = r.kind;
-  f.span = m.span;
-  f.rule = r.id;
-  f.priority = r.priority;
+  Figure f = figure_of(m, m.span);
   if (auto q = ctx.group(m, "qual"); !q.empty())
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
   if (auto q = ctx.group(m, "postqual"); !q.empty())  // "500 or more"

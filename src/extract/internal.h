@@ -19,6 +19,14 @@ namespace claimx {
 
 using Date = std::chrono::year_month_day;
 
+// Number words (number_words.cc): the lexicons that give words their values and roles.
+struct NumberLexicons {
+  const Lexicon* words = nullptr;      // number_words: "two", "hundred", "million", "point"
+  const Lexicon* fractions = nullptr;  // fraction_words: denominators "half", "thirds"
+  const Lexicon* articles = nullptr;   // number_articles: "a" in "a million"
+  const Lexicon* ordinals = nullptr;   // ordinal_words: "fifth", "hundredth"
+};
+
 // What every stage reads: the document, its sentences, the rule book, the options.
 struct Context {
   std::string_view text;
@@ -28,8 +36,16 @@ struct Context {
   std::vector<size_t> item_sentences;  // indices of sentences items may come from
   std::vector<bool> is_item_sentence;  // by sentence index
   std::vector<bool> shouting;          // by sentence index: (almost) no lowercase letters
+  NumberLexicons numbers;              // the number-word lexicons, looked up once per document
   // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
   mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
+
+  // The lexicon `name` (a string literal: its address is the cache key), or null.
+  const Lexicon* lexicon(const char* name) const {
+    auto it = lexicon_cache.find(name);
+    if (it == lexicon_cache.end()) it = lexicon_cache.emplace(name, book.lexicon(name)).first;
+    return it->second;
+  }
 
   std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
   std::string_view group(const Match& m, std::string_view name) const {
@@ -100,13 +116,6 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
 
 // Numbers. Digits may carry thousands commas; pow10 scales the value exactly.
 std::optional<double> decimal_value(std::string_view digits, int pow10);
-// Number words (number_words.cc): the lexicons that give words their values and roles.
-struct NumberLexicons {
-  const Lexicon* words = nullptr;      // number_words: "two", "hundred", "million", "point"
-  const Lexicon* fractions = nullptr;  // fraction_words: denominators "half", "thirds"
-  const Lexicon* articles = nullptr;   // number_articles: "a" in "a million"
-  const Lexicon* ordinals = nullptr;   // ordinal_words: "fifth", "hundredth"
-};
 NumberLexicons number_lexicons(const RuleBook& book);
 // The value of a run of number words (digits may stand for counts: "3 hundred and 21"):
 // cardinals, fractions ("two thirds", "three twenty-firsts"), "N and a half", "half a billion".

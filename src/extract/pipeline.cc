@@ -70,7 +70,7 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
       r.sentences.push_back({s, zoning.zone[p]});
   }
 
-  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}, {}};
+  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}, number_lexicons(book), {}};
   if (options.anchor_date)
     ctx.anchor = parse_iso_date(*options.anchor_date);
   else if (doc.date)
