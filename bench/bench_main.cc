@@ -4,9 +4,11 @@
 //   build/claimx_bench [--benchmark_filter=...]      # corpus:
 //   ../shared/eval/corpus/bbc/articles.jsonl CLAIMX_BENCH_CORPUS=FILE.jsonl CLAIMX_BENCH_ARTICLES=N
 //   build/claimx_bench
+//   CLAIMX_BENCH_RULES=1 build/claimx_bench --benchmark_filter=BM_MatchRule   # per rule
 //
 // Every benchmark reports the bytes of document text it went through (MB/s in the output).
 #include <benchmark/benchmark.h>
+#include <re2/re2.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -134,6 +136,31 @@ void BM_MatchPack(benchmark::State& state, const std::string& pack) {
   state.SetBytesProcessed(state.iterations() * corpus().bytes);
 }
 
+// One rule's pattern alone (as its pack's Set sees it: no submatches) over every sentence, in
+// a fresh RE2 so the first iteration pays the cold DFA. Registered in main() for every rule
+// when CLAIMX_BENCH_RULES=1 (173 benchmarks): which rules cost most.
+void BM_MatchRule(benchmark::State& state, const claimx::Rule* rule) {
+  if (skip_without_corpus(state)) return;
+  auto sentences = all_sentences(claimx::default_rulebook());
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  options.set_longest_match(rule->attrs.value("longest", false));
+  re2::RE2 re(rule->expanded, options);
+  size_t fired = 0;
+  for (auto _ : state) {
+    fired = 0;
+    for (size_t i = 0; i < corpus().docs.size(); ++i)
+      for (const auto& s : sentences[i]) {
+        re2::StringPiece text(corpus().docs[i].text.data() + s.start, s.end - s.start);
+        fired += re.Match(text, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
+      }
+    benchmark::DoNotOptimize(fired);
+  }
+  state.SetBytesProcessed(state.iterations() * corpus().bytes);
+  state.SetLabel(std::to_string(fired) + " sentences fire");
+}
+
 void BM_Extract(benchmark::State& state) {
   if (skip_without_corpus(state)) return;
   const auto& book = claimx::default_rulebook();
@@ -182,6 +209,11 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("BM_MatchPack/" + pack).c_str(), BM_MatchPack, pack)
         ->Unit(benchmark::kMillisecond);
   }
+  const char* per_rule = std::getenv("CLAIMX_BENCH_RULES");
+  if (per_rule && std::string(per_rule) == "1")
+    for (const auto& rule : book.rules())
+      benchmark::RegisterBenchmark(("BM_MatchRule/" + rule.id).c_str(), BM_MatchRule, &rule)
+          ->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -79,6 +79,17 @@ std::string former_countries_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
+// A lexicon of bare forms (no attributes): a JSON array of strings, which the rule book reads
+// without building an object per entry (common_words alone has 75,000 forms).
+template <typename Words>
+std::string word_list(const std::string& name, const std::string& origin, const Words& words) {
+  ordered_json entries = ordered_json::array();
+  for (const auto& w : words) entries.push_back(w);
+  ordered_json out{{"generated", "from " + origin + " by claimx-embed"},
+                   {"lexicons", {{name, {{"entries", entries}}}}}};
+  return out.dump();
+}
+
 // iso_639-2 language names of one word ("Tajik", "Kurdish", "Chechen"): a language or people,
 // no person, place or organization.
 std::string languages_lexicon(const std::string& iso_dir) {
@@ -94,11 +105,7 @@ std::string languages_lexicon(const std::string& iso_dir) {
       b = e + 2;
     }
   }
-  ordered_json entries = ordered_json::array();
-  for (const auto& n : names) entries.push_back(ordered_json{{"form", n}});
-  ordered_json out{{"generated", "from iso-codes iso_639-2.json by claimx-embed"},
-                   {"lexicons", {{"languages", {{"entries", entries}}}}}};
-  return out.dump(1);
+  return word_list("languages", "iso-codes iso_639-2.json", names);
 }
 
 std::string subdivisions_lexicon(const std::string& iso_dir) {
@@ -212,11 +219,7 @@ std::string common_words_lexicon(const std::string& words) {
     if (line.size() > 2 && line.compare(line.size() - 2, 2, "'s") == 0) continue;
     seen.insert(line);
   }
-  ordered_json entries = ordered_json::array();
-  for (const auto& w : seen) entries.push_back(ordered_json{{"form", w}});
-  ordered_json out{{"generated", "from wamerican american-english by claimx-embed"},
-                   {"lexicons", {{"common_words", {{"entries", entries}}}}}};
-  return out.dump();
+  return word_list("common_words", "wamerican american-english", seen);
 }
 
 // miscfiles' propernames: given names, one a line. Evidence that "Phil Simmons" is a person.
@@ -228,11 +231,7 @@ std::string given_names_lexicon(const std::string& names) {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
     if (line.size() >= 2 && line[0] >= 'A' && line[0] <= 'Z') seen.insert(line);
   }
-  ordered_json entries = ordered_json::array();
-  for (const auto& w : seen) entries.push_back(ordered_json{{"form", w}});
-  ordered_json out{{"generated", "from miscfiles propernames by claimx-embed"},
-                   {"lexicons", {{"given_names", {{"entries", entries}}}}}};
-  return out.dump();
+  return word_list("given_names", "miscfiles propernames", seen);
 }
 
 void write_literal(std::ostream& out, const std::string& text) {
@@ -286,14 +285,9 @@ int main(int argc, char** argv) {
   files.emplace_back("generated/languages.yaml", languages_lexicon(iso_dir));
   files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
   files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
-  {
-    ordered_json entries = ordered_json::array();
-    for (const auto& c : miscfiles_cities(cities_dat, airports, words, given_names))
-      entries.push_back(ordered_json{{"form", c}});
-    ordered_json out{{"generated", "from miscfiles cities.dat and airport by claimx-embed"},
-                     {"lexicons", {{"more_cities", {{"entries", entries}}}}}};
-    files.emplace_back("generated/more_cities.yaml", out.dump(1));
-  }
+  files.emplace_back("generated/more_cities.yaml",
+                     word_list("more_cities", "miscfiles cities.dat and airport",
+                               miscfiles_cities(cities_dat, airports, words, given_names)));
   files.emplace_back("generated/common_words.yaml", common_words_lexicon(words));
   files.emplace_back("generated/given_names.yaml", given_names_lexicon(given_names));
 

@@ -33,6 +33,8 @@ class RE2;
 
 namespace claimx {
 
+struct RuleRegex;  // a rule's RE2, compiled once (rulebook.cc)
+
 struct SourceFile {
   std::string name;  // shown in messages: "patterns/en/figures.yaml"
   std::string text;
@@ -95,7 +97,10 @@ struct Rule {
   std::vector<Example> counterexamples;
   SourceLoc loc;
   SourceLoc pattern_loc;
-  std::shared_ptr<re2::RE2> re;
+  // The rule's own RE2 (run with submatches where its pack's Set fired). Compiled by compile(),
+  // or on the rule's first use when the book is compiled lazily; shared by copies of the rule.
+  std::shared_ptr<RuleRegex> re;
+  int captures = 0;                                // capturing groups
   std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
   // A name used by several groups (in alternatives): (first index, later index); the first
   // takes the later one's text when it did not match itself.
@@ -131,8 +136,13 @@ class RuleBook {
   void add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors);
   // Reads every *.yaml under dir (sorted) and adds it. Errors are appended.
   void add_directory(const std::string& dir, std::vector<RuleError>* errors);
-  // Expands and compiles every rule and one RE2::Set per pack. Returns false on any error.
-  bool compile(std::vector<RuleError>* errors);
+  // Expands every rule and compiles one RE2::Set per pack; kEager also compiles each rule's own
+  // RE2 now, kLazy on the first sentence where its pack's Set fires it (each rule's syntax is
+  // still checked up front, by the Set). Returns false on any error. Lazy compiling is for packs
+  // already checked eagerly (the embedded ones: `rules check` and the tests): a rule whose RE2
+  // fails later aborts the process, it is never read as "no match".
+  enum class Compile { kEager, kLazy };
+  bool compile(std::vector<RuleError>* errors, Compile mode = Compile::kEager);
 
   // Runs a pack's RE2::Set over text[begin, end), then the rules that fired with submatches.
   // Appends matches (non-overlapping per rule, leftmost first). Unknown pack: no matches.
@@ -160,8 +170,8 @@ class RuleBook {
   std::unique_ptr<Impl> impl_;
 };
 
-// The embedded packs, compiled once per process (thread-safe). Aborts with the messages on a
-// broken embedded pack, which `rules check` in the test suite rules out.
+// The embedded packs, compiled once per process (thread-safe), each rule's RE2 lazily. Aborts
+// with the messages on a broken embedded pack, which `rules check` in the test suite rules out.
 const RuleBook& default_rulebook();
 
 }  // namespace claimx

@@ -51,6 +51,70 @@ bool skipped(const Match& m, const std::string& zone, bool shouting) {
   return std::find(skip->begin(), skip->end(), zone) != skip->end();
 }
 
+// Matches of one pack over a window of sentences, kept for routing. The Match objects are
+// reused from window to window (their group vectors keep their capacity).
+struct PackMatches {
+  std::vector<Match> matches;
+  std::vector<size_t> first;  // per sentence of the window: index of its first match; then size
+  size_t size = 0;
+
+  void collect(const RuleBook& book, const std::string& pack, std::string_view text,
+               const std::vector<TextRange>& spans) {
+    size = 0;
+    first.clear();
+    for (const auto& span : spans) {
+      first.push_back(size);
+      book.for_each_match(pack, text, span.start, span.end, [this](const Match& m) { add(m); });
+    }
+    first.push_back(size);
+  }
+  void add(const Match& m) {
+    if (size < matches.size())
+      matches[size] = m;
+    else
+      matches.push_back(m);
+    ++size;
+  }
+};
+
+// Runs each pack over a window of consecutive sentences before the next pack (one RE2::Set
+// stays hot in the CPU caches instead of seven taking turns: matching is about twice as fast),
+// then routes the matches in the order of a sentence-by-sentence run: sentence, then pack, then
+// as found. A window holds about kWindowBytes of text, so memory stays flat on any document; a
+// longer sentence is matched alone and routed as its matches are found.
+template <typename Route>
+void match_in_windows(const RuleBook& book, std::string_view text,
+                      const std::vector<Sentence>& sentences, const std::vector<size_t>& items,
+                      Route route) {
+  constexpr size_t kWindowBytes = 16 << 10;
+  std::vector<std::string> packs = book.pack_names();
+  std::vector<PackMatches> found(packs.size());
+  std::vector<TextRange> window;
+  for (size_t begin = 0; begin < items.size();) {
+    const TextRange& first = sentences[items[begin]].span;
+    if (first.end - first.start > kWindowBytes) {
+      for (const auto& pack : packs)
+        book.for_each_match(pack, text, first.start, first.end,
+                            [&](const Match& m) { route(m, items[begin]); });
+      ++begin;
+      continue;
+    }
+    window.clear();
+    for (size_t bytes = 0; begin + window.size() < items.size() && bytes < kWindowBytes;) {
+      const TextRange& span = sentences[items[begin + window.size()]].span;
+      if (span.end - span.start > kWindowBytes) break;
+      window.push_back(span);
+      bytes += span.end - span.start;
+    }
+    for (size_t p = 0; p < packs.size(); ++p) found[p].collect(book, packs[p], text, window);
+    for (size_t i = 0; i < window.size(); ++i)
+      for (const auto& pm : found)
+        for (size_t k = pm.first[i]; k < pm.first[i + 1]; ++k)
+          route(pm.matches[k], items[begin + i]);
+    begin += window.size();
+  }
+}
+
 }  // namespace
 
 Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& options) {
@@ -84,36 +148,31 @@ Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& 
       ctx.is_item_sentence[i] = true;
     }
 
-  // Match every pack over each sentence and interpret each match as it is found, routed by
-  // the rule's kind (not its pack).
+  // Match every pack over each sentence and interpret the matches sentence by sentence, pack by
+  // pack, routed by the rule's kind (not its pack).
   std::vector<Figure> figures;
   std::vector<EntityCandidate> entities;
   std::vector<AgreementCandidate> agreements;
   std::vector<Hit> status, cues;
   SpanIndex masks;  // URLs, e-mail addresses, phone numbers: no item comes from inside them
-  std::vector<std::string> packs = book.pack_names();
-  for (size_t si : ctx.item_sentences) {
-    const Sentence& s = r.sentences[si];
-    int sentence = static_cast<int>(si);
-    auto route = [&](const Match& m) {
-      if (skipped(m, s.zone, ctx.shouting[si])) return;
-      const std::string& kind = m.rule->kind;
-      if (is_figure_kind(kind)) {
-        interpret_figures(ctx, m, &figures);
-      } else if (kind == "entity") {
-        interpret_entity(ctx, m, &entities);
-      } else if (kind == "agreement") {
-        if (auto a = interpret_agreement(ctx, m)) agreements.push_back(std::move(*a));
-      } else if (kind == "agreement-status") {
-        status.push_back(make_hit(ctx, m, sentence));
-      } else if (is_claim_kind(kind)) {
-        cues.push_back(make_hit(ctx, m, sentence));
-      } else if (kind == "mask") {
-        masks.add(m.span);
-      }
-    };
-    for (const auto& pack : packs) book.for_each_match(pack, text, s.span.start, s.span.end, route);
-  }
+  auto route = [&](const Match& m, size_t si) {
+    if (skipped(m, r.sentences[si].zone, ctx.shouting[si])) return;
+    const std::string& kind = m.rule->kind;
+    if (is_figure_kind(kind)) {
+      interpret_figures(ctx, m, &figures);
+    } else if (kind == "entity") {
+      interpret_entity(ctx, m, &entities);
+    } else if (kind == "agreement") {
+      if (auto a = interpret_agreement(ctx, m)) agreements.push_back(std::move(*a));
+    } else if (kind == "agreement-status") {
+      status.push_back(make_hit(ctx, m, static_cast<int>(si)));
+    } else if (is_claim_kind(kind)) {
+      cues.push_back(make_hit(ctx, m, static_cast<int>(si)));
+    } else if (kind == "mask") {
+      masks.add(m.span);
+    }
+  };
+  match_in_windows(book, text, r.sentences, ctx.item_sentences, route);
   auto masked = [&](auto& items, auto span_of) {
     items.erase(std::remove_if(items.begin(), items.end(),
                                [&](const auto& x) { return masks.overlaps(span_of(x)); }),

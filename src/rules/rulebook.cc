@@ -96,15 +96,26 @@ bool Match::has(int index) const {
   return index >= 0 && static_cast<size_t>(index) < groups.size() && groups[index].start != kNoPos;
 }
 
+namespace {
+
+void lower_in_place(std::string* s) {
+  for (auto& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+}  // namespace
+
 std::string Lexicon::fold(std::string_view s) const {
   std::string out(s);
-  if (ignore_case)
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ignore_case) lower_in_place(&out);
   return out;
 }
 
 const LexiconEntry* Lexicon::find(std::string_view form) const {
-  auto it = index.find(fold(form));
+  // Called for every candidate word: fold into a per-thread buffer, not a fresh string.
+  static thread_local std::string key;
+  key.assign(form);
+  if (ignore_case) lower_in_place(&key);
+  auto it = index.find(key);
   return it == index.end() ? nullptr : &entries[it->second];
 }
 
@@ -127,7 +138,84 @@ std::string Lexicon::regex() const {
   return ignore_case ? "(?i:" + out + ")" : out;
 }
 
+struct RuleRegex {
+  RuleRegex(std::string p, const re2::RE2::Options& o) : pattern(std::move(p)), options(o) {}
+  const re2::RE2& get() {
+    std::call_once(once, [this] { re = std::make_unique<re2::RE2>(pattern, options); });
+    return *re;
+  }
+  std::string pattern;
+  re2::RE2::Options options;
+  std::once_flag once;
+  std::unique_ptr<re2::RE2> re;
+};
+
 namespace {
+
+// Capturing groups in RE2 syntax, in the order of their opening parentheses: "(" and "(?P<name>"
+// capture, "(?" otherwise does not; escapes, \Q..\E and character classes hold no groups. Lazy
+// compiling needs the names before RE2 has parsed the pattern; the tests check the result
+// against RE2's for every embedded rule.
+std::vector<std::string> scan_captures(const std::string& p) {
+  std::vector<std::string> names;  // "" for an unnamed group
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') {
+        size_t e = p.find("\\E", i + 2);
+        i = e == std::string::npos ? p.size() : e + 1;
+      } else {
+        ++i;
+      }
+    } else if (p[i] == '[') {
+      size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;  // a leading ] is a member
+      for (; j < p.size() && p[j] != ']'; ++j) {
+        if (p[j] == '\\') {
+          ++j;
+        } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
+          size_t e = p.find(":]", j + 2);
+          if (e != std::string::npos) j = e + 1;
+        }
+      }
+      i = j;
+    } else if (p[i] == '(') {
+      if (p.compare(i, 4, "(?P<") == 0) {
+        size_t e = p.find('>', i + 4);
+        names.push_back(p.substr(i + 4, e == std::string::npos ? 0 : e - i - 4));
+      } else if (i + 1 >= p.size() || p[i + 1] != '?') {
+        names.emplace_back();
+      }
+    }
+  }
+  return names;
+}
+
+// Fills the rule's group tables from its capturing groups' names (index 1, 2, ...): a name
+// maps to its leftmost group, and each later group of that name becomes an alias of it.
+void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) {
+  r->captures = captures;
+  r->groups.clear();
+  r->group_aliases.clear();
+  for (const auto& [idx, name] : names) {
+    auto [g, fresh] = r->groups.emplace(name, idx);
+    if (!fresh) r->group_aliases.emplace_back(g->second, idx);
+  }
+  auto span = r->groups.find("span");
+  r->span_group = span == r->groups.end() ? 0 : span->second;
+}
+
+void groups_from_scan(Rule* r) {
+  std::vector<std::string> all = scan_captures(r->expanded);
+  std::map<int, std::string> named;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (!all[i].empty()) named.emplace(static_cast<int>(i + 1), all[i]);
+  set_groups(named, static_cast<int>(all.size()), r);
+}
+
+void groups_from_re2(const re2::RE2& re, Rule* r) {
+  set_groups(re.CapturingGroupNames(), re.NumberOfCapturingGroups(), r);
+}
 
 // The interpreters read these rule attributes; a wrong type is a pack error, not a crash.
 std::string attribute_problem(const Rule& r) {
@@ -312,29 +400,35 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
     if (key != "lexicons" && key != "generated" && key != "pack") return false;
   pack->name = root.value("pack", std::filesystem::path(src.name).stem().string());
   if (!root.contains("lexicons")) return true;
-  for (const auto& [name, body] : root["lexicons"].items()) {
+  auto& all = root["lexicons"];
+  for (auto it = all.begin(); it != all.end(); ++it) {
+    const std::string& name = it.key();
+    auto& body = it.value();
     Lexicon lex;
     lex.name = name;
     lex.loc = {src.name, 1, 1};
     lex.ignore_case = body.value("ignore_case", false);
-    const auto& entries = body.contains("entries") ? body["entries"] : body;
+    auto& entries = body.contains("entries") ? body["entries"] : body;
     if (!entries.is_array()) {
       errors->push_back({lex.loc, "lexicon `" + name + "` needs a list of entries"});
       continue;
     }
-    for (const auto& e : entries) {
+    lex.entries.reserve(entries.size());
+    for (auto& e : entries) {
       if (e.is_string()) {
-        lex.entries.push_back({e.get<std::string>(), nlohmann::json::object()});
+        lex.entries.push_back({std::move(e.get_ref<std::string&>()), nlohmann::json::object()});
         continue;
       }
-      if (!e.is_object() || !e.contains("form") || !e["form"].is_string()) {
+      auto form = e.is_object() ? e.find("form") : e.end();
+      if (form == e.end() || !form->is_string()) {
         errors->push_back({lex.loc, "lexicon `" + name + "`: an entry needs a string `form`"});
         continue;
       }
-      nlohmann::json attrs = e;
-      attrs.erase("form");
-      lex.entries.push_back({e["form"].get<std::string>(), std::move(attrs)});
+      std::string text = std::move(form->get_ref<std::string&>());
+      e.erase(form);
+      lex.entries.push_back({std::move(text), std::move(e)});
     }
+    lex.index.reserve(lex.entries.size());
     for (size_t i = 0; i < lex.entries.size(); ++i)
       lex.index.emplace(lex.fold(lex.entries[i].form), i);
     pack->lexicons.push_back(std::move(lex));
@@ -505,7 +599,7 @@ void RuleBook::add_directory(const std::string& dir, std::vector<RuleError>* err
   add_sources(sources, errors);
 }
 
-bool RuleBook::compile(std::vector<RuleError>* errors) {
+bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   size_t before = errors->size();
   Impl& m = *impl_;
   m.rules.clear();
@@ -575,11 +669,15 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
       r.expanded = expanded;
       re2::RE2::Options rule_opts = opts;
       rule_opts.set_longest_match(r.attrs.value("longest", false));
-      r.re = std::make_shared<re2::RE2>(r.expanded, rule_opts);
-      if (!r.re->ok()) {
+      r.re = std::make_shared<RuleRegex>(r.expanded, rule_opts);
+      if (mode == Compile::kLazy) {
+        groups_from_scan(&r);
+      } else if (const re2::RE2& re = r.re->get(); re.ok()) {
+        groups_from_re2(re, &r);
+      } else {
         // Point at the fragment RE2 complains about: in the pattern, else in a define it uses.
         SourceLoc at = r.pattern_loc;
-        const std::string& arg = r.re->error_arg();
+        const std::string& arg = re.error_arg();
         size_t where = arg.empty() ? std::string::npos : r.pattern.find(arg);
         if (where != std::string::npos) {
           at.col += static_cast<int>(where);
@@ -591,17 +689,9 @@ bool RuleBook::compile(std::vector<RuleError>* errors) {
               break;
             }
         }
-        errors->push_back({at, "bad pattern in rule " + r.id + ": " + r.re->error()});
+        errors->push_back({at, "bad pattern in rule " + r.id + ": " + re.error()});
         continue;
       }
-      r.groups.clear();
-      for (const auto& [name, idx] : r.re->NamedCapturingGroups()) r.groups[name] = idx;
-      r.group_aliases.clear();
-      for (const auto& [idx, name] : r.re->CapturingGroupNames())
-        if (auto g = r.groups.find(name); g != r.groups.end() && g->second != idx)
-          r.group_aliases.emplace_back(g->second, idx);
-      auto span = r.groups.find("span");
-      r.span_group = span == r.groups.end() ? 0 : span->second;
       std::string err;
       if (p.set->Add(r.expanded, &err) < 0) {
         errors->push_back(
@@ -655,13 +745,18 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   Match mt;
   for (int si : fired) {
     const Rule& r = impl_->rules[p.set_rules[si]];
-    int n = r.re->NumberOfCapturingGroups() + 1;
+    const re2::RE2& re = r.re->get();
+    if (!re.ok()) {  // a lazily compiled rule that `rules check` would have rejected
+      fprintf(stderr, "claimx: rule %s: %s\n", r.id.c_str(), re.error().c_str());
+      std::abort();
+    }
+    int n = r.captures + 1;
     subs.assign(n, re2::StringPiece());
     mt.rule = &r;
     mt.groups.resize(n);
     size_t pos = 0, slice_end = end - begin;
     while (pos < slice_end &&
-           r.re->Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), n)) {
+           re.Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), n)) {
       size_t ms = subs[0].data() - text.data();
       size_t me = ms + subs[0].size();
       if (me == ms) {  // empty match: step one code point on
@@ -762,7 +857,7 @@ const RuleBook& default_rulebook() {
     auto* b = new RuleBook();
     std::vector<RuleError> errors;
     b->add_sources(embedded_pack_sources(), &errors);
-    b->compile(&errors);
+    b->compile(&errors, RuleBook::Compile::kLazy);
     if (!errors.empty()) {
       for (const auto& e : errors) fprintf(stderr, "claimx: %s\n", e.format().c_str());
       std::abort();

@@ -97,6 +97,48 @@ TEST(Rules, EmbeddedPacksPassTheirOwnExamples) {
   for (const auto& e : errors) ADD_FAILURE() << e.format();
 }
 
+// A lazily compiled book reads each rule's groups from the pattern text; they must be RE2's.
+void expect_same_groups(const RuleBook& eager, const RuleBook& lazy) {
+  ASSERT_EQ(eager.rules().size(), lazy.rules().size());
+  for (const auto& e : eager.rules()) {
+    const Rule* l = lazy.rule(e.id);
+    ASSERT_NE(l, nullptr) << e.id;
+    EXPECT_EQ(e.captures, l->captures) << e.id;
+    EXPECT_EQ(e.groups, l->groups) << e.id;
+    EXPECT_EQ(e.group_aliases, l->group_aliases) << e.id;
+    EXPECT_EQ(e.span_group, l->span_group) << e.id;
+  }
+}
+
+TEST(Rules, LazyCompilingKnowsEveryEmbeddedRulesGroups) {
+  RuleBook eager;
+  std::vector<RuleError> errors;
+  eager.add_sources(embedded_pack_sources(), &errors);
+  ASSERT_TRUE(eager.compile(&errors, RuleBook::Compile::kEager));
+  expect_same_groups(eager, default_rulebook());
+}
+
+TEST(Rules, LazyCompilingSkipsParenthesesThatCaptureNothing) {
+  const std::string yaml = R"(pack: t
+rules:
+  - {id: t.class, kind: number, pattern: '[(](?P<a>x)[^)(]\(([[:alpha:](]+)'}
+  - {id: t.bracket, kind: number, pattern: '[]()](y)[\]()](?:z)(?i:w)(?P<span>v)'}
+  - {id: t.quoted, kind: number, pattern: '\Q(a)\E(b)|(?P<n>c)|(?P<n>d)'}
+)";
+  RuleBook eager, lazy;
+  std::vector<RuleError> errors;
+  eager.add_sources({{"t.yaml", yaml}}, &errors);
+  lazy.add_sources({{"t.yaml", yaml}}, &errors);
+  ASSERT_TRUE(eager.compile(&errors, RuleBook::Compile::kEager));
+  ASSERT_TRUE(lazy.compile(&errors, RuleBook::Compile::kLazy));
+  EXPECT_EQ(eager.rule("t.class")->captures, 2);
+  expect_same_groups(eager, lazy);
+  std::vector<Match> hits;
+  lazy.match_pack("t", "(xa(bz", 0, 6, &hits);  // t.class, compiled on this first use
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].whole.end, 6u);
+}
+
 TEST(Rules, FailingExampleIsReportedAtItsLine) {
   RuleBook book;
   std::vector<RuleError> errors;
