@@ -145,6 +145,37 @@ bool lone_word_rejected(const Context& ctx, const Match& m, std::string_view wor
   return false;
 }
 
+// The entry for form in the first lexicon of rule r (in pattern order) that knows it.
+const LexiconEntry* rule_lexicon_entry(const Context& ctx, const Rule& r, std::string_view form) {
+  for (const auto& name : r.lexicons)
+    if (const Lexicon* lex = ctx.book.lexicon(name))
+      if (const LexiconEntry* e = lex->find(form)) return e;
+  return nullptr;
+}
+
+// Brackets around a unit pair up: "20 (kg)", not "45{kg)".
+bool brackets_pair(std::string_view open, std::string_view close) {
+  if (open.empty() && close.empty()) return true;
+  static constexpr std::string_view kOpen = "([{<", kClose = ")]}>";
+  return open.size() == 1 && close.size() == 1 && kOpen.find(open[0]) == kClose.find(close[0]);
+}
+
+// The unit of a measure or age: the rule lexicon's normalised name for the group `unit`, else
+// the rule's; a rate adds its time unit ("kilometre per millisecond"). Empty: not a measure.
+std::string measure_unit(const Context& ctx, const Match& m) {
+  const Rule& r = *m.rule;
+  std::string unit = r.attrs.value("unit", "");
+  if (auto u = ctx.group(m, "unit"); !u.empty())
+    if (const LexiconEntry* e = rule_lexicon_entry(ctx, r, u)) unit = e->attrs.value("unit", unit);
+  if (!brackets_pair(ctx.group(m, "open"), ctx.group(m, "close"))) return "";
+  if (auto per = ctx.group(m, "per"); !per.empty() && !unit.empty()) {
+    const LexiconEntry* e = lookup(ctx, "per_units", per);
+    if (!e) return "";
+    unit += " per " + e->attrs.value("unit", "");
+  }
+  return unit;
+}
+
 // A figure of rule m over span, its value still to come.
 Figure figure_of(const Match& m, TextRange span) {
   Figure f;
@@ -261,15 +292,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
   }
   if (r.kind == "measure" || r.kind == "age") {
-    // The unit's normalised name from the lexicon that knows the `unit` group, else the rule's.
-    f.unit = r.attrs.value("unit", "");
-    if (auto u = ctx.group(m, "unit"); !u.empty())
-      for (const auto& name : r.lexicons)
-        if (const Lexicon* lex = ctx.book.lexicon(name))
-          if (const LexiconEntry* e = lex->find(u)) {
-            f.unit = e->attrs.value("unit", f.unit);
-            break;
-          }
+    f.unit = measure_unit(ctx, m);
     if (f.unit.empty()) return std::nullopt;
   }
   if (r.kind == "percent") f.unit = "percent";
