@@ -214,6 +214,7 @@ void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* 
 
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
+  if (!ctx.group(m, "veto").empty()) return std::nullopt;  // context that makes it no figure
   Figure f = figure_of(m, m.span);
   if (auto q = ctx.group(m, "qual"); !q.empty())
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
@@ -276,13 +277,19 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
       const LexiconEntry* e = q.empty() ? nullptr : lookup(ctx, "qualifiers", q);
       return e ? e->attrs.value("value", "") : std::string();
     };
+    auto lower = [](const std::string& q) { return q == "gt" || q == "gte"; };
+    auto upper = [](const std::string& q) { return q == "lt" || q == "lte"; };
     std::string low = bound("lowq"), high = bound("highq");
-    if (!ctx.group(m, "lowq").empty() && low != "gt" && low != "gte") return std::nullopt;
-    if (!ctx.group(m, "highq").empty() && high != "lt" && high != "lte") return std::nullopt;
+    // "no more than 50 and no less than 20": the upper bound first.
+    bool swapped = upper(low) && lower(high);
+    if (!swapped && !ctx.group(m, "lowq").empty() && !lower(low)) return std::nullopt;
+    if (!swapped && !ctx.group(m, "highq").empty() && !upper(high)) return std::nullopt;
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
     auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
+    if (hi && swapped) std::swap(*hi, *v);
     // "from 30 to 20" is a change, "50-50" an even split: neither is a range.
     if (!hi || *hi <= *v) return std::nullopt;
+    f.value = *v;
     f.value_max = *hi;
     if (!ctx.group(m, "cur").empty()) {
       double factor = 1;
