@@ -241,7 +241,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     return f;
   }
   if (auto rel = ctx.group(m, "relord"); !rel.empty()) {  // "penultimate": "end-1"
-    const LexiconEntry* e = lookup(ctx, "relative_ordinals", rel);
+    const LexiconEntry* e = rule_lexicon_entry(ctx, r, rel);
     if (!e) return std::nullopt;
     f.value = e->attrs.value("value", "");
     return f;
