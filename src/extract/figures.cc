@@ -160,6 +160,39 @@ bool brackets_pair(std::string_view open, std::string_view close) {
   return open.size() == 1 && close.size() == 1 && kOpen.find(open[0]) == kClose.find(close[0]);
 }
 
+// Whether b is a at most one edit away: a letter replaced, added, dropped, or two swapped.
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // replaced
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // swapped
+  }
+  return a.substr(i) == b.substr(i + 1);  // one letter more in b
+}
+
+// A misspelt unit word ("centigrate", "farenhiet"): the unit of the one form of at least seven
+// letters in the rule's lexicon `fuzzy_units` that is one edit away (short forms stay exact:
+// "deg" and "deal" are two words). A word spelt right is left to the lexicon's own rule.
+std::string misspelt_unit(const Context& ctx, const Match& m) {
+  auto word = ctx.group(m, "fuzzy");
+  const Lexicon* lex = ctx.book.lexicon(m.rule->attrs.value("fuzzy_units", ""));
+  if (word.empty() || !lex || lex->find(word)) return "";  // spelt right: measure.temperature
+  std::string folded = lex->fold(word), unit;
+  for (const auto& e : lex->entries) {
+    std::string form = lex->fold(e.form);
+    if (form.size() < 7 || !within_one_edit(folded, form)) continue;
+    std::string u = e.attrs.value("unit", "");
+    if (!unit.empty() && u != unit) return "";  // near two units: no guess
+    unit = u;
+  }
+  return unit;
+}
+
 // The unit of a measure or age: the rule lexicon's normalised name for the group `unit`, else
 // the rule's; a rate adds its time unit ("kilometre per millisecond"). Empty: not a measure.
 std::string measure_unit(const Context& ctx, const Match& m) {
@@ -167,6 +200,7 @@ std::string measure_unit(const Context& ctx, const Match& m) {
   std::string unit = r.attrs.value("unit", "");
   if (auto u = ctx.group(m, "unit"); !u.empty())
     if (const LexiconEntry* e = rule_lexicon_entry(ctx, r, u)) unit = e->attrs.value("unit", unit);
+  if (!ctx.group(m, "fuzzy").empty()) unit = misspelt_unit(ctx, m);
   if (!brackets_pair(ctx.group(m, "open"), ctx.group(m, "close"))) return "";
   if (auto per = ctx.group(m, "per"); !per.empty() && !unit.empty()) {
     const LexiconEntry* e = lookup(ctx, "per_units", per);
