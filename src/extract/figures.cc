@@ -296,6 +296,9 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
       double divisor = r.attrs.value("sub_divisor", 100.0);
       v = (*v * divisor + *part) / divisor;
     }
+  // A rule whose unit is a part of the kind's ("25 basis points" is 0.25 percentage points,
+  // "5‰" 0.5 percent) divides by the rule attribute divisor.
+  if (double divisor = r.attrs.value("divisor", 1.0); divisor != 1.0) *v /= divisor;
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
