@@ -29,13 +29,16 @@ double exponent_of(std::string_view digits) {
   return std::strtod(std::string(digits).c_str(), nullptr);
 }
 
-int pow10_of(const Context& ctx, const Match& m) {
+// The power of ten of the scale in the groups prefix + scale (word), scalel / scalem (letter);
+// without a prefix also the exponent ("1.3e6").
+int pow10_of(const Context& ctx, const Match& m, const std::string& prefix = "") {
   int p = 0;
-  if (auto s = ctx.group(m, "scale"); !s.empty())
+  if (auto s = ctx.group(m, prefix + "scale"); !s.empty())
     if (auto* e = lookup(ctx, "scale_words", s)) p = e->attrs.value("pow10", 0);
   for (const char* name : {"scalel", "scalem"})  // a glued letter: "10k", "10M"
-    if (auto s = ctx.group(m, name); !s.empty())
+    if (auto s = ctx.group(m, prefix + name); !s.empty())
       if (auto* e = lookup(ctx, "scale_letters", s)) p = e->attrs.value("pow10", 0);
+  if (!prefix.empty()) return p;
   if (auto e = ctx.group(m, "exp"); !e.empty()) {  // "1.3e6", "6.23x10^-4"
     bool minus = e[0] == '-';
     if (e[0] == '-' || e[0] == '+') e.remove_prefix(1);
@@ -323,6 +326,9 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (!swapped && !ctx.group(m, "highq").empty() && !upper(high)) return std::nullopt;
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
     auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
+    // Unless the lower bound has its own: "£500k to £1m", "$2bn and $3bn".
+    if (!ctx.group(m, "lowscale").empty() || !ctx.group(m, "lowscalel").empty())
+      v = number_in(ctx, m, "", pow10_of(ctx, m, "low"));
     if (hi && swapped) std::swap(*hi, *v);
     // "from 30 to 20" is a change, "50-50" an even split: neither is a range.
     if (!hi || *hi <= *v) return std::nullopt;
