@@ -29,13 +29,16 @@ double exponent_of(std::string_view digits) {
   return std::strtod(std::string(digits).c_str(), nullptr);
 }
 
-int pow10_of(const Context& ctx, const Match& m) {
+// The power of ten of the scale in the groups prefix + scale (word), scalel / scalem (letter);
+// without a prefix also the exponent ("1.3e6").
+int pow10_of(const Context& ctx, const Match& m, const std::string& prefix = "") {
   int p = 0;
-  if (auto s = ctx.group(m, "scale"); !s.empty())
+  if (auto s = ctx.group(m, prefix + "scale"); !s.empty())
     if (auto* e = lookup(ctx, "scale_words", s)) p = e->attrs.value("pow10", 0);
   for (const char* name : {"scalel", "scalem"})  // a glued letter: "10k", "10M"
-    if (auto s = ctx.group(m, name); !s.empty())
+    if (auto s = ctx.group(m, prefix + name); !s.empty())
       if (auto* e = lookup(ctx, "scale_letters", s)) p = e->attrs.value("pow10", 0);
+  if (!prefix.empty()) return p;
   if (auto e = ctx.group(m, "exp"); !e.empty()) {  // "1.3e6", "6.23x10^-4"
     bool minus = e[0] == '-';
     if (e[0] == '-' || e[0] == '+') e.remove_prefix(1);
@@ -145,6 +148,71 @@ bool lone_word_rejected(const Context& ctx, const Match& m, std::string_view wor
   return false;
 }
 
+// The entry for form in the first lexicon of rule r (in pattern order) that knows it.
+const LexiconEntry* rule_lexicon_entry(const Context& ctx, const Rule& r, std::string_view form) {
+  for (const auto& name : r.lexicons)
+    if (const Lexicon* lex = ctx.book.lexicon(name))
+      if (const LexiconEntry* e = lex->find(form)) return e;
+  return nullptr;
+}
+
+// Brackets around a unit pair up: "20 (kg)", not "45{kg)".
+bool brackets_pair(std::string_view open, std::string_view close) {
+  if (open.empty() && close.empty()) return true;
+  static constexpr std::string_view kOpen = "([{<", kClose = ")]}>";
+  return open.size() == 1 && close.size() == 1 && kOpen.find(open[0]) == kClose.find(close[0]);
+}
+
+// Whether b is a at most one edit away: a letter replaced, added, dropped, or two swapped.
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // replaced
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // swapped
+  }
+  return a.substr(i) == b.substr(i + 1);  // one letter more in b
+}
+
+// A misspelt unit word ("centigrate", "farenhiet"): the unit of the one form of at least seven
+// letters in the rule's lexicon `fuzzy_units` that is one edit away (short forms stay exact:
+// "deg" and "deal" are two words). A word spelt right is left to the lexicon's own rule.
+std::string misspelt_unit(const Context& ctx, const Match& m) {
+  auto word = ctx.group(m, "fuzzy");
+  const Lexicon* lex = ctx.book.lexicon(m.rule->attrs.value("fuzzy_units", ""));
+  if (word.empty() || !lex || lex->find(word)) return "";  // spelt right: measure.temperature
+  std::string folded = lex->fold(word), unit;
+  for (const auto& e : lex->entries) {
+    std::string form = lex->fold(e.form);
+    if (form.size() < 7 || !within_one_edit(folded, form)) continue;
+    std::string u = e.attrs.value("unit", "");
+    if (!unit.empty() && u != unit) return "";  // near two units: no guess
+    unit = u;
+  }
+  return unit;
+}
+
+// The unit of a measure or age: the rule lexicon's normalised name for the group `unit`, else
+// the rule's; a rate adds its time unit ("kilometre per millisecond"). Empty: not a measure.
+std::string measure_unit(const Context& ctx, const Match& m) {
+  const Rule& r = *m.rule;
+  std::string unit = r.attrs.value("unit", "");
+  if (auto u = ctx.group(m, "unit"); !u.empty())
+    if (const LexiconEntry* e = rule_lexicon_entry(ctx, r, u)) unit = e->attrs.value("unit", unit);
+  if (!ctx.group(m, "fuzzy").empty()) unit = misspelt_unit(ctx, m);
+  if (!brackets_pair(ctx.group(m, "open"), ctx.group(m, "close"))) return "";
+  if (auto per = ctx.group(m, "per"); !per.empty() && !unit.empty()) {
+    const LexiconEntry* e = lookup(ctx, "per_units", per);
+    if (!e) return "";
+    unit += " per " + e->attrs.value("unit", "");
+  }
+  return unit;
+}
+
 // A figure of rule m over span, its value still to come.
 Figure figure_of(const Match& m, TextRange span) {
   Figure f;
@@ -183,6 +251,7 @@ void interpret_figures(const Context& ctx, const Match& m, std::vector<Figure>* 
 
 std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   const Rule& r = *m.rule;
+  if (!ctx.group(m, "veto").empty()) return std::nullopt;  // context that makes it no figure
   Figure f = figure_of(m, m.span);
   if (auto q = ctx.group(m, "qual"); !q.empty())
     if (auto* e = lookup(ctx, "qualifiers", q)) f.qualifier = e->attrs.value("value", "");
@@ -209,7 +278,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     return f;
   }
   if (auto rel = ctx.group(m, "relord"); !rel.empty()) {  // "penultimate": "end-1"
-    const LexiconEntry* e = lookup(ctx, "relative_ordinals", rel);
+    const LexiconEntry* e = rule_lexicon_entry(ctx, r, rel);
     if (!e) return std::nullopt;
     f.value = e->attrs.value("value", "");
     return f;
@@ -230,6 +299,9 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
       double divisor = r.attrs.value("sub_divisor", 100.0);
       v = (*v * divisor + *part) / divisor;
     }
+  // A rule whose unit is a part of the kind's ("25 basis points" is 0.25 percentage points,
+  // "5‰" 0.5 percent) divides by the rule attribute divisor.
+  if (double divisor = r.attrs.value("divisor", 1.0); divisor != 1.0) *v /= divisor;
   f.value = *v;
   if (r.kind == "money") {
     double factor = 1;
@@ -245,13 +317,22 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
       const LexiconEntry* e = q.empty() ? nullptr : lookup(ctx, "qualifiers", q);
       return e ? e->attrs.value("value", "") : std::string();
     };
+    auto lower = [](const std::string& q) { return q == "gt" || q == "gte"; };
+    auto upper = [](const std::string& q) { return q == "lt" || q == "lte"; };
     std::string low = bound("lowq"), high = bound("highq");
-    if (!ctx.group(m, "lowq").empty() && low != "gt" && low != "gte") return std::nullopt;
-    if (!ctx.group(m, "highq").empty() && high != "lt" && high != "lte") return std::nullopt;
+    // "no more than 50 and no less than 20": the upper bound first.
+    bool swapped = upper(low) && lower(high);
+    if (!swapped && !ctx.group(m, "lowq").empty() && !lower(low)) return std::nullopt;
+    if (!swapped && !ctx.group(m, "highq").empty() && !upper(high)) return std::nullopt;
     // The scale after the upper bound applies to both: "$5-10 million", "2 and 3 million".
     auto hi = number_in(ctx, m, "max", pow10_of(ctx, m));
+    // Unless the lower bound has its own: "£500k to £1m", "$2bn and $3bn".
+    if (!ctx.group(m, "lowscale").empty() || !ctx.group(m, "lowscalel").empty())
+      v = number_in(ctx, m, "", pow10_of(ctx, m, "low"));
+    if (hi && swapped) std::swap(*hi, *v);
     // "from 30 to 20" is a change, "50-50" an even split: neither is a range.
     if (!hi || *hi <= *v) return std::nullopt;
+    f.value = *v;
     f.value_max = *hi;
     if (!ctx.group(m, "cur").empty()) {
       double factor = 1;
@@ -261,15 +342,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
   }
   if (r.kind == "measure" || r.kind == "age") {
-    // The unit's normalised name from the lexicon that knows the `unit` group, else the rule's.
-    f.unit = r.attrs.value("unit", "");
-    if (auto u = ctx.group(m, "unit"); !u.empty())
-      for (const auto& name : r.lexicons)
-        if (const Lexicon* lex = ctx.book.lexicon(name))
-          if (const LexiconEntry* e = lex->find(u)) {
-            f.unit = e->attrs.value("unit", f.unit);
-            break;
-          }
+    f.unit = measure_unit(ctx, m);
     if (f.unit.empty()) return std::nullopt;
   }
   if (r.kind == "percent") f.unit = "percent";
