@@ -5,7 +5,9 @@
 #   ./scripts/fuzz.sh build               build only
 # The working corpus grows in build-fuzz/corpus/TARGET (seeded from fuzz/corpus/TARGET and, for
 # some targets, samples/ or patterns/); crashes and timeouts land in build-fuzz/artifacts/TARGET/,
-# the log in build-fuzz/logs/TARGET.log. Runs under nice -n 19. FUZZ_ARGS adds libFuzzer flags.
+# the log in build-fuzz/logs/TARGET.log. Runs under nice -n 19, so an input counts as a timeout
+# only past FUZZ_TIMEOUT seconds (default 120: a starved process is slow, not stuck; re-run a
+# timeout input alone before calling it a finding). FUZZ_ARGS adds libFuzzer flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +44,7 @@ run() {
   echo "fuzz: $target for ${seconds}s (log: $BUILD_DIR/logs/$target.log)"
   # detect_leaks=0: a leak is not what these targets look for, and LSan is slow at exit.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
-    nice -n 19 "$BUILD_DIR/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=30 \
+    nice -n 19 "$BUILD_DIR/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-120}" \
     -rss_limit_mb=2048 -max_len="$(max_len "$target")" -artifact_prefix="$artifacts" \
     -print_final_stats=1 ${FUZZ_ARGS:-} "$corpus" "${seeds[@]}" >"$BUILD_DIR/logs/$target.log" 2>&1 &&
     status=0 || status=$?

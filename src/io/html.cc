@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "claimx/extract.h"
+
 namespace claimx {
 namespace {
 
@@ -601,8 +603,7 @@ bool iso_date(const std::string& s, std::string* out) {
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   if (s[4] != '-' || s[7] != '-') return false;
-  int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  if (!parse_iso_date_public(s.substr(0, 10))) return false;  // "2026-02-30" is no anchor
   *out = s.substr(0, 10);
   return true;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -29,6 +30,13 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// A whole string of digits in base 10 or 16 that fits a size_t (no sign, no overflow).
+bool parse_size(std::string_view s, int base, size_t* out) {
+  if (s.empty() || s[0] == '+' || s[0] == '-') return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out, base);
+  return ec == std::errc() && end == s.data() + s.size();
 }
 
 std::string trim(std::string_view s) {
@@ -316,7 +324,9 @@ class Ingest {
     }
     if (!any && !stopped() && r == ARCHIVE_EOF) {
       if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
-        document(make_document(source, source, ""), 0);
+        // An empty text is one empty document; an empty JSONL or WARC file holds no records.
+        std::string format = format_by_name(name);
+        if (format != "jsonl" && format != "warc") document(make_document(source, source, ""), 0);
       } else {
         // An archive with no readable member, or NUL bytes that read as an empty tar: say so
         // rather than print nothing and succeed.
@@ -325,7 +335,9 @@ class Ingest {
     }
   }
 
-  std::string sniff(Stream& s, const std::string& name) {
+  // The format --input-format or the name gives ("" when only the content can tell).
+  std::string format_by_name(const std::string& name) const {
+    if (opt_.format != "auto") return opt_.format;
     std::string n = lower(name);
     if (ends_with(n, ".jsonl") || ends_with(n, ".ndjson")) return "jsonl";
     if (ends_with(n, ".warc")) return "warc";
@@ -333,6 +345,11 @@ class Ingest {
         ends_with(n, ".shtml"))
       return "html";
     if (ends_with(n, ".txt") || ends_with(n, ".text")) return "text";
+    return "";
+  }
+
+  std::string sniff(Stream& s, const std::string& name) {
+    if (std::string f = format_by_name(name); !f.empty()) return f;
     std::string head(s.peek(8192));
     if (head.rfind("WARC/1.", 0) == 0) return "warc";
     size_t b = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
@@ -354,7 +371,7 @@ class Ingest {
   }
 
   void content(Stream& s, const std::string& name, const std::string& source, bool is_stdin) {
-    std::string format = opt_.format == "auto" ? sniff(s, name) : opt_.format;
+    std::string format = sniff(s, name);
     if (format == "jsonl")
       jsonl(s, is_stdin ? "<stdin>" : source);
     else if (format == "warc")
@@ -444,10 +461,11 @@ class Ingest {
       hex = hex.substr(0, hex.find(';'));
       if (hex.empty() || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
         return body;  // not chunked after all
-      size_t n = std::stoul(hex, nullptr, 16);
+      size_t n = 0;
+      if (!parse_size(hex, 16, &n)) return body;
       if (n == 0) return out;
       p = nl + 1;
-      if (p + n > body.size()) return body;
+      if (n > body.size() - p) return body;
       out.append(body, p, n);
       p += n;
       if (body.compare(p, 2, "\r\n") == 0)
@@ -486,12 +504,11 @@ class Ingest {
           h[lower(trim(t.substr(0, colon)))] = trim(t.substr(colon + 1));
       }
       auto it = h.find("content-length");
-      if (it == h.end() || it->second.empty() ||
-          it->second.find_first_not_of("0123456789") != std::string::npos) {
+      size_t length = 0;
+      if (it == h.end() || !parse_size(it->second, 10, &length)) {
         fail(source, "WARC record without a valid Content-Length");
         return;
       }
-      size_t length = std::stoull(it->second);
       std::string block;
       if (!s.read(length, &block)) {
         fail(source, s.error().empty() ? "truncated WARC record" : s.error());
