@@ -11,6 +11,7 @@ PACKAGES=(
   iso-codes tzdata wamerican miscfiles
   python3 python3-jsonschema python3-numpy
   libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
+  clang libclang-rt-14-dev  # fuzz targets: scripts/fuzz.sh (libFuzzer, ASan, UBSan)
 )
 
 missing=()

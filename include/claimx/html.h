@@ -22,6 +22,15 @@ struct HtmlArticle {
 // kept, and link-heavy blocks inside it are removed.
 HtmlArticle extract_html(std::string_view html);
 
+// gumbo's tree building is quadratic in the nesting depth and its tree walks (and ours) recurse
+// once per level: deeper than this, start tags (and their end tags) are blanked before parsing.
+inline constexpr size_t kMaxHtmlDepth = 512;
+
+// The page with elements nested deeper than max_depth (by a light scan that knows void elements,
+// raw text, comments and implied end tags) blanked out, so their text joins the enclosing element.
+// Pages within the depth come back unchanged.
+std::string cap_html_nesting(std::string_view html, size_t max_depth);
+
 // The charset named by a Content-Type value or a <meta> in the first bytes ("" if none).
 std::string html_charset(std::string_view html, std::string_view content_type);
 

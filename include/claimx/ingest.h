@@ -20,6 +20,9 @@ struct IngestOptions {
   std::string format = "auto";  // auto, text, html, jsonl, warc
   bool recursive = false;       // directories: walk them (sorted, hidden names skipped)
   JsonlFields fields;
+  // A document (file, archive member, JSONL line, WARC record, decompressed body) past this many
+  // bytes is a named failure and is not held in memory; the rest of the input goes on.
+  size_t max_doc_bytes = size_t{64} << 20;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): stop at the next item
 };
 

@@ -16,6 +16,9 @@ namespace claimx {
 // *replaced counts the replacements. Valid input is returned unchanged.
 std::string repair_utf8(std::string_view in, size_t* replaced);
 
+// Offset of the first byte that is not part of valid UTF-8, or npos when all of it is valid.
+size_t first_invalid_utf8(std::string_view in);
+
 // True when the bytes look like a binary file: a NUL byte, or many control bytes, in the first
 // 8 KiB. *where gets the offset of the first offending byte.
 bool looks_binary(std::string_view bytes, size_t* where);

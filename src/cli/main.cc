@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
                "claims[] items carry score_terms (feature, value, weight); with --all-sentences, "
                "those below the threshold carry not_claim_reason");
   bool recursive = false, quiet = false;
+  std::uint64_t max_doc_bytes = claimx::IngestOptions().max_doc_bytes;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::string output, errors_path;
   app.add_flag("-r,--recursive", recursive,
@@ -156,6 +158,12 @@ int main(int argc, char** argv) {
                  "auto (by extension, then content), text, html, jsonl (one JSON object per "
                  "line) or warc")
       ->check(CLI::IsMember({"auto", "text", "html", "jsonl", "warc"}));
+  app.add_option("--max-doc-bytes", max_doc_bytes,
+                 "A document (file, member, JSONL line, WARC record) past N bytes is a named "
+                 "failure (default 64M; suffixes k, M, G are powers of 1024)")
+      ->type_name("N")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("-j,--jobs", jobs, "Documents processed in parallel (default: cores)")
       ->type_name("N")
       ->check(CLI::Range(1u, 1024u));
@@ -338,6 +346,7 @@ int main(int argc, char** argv) {
   claimx::IngestOptions iopt;
   iopt.format = input_format;
   iopt.recursive = recursive;
+  iopt.max_doc_bytes = max_doc_bytes;
   iopt.fields = fields;
   iopt.stop = &g_interrupted;
   if (jobs <= 1) {

@@ -9,7 +9,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
+
+#include "claimx/extract.h"
 
 namespace claimx {
 namespace {
@@ -601,8 +604,7 @@ bool iso_date(const std::string& s, std::string* out) {
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   if (s[4] != '-' || s[7] != '-') return false;
-  int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  if (!parse_iso_date_public(s.substr(0, 10))) return false;  // "2026-02-30" is no anchor
   *out = s.substr(0, 10);
   return true;
 }
@@ -611,6 +613,64 @@ struct Meta {
   std::string og_title, title, h1, date, canonical, og_url, ld_date, time_date;
   std::vector<std::string> h1s;
 };
+
+// Elements that never hold children, and those whose end tags are implied (a second <p>, <li>,
+// <td> closes the first): neither adds to the depth the scan counts.
+bool uncounted(const std::string& name) {
+  static const std::unordered_set<std::string> kNames = {
+      "area",   "base",   "br",       "col",   "embed",  "hr",    "img",      "input",
+      "keygen", "link",   "meta",     "param", "source", "track", "wbr",      "p",
+      "li",     "dt",     "dd",       "tr",    "td",     "th",    "thead",    "tbody",
+      "tfoot",  "option", "optgroup", "rb",    "rt",     "rp",    "colgroup", "caption",
+      "a",      "button", "form",     "nobr",  "html",   "head",  "body"};
+  return kNames.count(name) > 0;
+}
+
+bool raw_text(const std::string& name) {
+  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
+         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes" ||
+         name == "noscript" || name == "plaintext";
+}
+
+// The open elements of the depth scan. Past the cap a start tag is blanked and counted, and the
+// same number of its end tags are blanked after it.
+class NestingCap {
+ public:
+  explicit NestingCap(size_t max_depth) : max_(max_depth) {}
+
+  // Returns true when the tag [at, end) is to be blanked.
+  bool start(const std::string& name, bool self_closing) {
+    if (self_closing || uncounted(name)) return false;
+    if (open_.size() < max_) {
+      open_.push_back(name);
+      return false;
+    }
+    ++dropped_[name];
+    return true;
+  }
+  bool end(const std::string& name) {
+    auto d = dropped_.find(name);
+    if (d != dropped_.end() && d->second > 0) {
+      --d->second;
+      return true;
+    }
+    auto it = std::find(open_.rbegin(), open_.rend(), name);
+    if (it != open_.rend()) open_.erase(std::prev(it.base()), open_.end());
+    return false;
+  }
+
+ private:
+  size_t max_;
+  std::vector<std::string> open_;
+  std::unordered_map<std::string, size_t> dropped_;
+};
+
+size_t tag_name_end(std::string_view html, size_t from) {
+  while (from < html.size() && (std::isalnum(static_cast<unsigned char>(html[from])) ||
+                                html[from] == '-' || html[from] == ':'))
+    ++from;
+  return from;
+}
 
 void collect_meta(const GumboNode* n, Meta* m) {
   if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) return;
@@ -669,8 +729,43 @@ void collect_meta(const GumboNode* n, Meta* m) {
 
 }  // namespace
 
-HtmlArticle extract_html(std::string_view html) {
+std::string cap_html_nesting(std::string_view html, size_t max_depth) {
+  std::string out(html);
+  NestingCap cap(max_depth);
+  size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    if (html.compare(i, 4, "<!--") == 0) {  // comments: skipped whole
+      size_t e = html.find("-->", i + 4);
+      i = e == std::string_view::npos ? html.size() : e + 3;
+      continue;
+    }
+    bool closing = i + 1 < html.size() && html[i + 1] == '/';
+    size_t name_at = i + (closing ? 2 : 1);
+    if (name_at >= html.size() || !std::isalpha(static_cast<unsigned char>(html[name_at]))) {
+      ++i;
+      continue;
+    }
+    size_t name_end = tag_name_end(html, name_at);
+    std::string name = lower(html.substr(name_at, name_end - name_at));
+    size_t gt = html.find('>', name_end);
+    if (gt == std::string_view::npos) break;
+    bool blank = closing ? cap.end(name) : cap.start(name, html[gt - 1] == '/');
+    if (blank) std::fill(out.begin() + i, out.begin() + gt + 1, ' ');
+    i = gt + 1;
+    if (!closing && raw_text(name)) {  // no tags inside <script>, <style>, ...: skip to its end
+      size_t e = i;
+      while ((e = html.find("</", e)) != std::string_view::npos &&
+             lower(html.substr(e + 2, name.size())) != name)
+        e += 2;
+      i = e == std::string_view::npos ? html.size() : e;
+    }
+  }
+  return out;
+}
+
+HtmlArticle extract_html(std::string_view page) {
   HtmlArticle a;
+  std::string html = cap_html_nesting(page, kMaxHtmlDepth);
   GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
   Meta m;
   collect_meta(out->document, &m);

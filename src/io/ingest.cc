@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -31,6 +32,13 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// A whole string of digits in base 10 or 16 that fits a size_t (no sign, no overflow).
+bool parse_size(std::string_view s, int base, size_t* out) {
+  if (s.empty() || s[0] == '+' || s[0] == '-') return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out, base);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
 std::string trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return "";
@@ -50,10 +58,11 @@ std::string strip_compression(std::string name) {
   return name;
 }
 
-// Buffered reading over one libarchive entry (a member, or the whole decompressed file).
+// Buffered reading over one libarchive entry (a member, or the whole decompressed file). No
+// read holds more than `limit` bytes: past it read_all fails and getline skips the line.
 class Stream {
  public:
-  explicit Stream(struct archive* a) : a_(a) {}
+  Stream(struct archive* a, size_t limit) : a_(a), limit_(limit) {}
 
   // Makes at least n bytes available unless the stream ends first; false on a read error.
   bool fill(size_t n) {
@@ -79,21 +88,31 @@ class Stream {
     fill(n);
     return std::string_view(buf_).substr(pos_, n);
   }
-  // A line without its '\n'; false at the end (or on error: see error()).
+  // A line without its '\n'; false at the end (or on error: see error()). A line longer than
+  // the limit is skipped and comes back empty with line_too_long() set.
   bool getline(std::string* line) {
     line->clear();
+    too_long_ = false;
     for (;;) {
       size_t nl = buf_.find('\n', pos_);
       if (nl != std::string::npos) {
-        line->assign(buf_, pos_, nl - pos_);
+        too_long_ = too_long_ || nl - pos_ > limit_;
+        if (!too_long_) line->assign(buf_, pos_, nl - pos_);
         offset_ += nl + 1 - pos_;
         pos_ = nl + 1;
         return true;
       }
       if (eof_) break;
       size_t before = buf_.size() - pos_;
+      if (before > limit_) {  // drop what is buffered and look for the end of the line
+        too_long_ = true;
+        offset_ += before;
+        pos_ = buf_.size();
+        before = 0;
+      }
       if (!fill(before + (1 << 16)) && !error_.empty()) return false;
     }
+    if (too_long_) return true;
     if (pos_ >= buf_.size()) return false;
     line->assign(buf_, pos_, std::string::npos);
     offset_ += buf_.size() - pos_;
@@ -108,8 +127,22 @@ class Stream {
     offset_ += take;
     return take == n;
   }
+  // Skips n bytes; false when the stream ends first.
+  bool skip(size_t n) {
+    while (n > 0 && fill(1) && pos_ < buf_.size()) {
+      size_t take = std::min(n, buf_.size() - pos_);
+      pos_ += take;
+      offset_ += take;
+      n -= take;
+    }
+    return n == 0;
+  }
   bool read_all(std::string* out) {
-    while (!eof_) fill(buf_.size() - pos_ + (1 << 20));
+    while (!eof_ && buf_.size() - pos_ <= limit_) fill(buf_.size() - pos_ + (1 << 20));
+    if (buf_.size() - pos_ > limit_) {
+      error_ = too_large(limit_);
+      return false;
+    }
     out->assign(buf_, pos_, std::string::npos);
     offset_ += buf_.size() - pos_;
     buf_.clear();
@@ -118,9 +151,16 @@ class Stream {
   }
   const std::string& error() const { return error_; }
   size_t offset() const { return offset_; }
+  bool line_too_long() const { return too_long_; }
+
+  static std::string too_large(size_t limit) {
+    return "larger than --max-doc-bytes (" + std::to_string(limit) + " bytes), skipped";
+  }
 
  private:
   struct archive* a_;
+  size_t limit_;
+  bool too_long_ = false;
   std::string buf_;
   size_t pos_ = 0;
   size_t offset_ = 0;
@@ -284,7 +324,7 @@ class Ingest {
       int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
       if (fmt == ARCHIVE_FORMAT_RAW) {
         any = true;
-        Stream s(a);
+        Stream s(a, opt_.max_doc_bytes);
         content(s, strip_compression(name), source, is_stdin);
         continue;
       }
@@ -294,7 +334,7 @@ class Ingest {
       std::string base = fs::path(member).filename().string();
       if (base.empty() || base[0] == '.') continue;
       any = true;
-      Stream s(a);
+      Stream s(a, opt_.max_doc_bytes);
       std::string where = source + "!" + member;
       if (depth < 3 && packed(s.peek(512))) {  // nested: held in memory, then unpacked
         std::string bytes;
@@ -316,7 +356,9 @@ class Ingest {
     }
     if (!any && !stopped() && r == ARCHIVE_EOF) {
       if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
-        document(make_document(source, source, ""), 0);
+        // An empty text is one empty document; an empty JSONL or WARC file holds no records.
+        std::string format = format_by_name(name);
+        if (format != "jsonl" && format != "warc") document(make_document(source, source, ""), 0);
       } else {
         // An archive with no readable member, or NUL bytes that read as an empty tar: say so
         // rather than print nothing and succeed.
@@ -325,7 +367,9 @@ class Ingest {
     }
   }
 
-  std::string sniff(Stream& s, const std::string& name) {
+  // The format --input-format or the name gives ("" when only the content can tell).
+  std::string format_by_name(const std::string& name) const {
+    if (opt_.format != "auto") return opt_.format;
     std::string n = lower(name);
     if (ends_with(n, ".jsonl") || ends_with(n, ".ndjson")) return "jsonl";
     if (ends_with(n, ".warc")) return "warc";
@@ -333,6 +377,11 @@ class Ingest {
         ends_with(n, ".shtml"))
       return "html";
     if (ends_with(n, ".txt") || ends_with(n, ".text")) return "text";
+    return "";
+  }
+
+  std::string sniff(Stream& s, const std::string& name) {
+    if (std::string f = format_by_name(name); !f.empty()) return f;
     std::string head(s.peek(8192));
     if (head.rfind("WARC/1.", 0) == 0) return "warc";
     size_t b = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
@@ -354,7 +403,7 @@ class Ingest {
   }
 
   void content(Stream& s, const std::string& name, const std::string& source, bool is_stdin) {
-    std::string format = opt_.format == "auto" ? sniff(s, name) : opt_.format;
+    std::string format = sniff(s, name);
     if (format == "jsonl")
       jsonl(s, is_stdin ? "<stdin>" : source);
     else if (format == "warc")
@@ -400,9 +449,13 @@ class Ingest {
     size_t number = 0;
     while (!stopped() && s.getline(&line)) {
       ++number;
+      std::string source = name + ":" + std::to_string(number);
+      if (s.line_too_long()) {
+        fail(source, Stream::too_large(opt_.max_doc_bytes));
+        continue;
+      }
       while (!line.empty() && (line.back() == '\r')) line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      std::string source = name + ":" + std::to_string(number);
       std::string why;
       if (auto doc = jsonl_record(line, source, opt_.fields, &why))
         document(std::move(*doc), line.size() + 1);
@@ -413,7 +466,7 @@ class Ingest {
   }
 
   // Decompresses a gzip body in memory (libarchive's gzip filter over its raw format).
-  static bool gunzip(std::string* body, std::string* error) {
+  bool gunzip(std::string* body, std::string* error) const {
     struct archive* a = archive_read_new();
     archive_read_support_filter_gzip(a);
     archive_read_support_format_raw(a);
@@ -422,7 +475,7 @@ class Ingest {
     bool ok = archive_read_open_memory(a, body->data(), body->size()) == ARCHIVE_OK &&
               archive_read_next_header(a, &entry) == ARCHIVE_OK;
     if (ok) {
-      Stream s(a);
+      Stream s(a, opt_.max_doc_bytes);
       ok = s.read_all(&out);
       if (!ok) *error = s.error();
     } else {
@@ -444,10 +497,11 @@ class Ingest {
       hex = hex.substr(0, hex.find(';'));
       if (hex.empty() || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
         return body;  // not chunked after all
-      size_t n = std::stoul(hex, nullptr, 16);
+      size_t n = 0;
+      if (!parse_size(hex, 16, &n)) return body;
       if (n == 0) return out;
       p = nl + 1;
-      if (p + n > body.size()) return body;
+      if (n > body.size() - p) return body;
       out.append(body, p, n);
       p += n;
       if (body.compare(p, 2, "\r\n") == 0)
@@ -486,12 +540,20 @@ class Ingest {
           h[lower(trim(t.substr(0, colon)))] = trim(t.substr(colon + 1));
       }
       auto it = h.find("content-length");
-      if (it == h.end() || it->second.empty() ||
-          it->second.find_first_not_of("0123456789") != std::string::npos) {
+      size_t length = 0;
+      if (it == h.end() || !parse_size(it->second, 10, &length)) {
         fail(source, "WARC record without a valid Content-Length");
         return;
       }
-      size_t length = std::stoull(it->second);
+      if (length > opt_.max_doc_bytes) {  // skipped, never held in memory
+        if (!s.skip(length)) {
+          fail(source, s.error().empty() ? "truncated WARC record" : s.error());
+          return;
+        }
+        if (lower(h["warc-type"]) == "response")
+          fail(source, Stream::too_large(opt_.max_doc_bytes));
+        continue;
+      }
       std::string block;
       if (!s.read(length, &block)) {
         fail(source, s.error().empty() ? "truncated WARC record" : s.error());

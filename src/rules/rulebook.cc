@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "claimx/rules.h"
+#include "claimx/text.h"
 
 namespace claimx {
 
@@ -438,7 +439,25 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
 
 }  // namespace
 
+namespace {
+
+// The place of byte `at` in text, 1-based.
+SourceLoc loc_at(const std::string& file, std::string_view text, size_t at) {
+  std::string_view before = text.substr(0, at);
+  size_t nl = before.rfind('\n');
+  size_t col = nl == std::string_view::npos ? at : at - nl - 1;
+  int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  return {file, line, static_cast<int>(col) + 1};
+}
+
+}  // namespace
+
 void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>* errors) {
+  // Names and attributes end up in JSON output, which must be UTF-8: refuse the pack up front.
+  if (size_t bad = first_invalid_utf8(src.text); bad != std::string_view::npos) {
+    errors->push_back({loc_at(src.name, src.text, bad), "invalid UTF-8 (packs must be UTF-8)"});
+    return;
+  }
   if (!src.text.empty() && src.text[0] == '{') {
     PackData pack;
     pack.file = src.name;

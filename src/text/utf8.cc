@@ -43,16 +43,20 @@ size_t valid_sequence(std::string_view s, size_t i, size_t* consumed) {
 
 }  // namespace
 
-std::string repair_utf8(std::string_view in, size_t* replaced) {
-  *replaced = 0;
+size_t first_invalid_utf8(std::string_view in) {
   size_t i = 0, consumed = 0;
-  // Fast path: find the first invalid byte.
   while (i < in.size()) {
     size_t n = valid_sequence(in, i, &consumed);
-    if (n == 0) break;
+    if (n == 0) return i;
     i += n;
   }
-  if (i == in.size()) return std::string(in);
+  return std::string_view::npos;
+}
+
+std::string repair_utf8(std::string_view in, size_t* replaced) {
+  *replaced = 0;
+  size_t i = first_invalid_utf8(in), consumed = 0;
+  if (i == std::string_view::npos) return std::string(in);
   std::string out(in.substr(0, i));
   out.reserve(in.size() + 16);
   while (i < in.size()) {

@@ -538,6 +538,53 @@ class Crafted(ClaimxTestCase):
                 self.assert_spans(doc, doc["document"]["text"], "codepoints", name)
 
 
+class FuzzFindings(ClaimxTestCase):
+    """Inputs the fuzz targets (fuzz/) found crashing or misread, through the real binary."""
+
+    PAGE = b"<html><body><article><p>The port authority said traffic rose 12% last year.</p></article></body></html>"
+
+    def warc_record(self, http, length=None):
+        length = len(http) if length is None else length
+        head = f"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: {length}\r\n\r\n"
+        return head.encode() + http + b"\r\n\r\n"
+
+    def test_warc_content_length_too_large(self):
+        # fuzz_warc: 50 digits of Content-Length threw std::out_of_range (abort).
+        bad = self.write_tmp("huge.warc", self.warc_record(b"HTTP/1.1 200 OK\r\n\r\n", "9" * 50))
+        good = self.write_tmp("good.txt", "Prices rose 5%.\n")
+        proc = run([bad, good])
+        self.assert_exit(proc, 1, "huge Content-Length")
+        self.assertIn("huge.warc@0: WARC record without a valid Content-Length", proc.stderr.decode())
+        doc = self.parse(self.lines(proc.stdout, 1, "huge Content-Length")[0], "huge Content-Length")
+        self.assertEqual(doc["document"]["source"], good)
+
+    def test_warc_chunk_size_too_large(self):
+        # A chunk size past 2^64 is not chunked encoding: the body is read as it is.
+        body = b"f" * 40 + b"\r\n" + self.PAGE
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+        path = self.write_tmp("chunks.warc", self.warc_record(http))
+        doc = self.one_doc(run(["--include-text", path]), "huge chunk size")
+        self.assertIn("traffic rose 12%", doc["document"]["text"])
+
+    def test_empty_record_files_hold_no_records(self):
+        # fuzz_jsonl: an empty JSONL (or WARC) file gave one empty document, not zero records.
+        for name in ("empty.jsonl", "empty.warc"):
+            path = self.write_tmp(name, b"")
+            proc = run([path])
+            self.assert_exit(proc, 0, name)
+            self.assertEqual(proc.stdout, b"", f"{name}: output")
+        proc = run(["--input-format", "jsonl"], stdin=b"")
+        self.assertEqual((proc.returncode, proc.stdout), (0, b""), "empty JSONL on stdin")
+        doc = self.one_doc(run([self.write_tmp("empty.txt", b"")]), "empty text file")
+        self.assertEqual(doc["document"]["chars"], 0)
+
+    def test_html_impossible_date_is_no_anchor(self):
+        # fuzz_html: <time datetime="2026-02-30"> became the document date.
+        page = b'<html><body><time datetime="2026-02-30">x</time>' + self.PAGE[12:]
+        doc = self.one_doc(run([self.write_tmp("page.html", page)]), "impossible date")
+        self.assertIsNone(doc["document"]["date"])
+
+
 class Jsonl(ClaimxTestCase):
     RECORDS = (
         '{"id": "a", "text": "Sales fell last year, the ministry said.", "date": "2026-11-25T08:00:00Z"}\n'

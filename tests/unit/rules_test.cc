@@ -71,6 +71,10 @@ TEST(Rules, BrokenPacksPointAtTheProblem) {
        "test.yaml:3:5: rule t.a: `longest` must be true or false"},
       {"pack: t\nrules: [\n", "test.yaml:3:1: "},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n", "test.yaml:3:5: rule without `pattern`"},
+      // Found by fuzz_rulepack: an example with a stray byte crashed `rules check` (JSON dump).
+      {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    pattern: 'a'\n    examples: "
+       "['x\xAA']\n",
+       "test.yaml:6:18: invalid UTF-8 (packs must be UTF-8)"},
   };
   for (const auto& c : cases) {
     RuleBook book;

@@ -39,6 +39,16 @@ TEST(Utf8, RepairsEachMaximalInvalidSubpart) {
   }
 }
 
+TEST(Utf8, FirstInvalidByte) {
+  const size_t none = std::string_view::npos;
+  EXPECT_EQ(first_invalid_utf8(""), none);
+  EXPECT_EQ(first_invalid_utf8("caf\xC3\xA9 \xF0\x9F\xA5\x90"), none);
+  EXPECT_EQ(first_invalid_utf8("ab\xC0\xAF"), 2u);        // overlong
+  EXPECT_EQ(first_invalid_utf8("a\xED\xA0\x80"), 1u);     // surrogate
+  EXPECT_EQ(first_invalid_utf8("abc\xE2\x82"), 3u);       // truncated at the end
+  EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+}
+
 TEST(Utf8, MakeDocumentReportsRepairs) {
   Document d = make_document("x", "-", "Price \xFF rose");
   ASSERT_EQ(d.warnings.size(), 1u);
