@@ -691,11 +691,17 @@ Figure joined(const Figure& a, const Figure& b, const char* rule) {
 bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::string& want,
                   bool dates_only) {
   bool changed = false;
-  std::vector<Figure> out;
+  // Compacted in place (kept figures move down to `w`): a pass allocates nothing, so a flood of
+  // figures in one sentence costs eight linear sweeps, not eight fresh vectors.
+  size_t w = 0;
+  auto keep = [&](Figure&& f) {
+    if (&(*figs)[w] != &f) (*figs)[w] = std::move(f);
+    ++w;
+  };
   for (size_t i = 0; i < figs->size(); ++i) {
     Figure& a = (*figs)[i];
     if (i + 1 >= figs->size() || (a.kind != "duration" && !temporal(a) && !repeating(a))) {
-      out.push_back(std::move(a));
+      keep(std::move(a));
       continue;
     }
     const Figure& b = (*figs)[i + 1];
@@ -822,14 +828,14 @@ bool compose_pass(const Context& ctx, std::vector<Figure>* figs, const std::stri
       if (b.granularity.empty()) f->granularity = "day";
     }
     if (!f) {
-      out.push_back(std::move(a));
+      keep(std::move(a));
       continue;
     }
-    out.push_back(std::move(*f));
+    keep(std::move(*f));
     ++i;
     changed = true;
   }
-  *figs = std::move(out);
+  figs->resize(w);
   return changed;
 }
 
