@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "claimx/ingest.h"
+
 namespace claimx_fuzz {
 
 // A failed invariant is a finding: print it and abort so libFuzzer keeps the input.
@@ -20,6 +22,7 @@ namespace claimx_fuzz {
   std::abort();
 }
 
+// Written apart from the library's UTF-8 code on purpose: the oracle must not share its bugs.
 inline bool valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -96,5 +99,20 @@ class MemFile {
   int fd_;
   std::string path_;
 };
+
+// Reads the input as one file of the given --input-format through the batch reader, as the CLI
+// does, and hands every item to check(path, item); a failure must carry a reason.
+template <typename Check>
+void ingest_as(const uint8_t* data, size_t size, const char* format, Check check) {
+  static MemFile file;
+  const std::string& path = file.write(data, size);
+  claimx::IngestOptions options;
+  options.format = format;
+  claimx::ingest({path}, options, [&](claimx::Item item) {
+    if (!item.doc && item.error.empty()) fail("failure without a reason");
+    check(path, item);
+    return true;
+  });
+}
 
 }  // namespace claimx_fuzz
