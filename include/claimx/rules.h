@@ -101,6 +101,7 @@ struct Rule {
   // or on the rule's first use when the book is compiled lazily; shared by copies of the rule.
   std::shared_ptr<RuleRegex> re;
   int captures = 0;                                // capturing groups
+  bool group1_is_whole = false;                    // one group, around the whole pattern
   std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
   // A name used by several groups (in alternatives): (first index, later index); the first
   // takes the later one's text when it did not match itself.
