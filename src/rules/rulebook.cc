@@ -153,13 +153,59 @@ std::string Lexicon::fold(std::string_view s) const {
   return out;
 }
 
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+void Lexicon::index_entries() {
+  keys_.clear();
+  size_t cap = 16;
+  while (cap < entries.size() * 2) cap *= 2;  // load factor at most 1/2
+  slots_.assign(cap, Slot{});
+  for (size_t i = 0; i < entries.size(); ++i) {
+    std::string key = fold(entries[i].form);
+    uint64_t h = fnv1a(key);
+    auto tag = static_cast<uint32_t>(h >> 32);
+    for (size_t at = h & (cap - 1);; at = (at + 1) & (cap - 1)) {
+      Slot& slot = slots_[at];
+      if (slot.entry == 0) {
+        slot = {static_cast<uint32_t>(i + 1), tag, static_cast<uint32_t>(keys_.size()),
+                static_cast<uint32_t>(key.size())};
+        keys_ += key;
+        break;
+      }
+      if (slot.tag == tag && std::string_view(keys_).substr(slot.key_offset, slot.key_size) == key)
+        break;  // a later entry of the same folded form: the first one stays
+    }
+  }
+}
+
 const LexiconEntry* Lexicon::find(std::string_view form) const {
+  if (slots_.empty()) return nullptr;
   // Called for every candidate word: fold into a per-thread buffer, not a fresh string.
-  static thread_local std::string key;
-  key.assign(form);
-  if (ignore_case) lower_in_place(&key);
-  auto it = index.find(key);
-  return it == index.end() ? nullptr : &entries[it->second];
+  std::string_view key = form;
+  if (ignore_case) {
+    static thread_local std::string folded;
+    folded.assign(form);
+    lower_in_place(&folded);
+    key = folded;
+  }
+  uint64_t h = fnv1a(key);
+  auto tag = static_cast<uint32_t>(h >> 32);
+  size_t mask = slots_.size() - 1;
+  for (size_t at = h & mask;; at = (at + 1) & mask) {
+    const Slot& slot = slots_[at];
+    if (slot.entry == 0) return nullptr;
+    if (slot.tag == tag && slot.key_size == key.size() &&
+        std::string_view(keys_).substr(slot.key_offset, slot.key_size) == key)
+      return &entries[slot.entry - 1];
+  }
 }
 
 std::string Lexicon::regex() const {
@@ -403,8 +449,7 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
     }
     for (auto& f : forms) lex.entries.push_back({std::move(f), attrs});
   }
-  for (size_t i = 0; i < lex.entries.size(); ++i)
-    lex.index.emplace(lex.fold(lex.entries[i].form), i);
+  lex.index_entries();
   pack.lexicons.push_back(std::move(lex));
 }
 
@@ -490,9 +535,7 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
       e.erase(form);
       lex.entries.push_back({std::move(text), std::move(e)});
     }
-    lex.index.reserve(lex.entries.size());
-    for (size_t i = 0; i < lex.entries.size(); ++i)
-      lex.index.emplace(lex.fold(lex.entries[i].form), i);
+    lex.index_entries();
     pack->lexicons.push_back(std::move(lex));
   }
   return true;
