@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,11 +72,23 @@ struct Lexicon {
   bool right_boundary = true;
   SourceLoc loc;
   std::vector<LexiconEntry> entries;
-  std::unordered_map<std::string, size_t> index;  // folded form -> first entry
 
-  const LexiconEntry* find(std::string_view form) const;
+  void index_entries();  // builds the look-up table of find(); call after filling `entries`
+  const LexiconEntry* find(std::string_view form) const;  // the first entry of that folded form
   std::string regex() const;  // alternation, longest forms first
   std::string fold(std::string_view s) const;
+
+ private:
+  // find() runs for every candidate word of every document: an open-addressing table over one
+  // buffer of folded forms, so a look-up touches a slot and the key bytes, not hash-node chains.
+  struct Slot {
+    uint32_t entry = 0;  // index into entries + 1; 0: empty
+    uint32_t tag = 0;    // the key's hash, upper bits, so most mismatches skip the comparison
+    uint32_t key_offset = 0;
+    uint32_t key_size = 0;
+  };
+  std::string keys_;
+  std::vector<Slot> slots_;
 };
 
 struct Example {
@@ -101,6 +114,7 @@ struct Rule {
   // or on the rule's first use when the book is compiled lazily; shared by copies of the rule.
   std::shared_ptr<RuleRegex> re;
   int captures = 0;                                // capturing groups
+  bool group1_is_whole = false;                    // one group, around the whole pattern
   std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
   // A name used by several groups (in alternatives): (first index, later index); the first
   // takes the later one's text when it did not match itself.

@@ -222,8 +222,9 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     // "other" only when nothing more specific applies.
     if (c.types.size() > 1)
       c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
-    out->all_scored.push_back(c);
-    if (c.checkworthiness >= threshold) out->claims.push_back(std::move(c));
+    // Every body sentence is scored, few are claims: copy the claims, move the rest.
+    if (c.checkworthiness >= threshold) out->claims.push_back(c);
+    out->all_scored.push_back(std::move(c));
   }
 }
 

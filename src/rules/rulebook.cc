@@ -32,10 +32,52 @@ struct PackData {
   std::vector<Lexicon> lexicons;
   std::vector<Rule> rules;
   nlohmann::json model;
-  // Filled by compile():
-  std::unique_ptr<re2::RE2::Set> set;
-  std::vector<size_t> set_rules;  // set index -> index into RuleBook rules
+  // Filled by compile(). A pack's rules are matched by a few RE2::Sets rather than one: the
+  // lazy DFA of one Set over all rules builds a state for every mix of partial matches that
+  // new text brings (a place name inside a capitalised run inside a title), so on text it has
+  // not seen it spends most of its time building states. Sets of a few rules each mix less
+  // (docs/PERFORMANCE.md has the measurements). A Set part lists its rules as pack-local
+  // indexes, so a sentence's fired rules are the same, in the same order, as with one Set.
+  struct SetPart {
+    std::unique_ptr<re2::RE2::Set> set;
+    std::vector<int> members;  // Set index -> index into set_rules
+    bool alone = false;        // holds one big rule; the next rule opens a new part
+  };
+  std::vector<SetPart> parts;
+  std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
 };
+
+// How rules are grouped into Set parts: at most kPartRules consecutive rules a part, and a rule
+// whose expanded pattern is longer than kAlonePatternBytes (a big lexicon alternation) alone.
+constexpr size_t kPartRules = 16;
+constexpr size_t kAlonePatternBytes = 16 << 10;
+
+// The Set part a new rule goes into: a fresh one when the last is full or either stands alone.
+PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
+                                std::vector<PackData::SetPart>* parts) {
+  bool alone = r.expanded.size() > kAlonePatternBytes;
+  if (parts->empty() || alone || parts->back().alone ||
+      parts->back().members.size() >= kPartRules)
+    parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, alone});
+  return parts->back();
+}
+
+// Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
+std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
+  std::vector<int> fired, hits;
+  for (const auto& part : p.parts) {
+    if (part.members.empty()) continue;
+    re2::RE2::Set::ErrorInfo info{};
+    if (!part.set->Match(piece, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
+      // Never read an error as "no match": run every rule of the part instead.
+      fired.insert(fired.end(), part.members.begin(), part.members.end());
+      continue;
+    }
+    for (int h : hits) fired.push_back(part.members[h]);
+  }
+  std::sort(fired.begin(), fired.end());
+  return fired;
+}
 
 SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
   YAML::Mark m = node.Mark();
@@ -111,13 +153,59 @@ std::string Lexicon::fold(std::string_view s) const {
   return out;
 }
 
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+void Lexicon::index_entries() {
+  keys_.clear();
+  size_t cap = 16;
+  while (cap < entries.size() * 2) cap *= 2;  // load factor at most 1/2
+  slots_.assign(cap, Slot{});
+  for (size_t i = 0; i < entries.size(); ++i) {
+    std::string key = fold(entries[i].form);
+    uint64_t h = fnv1a(key);
+    auto tag = static_cast<uint32_t>(h >> 32);
+    for (size_t at = h & (cap - 1);; at = (at + 1) & (cap - 1)) {
+      Slot& slot = slots_[at];
+      if (slot.entry == 0) {
+        slot = {static_cast<uint32_t>(i + 1), tag, static_cast<uint32_t>(keys_.size()),
+                static_cast<uint32_t>(key.size())};
+        keys_ += key;
+        break;
+      }
+      if (slot.tag == tag && std::string_view(keys_).substr(slot.key_offset, slot.key_size) == key)
+        break;  // a later entry of the same folded form: the first one stays
+    }
+  }
+}
+
 const LexiconEntry* Lexicon::find(std::string_view form) const {
+  if (slots_.empty()) return nullptr;
   // Called for every candidate word: fold into a per-thread buffer, not a fresh string.
-  static thread_local std::string key;
-  key.assign(form);
-  if (ignore_case) lower_in_place(&key);
-  auto it = index.find(key);
-  return it == index.end() ? nullptr : &entries[it->second];
+  std::string_view key = form;
+  if (ignore_case) {
+    static thread_local std::string folded;
+    folded.assign(form);
+    lower_in_place(&folded);
+    key = folded;
+  }
+  uint64_t h = fnv1a(key);
+  auto tag = static_cast<uint32_t>(h >> 32);
+  size_t mask = slots_.size() - 1;
+  for (size_t at = h & mask;; at = (at + 1) & mask) {
+    const Slot& slot = slots_[at];
+    if (slot.entry == 0) return nullptr;
+    if (slot.tag == tag && slot.key_size == key.size() &&
+        std::string_view(keys_).substr(slot.key_offset, slot.key_size) == key)
+      return &entries[slot.entry - 1];
+  }
 }
 
 std::string Lexicon::regex() const {
@@ -153,49 +241,68 @@ struct RuleRegex {
 
 namespace {
 
+// The last byte of the atom that starts at p[i] when it is one that can hold a parenthesis
+// that is not a group (an escape, \Q..\E, a character class), else i.
+size_t skip_literal(const std::string& p, size_t i) {
+  if (p[i] == '\\') {
+    if (i + 1 < p.size() && p[i + 1] == 'Q') {
+      size_t e = p.find("\\E", i + 2);
+      return e == std::string::npos ? p.size() : e + 1;
+    }
+    return i + 1;
+  }
+  if (p[i] != '[') return i;
+  size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;  // a leading ] is a member
+  for (; j < p.size() && p[j] != ']'; ++j) {
+    if (p[j] == '\\') {
+      ++j;
+    } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
+      size_t e = p.find(":]", j + 2);
+      if (e != std::string::npos) j = e + 1;
+    }
+  }
+  return j;
+}
+
 // Capturing groups in RE2 syntax, in the order of their opening parentheses: "(" and "(?P<name>"
 // capture, "(?" otherwise does not; escapes, \Q..\E and character classes hold no groups. Lazy
 // compiling needs the names before RE2 has parsed the pattern; the tests check the result
 // against RE2's for every embedded rule.
 std::vector<std::string> scan_captures(const std::string& p) {
   std::vector<std::string> names;  // "" for an unnamed group
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i] == '\\') {
-      if (i + 1 < p.size() && p[i + 1] == 'Q') {
-        size_t e = p.find("\\E", i + 2);
-        i = e == std::string::npos ? p.size() : e + 1;
-      } else {
-        ++i;
-      }
-    } else if (p[i] == '[') {
-      size_t j = i + 1;
-      if (j < p.size() && p[j] == '^') ++j;
-      if (j < p.size() && p[j] == ']') ++j;  // a leading ] is a member
-      for (; j < p.size() && p[j] != ']'; ++j) {
-        if (p[j] == '\\') {
-          ++j;
-        } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
-          size_t e = p.find(":]", j + 2);
-          if (e != std::string::npos) j = e + 1;
-        }
-      }
-      i = j;
-    } else if (p[i] == '(') {
-      if (p.compare(i, 4, "(?P<") == 0) {
-        size_t e = p.find('>', i + 4);
-        names.push_back(p.substr(i + 4, e == std::string::npos ? 0 : e - i - 4));
-      } else if (i + 1 >= p.size() || p[i + 1] != '?') {
-        names.emplace_back();
-      }
+  for (size_t i = 0; i < p.size(); i = skip_literal(p, i) + 1) {
+    if (p[i] != '(') continue;
+    if (p.compare(i, 4, "(?P<") == 0) {
+      size_t e = p.find('>', i + 4);
+      names.push_back(p.substr(i + 4, e == std::string::npos ? 0 : e - i - 4));
+    } else if (i + 1 >= p.size() || p[i + 1] != '?') {
+      names.emplace_back();
     }
   }
   return names;
+}
+
+// True when the pattern is one capturing group around everything ("(?P<span>...)"): that group
+// is the whole match, so matching needs no submatch pass (a bit-state search over a program as
+// big as a place-name alternation costs microseconds per match).
+bool group1_wraps_all(const std::string& p) {
+  bool capturing = p.compare(0, 4, "(?P<") == 0 || (p.size() > 1 && p[0] == '(' && p[1] != '?');
+  if (!capturing) return false;
+  int depth = 0;
+  for (size_t i = 0; i < p.size(); i = skip_literal(p, i) + 1) {
+    if (p[i] == '(') ++depth;
+    if (p[i] == ')' && --depth == 0) return i + 1 == p.size();
+  }
+  return false;
 }
 
 // Fills the rule's group tables from its capturing groups' names (index 1, 2, ...): a name
 // maps to its leftmost group, and each later group of that name becomes an alias of it.
 void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) {
   r->captures = captures;
+  r->group1_is_whole = captures == 1 && group1_wraps_all(r->expanded);
   r->groups.clear();
   r->group_aliases.clear();
   for (const auto& [idx, name] : names) {
@@ -342,8 +449,7 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
     }
     for (auto& f : forms) lex.entries.push_back({std::move(f), attrs});
   }
-  for (size_t i = 0; i < lex.entries.size(); ++i)
-    lex.index.emplace(lex.fold(lex.entries[i].form), i);
+  lex.index_entries();
   pack.lexicons.push_back(std::move(lex));
 }
 
@@ -429,9 +535,7 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
       e.erase(form);
       lex.entries.push_back({std::move(text), std::move(e)});
     }
-    lex.index.reserve(lex.entries.size());
-    for (size_t i = 0; i < lex.entries.size(); ++i)
-      lex.index.emplace(lex.fold(lex.entries[i].form), i);
+    lex.index_entries();
     pack->lexicons.push_back(std::move(lex));
   }
   return true;
@@ -659,7 +763,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
     if (!p.model.is_null() && !numeric(p.model))
       errors->push_back({{p.file, 0, 0}, "pack " + p.name + ": `model` must hold numbers only"});
     m.pack_index[p.name] = pi;
-    p.set = std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED);
+    p.parts.clear();
     p.set_rules.clear();
     for (const auto& src : p.rules) {
       Rule r = src;
@@ -712,18 +816,21 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         continue;
       }
       std::string err;
-      if (p.set->Add(r.expanded, &err) < 0) {
+      PackData::SetPart& part = set_part_for(r, opts, &p.parts);
+      if (part.set->Add(r.expanded, &err) < 0) {
         errors->push_back(
             {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
         continue;
       }
+      part.members.push_back(static_cast<int>(p.set_rules.size()));
       m.rule_index[r.id] = m.rules.size();
       p.set_rules.push_back(m.rules.size());
       m.rules.push_back(std::move(r));
     }
-    if (!p.rules.empty() && !p.set->Compile())
-      errors->push_back(
-          {{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
+    for (auto& part : p.parts)
+      if (!part.members.empty() && !part.set->Compile())
+        errors->push_back({{p.file, 0, 0},
+                           "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
   }
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
     out->clear();
@@ -750,14 +857,7 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   const PackData& p = impl_->packs[pit->second];
   if (p.set_rules.empty()) return;
   re2::StringPiece piece(text.data() + begin, end - begin);
-  std::vector<int> fired;
-  re2::RE2::Set::ErrorInfo info{};
-  if (!p.set->Match(piece, &fired, &info) && info.kind != re2::RE2::Set::kNoError) {
-    // Never read an error as "no match": run every rule of the pack instead.
-    fired.clear();
-    for (size_t i = 0; i < p.set_rules.size(); ++i) fired.push_back(static_cast<int>(i));
-  }
-  std::sort(fired.begin(), fired.end());
+  std::vector<int> fired = fired_rules(p, piece);
   // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's).
   const re2::StringPiece& whole = piece;
   std::vector<re2::StringPiece> subs;
@@ -770,12 +870,14 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
       std::abort();
     }
     int n = r.captures + 1;
+    int asked = r.group1_is_whole ? 1 : n;
     subs.assign(n, re2::StringPiece());
     mt.rule = &r;
     mt.groups.resize(n);
     size_t pos = 0, slice_end = end - begin;
     while (pos < slice_end &&
-           re.Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), n)) {
+           re.Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), asked)) {
+      if (r.group1_is_whole) subs[1] = subs[0];
       size_t ms = subs[0].data() - text.data();
       size_t me = ms + subs[0].size();
       if (me == ms) {  // empty match: step one code point on

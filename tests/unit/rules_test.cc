@@ -111,6 +111,7 @@ void expect_same_groups(const RuleBook& eager, const RuleBook& lazy) {
     EXPECT_EQ(e.groups, l->groups) << e.id;
     EXPECT_EQ(e.group_aliases, l->group_aliases) << e.id;
     EXPECT_EQ(e.span_group, l->span_group) << e.id;
+    EXPECT_EQ(e.group1_is_whole, l->group1_is_whole) << e.id;
   }
 }
 
@@ -141,6 +142,74 @@ rules:
   lazy.match_pack("t", "(xa(bz", 0, 6, &hits);  // t.class, compiled on this first use
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].whole.end, 6u);
+}
+
+// A group around the whole pattern is read off the whole match (no submatch pass); any other
+// shape of pattern keeps its submatches.
+TEST(Rules, GroupAroundTheWholePatternIsTheWholeMatch) {
+  const std::string yaml = R"(pack: t
+rules:
+  - {id: t.whole, kind: number, longest: true, pattern: '(?P<span>\d+|\d+[)]x)'}
+  - {id: t.bare, kind: number, pattern: '(\d+y)'}
+  - {id: t.alt, kind: number, pattern: '(?P<span>a)|b'}
+  - {id: t.tail, kind: number, pattern: '(?P<span>c)d'}
+  - {id: t.escaped, kind: number, pattern: '(?P<span>e\)|f)'}
+  - {id: t.class, kind: number, pattern: '[(](?P<span>g)'}
+)";
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources({{"t.yaml", yaml}}, &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy)) << errors[0].format();
+  EXPECT_TRUE(book.rule("t.whole")->group1_is_whole);
+  EXPECT_TRUE(book.rule("t.bare")->group1_is_whole);
+  EXPECT_TRUE(book.rule("t.escaped")->group1_is_whole);
+  EXPECT_FALSE(book.rule("t.alt")->group1_is_whole);
+  EXPECT_FALSE(book.rule("t.tail")->group1_is_whole);
+  EXPECT_FALSE(book.rule("t.class")->group1_is_whole);
+  std::string text = "12)x 7y b cd";
+  std::vector<Match> hits;
+  book.match_pack("t", text, 0, text.size(), &hits);
+  ASSERT_EQ(hits.size(), 5u);  // t.whole twice ("12)x", "7"), t.bare, t.alt, t.tail
+  EXPECT_EQ(text.substr(hits[0].span.start, hits[0].span.end - hits[0].span.start), "12)x");
+  EXPECT_EQ(hits[0].groups[1].start, hits[0].whole.start);
+  EXPECT_EQ(hits[0].groups[1].end, hits[0].whole.end);
+  EXPECT_EQ(hits[2].rule->id, "t.bare");
+  EXPECT_EQ(hits[2].groups[1].end, hits[2].whole.end);
+  EXPECT_EQ(hits[3].rule->id, "t.alt");
+  EXPECT_FALSE(hits[3].has(1));  // "b": group `span` did not take part
+  EXPECT_EQ(hits[4].rule->id, "t.tail");
+  EXPECT_EQ(hits[4].span.end - hits[4].span.start, 1u);
+}
+
+// A pack's rules are matched by several RE2::Sets (16 rules each, a huge pattern alone); the
+// rules that fire, and the order of their matches, are those of the pack as written.
+TEST(Rules, RulesSplitOverSeveralSetsFireInPackOrder) {
+  std::string yaml = "pack: t\nrules:\n";
+  std::string big;
+  for (int i = 0; i < 3000; ++i) {
+    if (i > 0) big += '|';
+    big += "big";
+    big += std::to_string(i);
+  }
+  ASSERT_GT(big.size(), 16000u);
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    std::string word = i == 20 ? "big2999" : "w";
+    if (i != 20) word.append(std::to_string(i)).append("z");
+    std::string body = i == 20 ? "(?:" + big + ")" : word;
+    yaml += "  - {id: t.r" + std::to_string(i) + ", kind: number, pattern: '\\b";
+    yaml += body;
+    yaml += "\\b'}\n";
+    text.insert(0, word + " ");  // the rules' words in reverse order
+  }
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources({{"t.yaml", yaml}}, &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy)) << errors[0].format();
+  std::vector<Match> hits;
+  book.match_pack("t", text, 0, text.size(), &hits);
+  ASSERT_EQ(hits.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(hits[i].rule->id, "t.r" + std::to_string(i));
 }
 
 TEST(Rules, FailingExampleIsReportedAtItsLine) {
