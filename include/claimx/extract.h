@@ -142,6 +142,9 @@ struct ExtractOptions {
   // Join neighbouring dates and times into ranges and date-times (compose_dates). Rule examples
   // are checked without it: they test each rule's own item.
   bool compose_dates = true;
+  // Keep every scored body sentence in Result::all_scored (what --all-sentences prints). Off,
+  // a batch run holds only the check-worthy ones: a scored sentence is about a kilobyte.
+  bool keep_all_scored = true;
 };
 
 Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);

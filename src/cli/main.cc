@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
     xopt.anchor_date = date;
   }
   if (min_score >= 0) xopt.min_score = min_score;
+  xopt.keep_all_scored = all_sentences;
   claimx::WriteOptions wopt;
   wopt.offsets = offsets == "bytes"   ? claimx::OffsetUnit::kBytes
                  : offsets == "utf16" ? claimx::OffsetUnit::kUtf16

@@ -216,14 +216,19 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       c.terms.push_back({name, x, weight});
     }
     c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
-    if (c.checkworthiness < threshold)
+    if (c.checkworthiness < threshold && options.keep_all_scored)
       c.not_claim_reason = not_claim_reason(c.terms, model.reason_min_drop);
     if (c.types.empty()) c.types.push_back("other");
     // "other" only when nothing more specific applies.
     if (c.types.size() > 1)
       c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
     // Every body sentence is scored, few are claims: copy the claims, move the rest.
-    if (c.checkworthiness >= threshold) out->claims.push_back(c);
+    bool claim = c.checkworthiness >= threshold;
+    if (!options.keep_all_scored) {
+      if (claim) out->claims.push_back(std::move(c));
+      continue;
+    }
+    if (claim) out->claims.push_back(c);
     out->all_scored.push_back(std::move(c));
   }
 }

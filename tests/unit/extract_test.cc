@@ -427,5 +427,26 @@ TEST(Claims, ExplainedScore) {
   EXPECT_EQ(r.all_scored[1].not_claim_reason, "question");
 }
 
+// Without all_scored a result holds the same claims (a batch run keeps only those).
+TEST(Claims, AllScoredIsOptionalAndClaimsStayTheSame) {
+  Document doc = make_document("t", "-",
+                               "Unemployment fell to 4.1% in March, the ministry said. It was a "
+                               "sunny day. Exports rose by $9.9 million last year.");
+  ExtractOptions keep, drop;
+  drop.keep_all_scored = false;
+  Result a = extract(doc, default_rulebook(), keep);
+  Result b = extract(doc, default_rulebook(), drop);
+  EXPECT_EQ(a.all_scored.size(), 3u);
+  EXPECT_TRUE(b.all_scored.empty());
+  ASSERT_EQ(a.claims.size(), b.claims.size());
+  ASSERT_FALSE(a.claims.empty());
+  for (size_t i = 0; i < a.claims.size(); ++i) {
+    EXPECT_EQ(a.claims[i].span.start, b.claims[i].span.start);
+    EXPECT_EQ(a.claims[i].checkworthiness, b.claims[i].checkworthiness);
+    EXPECT_EQ(a.claims[i].types, b.claims[i].types);
+    EXPECT_EQ(a.claims[i].figures, b.claims[i].figures);
+  }
+}
+
 }  // namespace
 }  // namespace claimx
