@@ -139,7 +139,8 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
       --i;
       ++run;
     }
-    if (run >= model.teaser_min_lines) related = i;
+    // A pack may set the threshold to 0; an empty run is still no list (and no paragraph).
+    if (run > 0 && run >= model.teaser_min_lines) related = i;
   }
   size_t body_end = related ? *related : paras.size();
   for (size_t i = 0; i < body_end; ++i) {

@@ -393,6 +393,28 @@ TEST(Zones, TrailingHeadlineListIsBoilerplate) {
   EXPECT_EQ(r.sentences[0].zone, "headline");
 }
 
+// A zones model from a pack may hold any number: teaser_min_lines 0 once made an empty run of
+// headline-like lines a related-links list starting past the last paragraph (fuzz finding).
+TEST(Zones, ZeroTeaserThresholdFindsNoEmptyList) {
+  std::vector<SourceFile> sources = embedded_pack_sources();
+  bool changed = false;
+  for (auto& src : sources) {
+    size_t at = src.text.find("teaser_min_lines: 4");
+    if (at == std::string::npos) continue;
+    src.text.replace(at, 19, "teaser_min_lines: 0");
+    changed = true;
+  }
+  ASSERT_TRUE(changed);
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(sources, &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
+  std::string text = "The minister said revenue rose 5% to $3 million.\nIt was the best year yet.\n";
+  Result r = extract(make_document("t", "-", text), book, ExtractOptions{});
+  EXPECT_TRUE(r.boilerplate.empty());
+  EXPECT_FALSE(r.figures.empty());
+}
+
 TEST(Zones, BylineAndDatelineAreNotBody) {
   std::string text =
       "Canada's Economy Grows in May\n"
