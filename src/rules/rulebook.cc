@@ -56,8 +56,7 @@ constexpr size_t kAlonePatternBytes = 16 << 10;
 PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
                                 std::vector<PackData::SetPart>* parts) {
   bool alone = r.expanded.size() > kAlonePatternBytes;
-  if (parts->empty() || alone || parts->back().alone ||
-      parts->back().members.size() >= kPartRules)
+  if (parts->empty() || alone || parts->back().alone || parts->back().members.size() >= kPartRules)
     parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, alone});
   return parts->back();
 }
@@ -829,8 +828,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
     }
     for (auto& part : p.parts)
       if (!part.members.empty() && !part.set->Compile())
-        errors->push_back({{p.file, 0, 0},
-                           "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
+        errors->push_back(
+            {{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
   }
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
     out->clear();

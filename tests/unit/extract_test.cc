@@ -409,7 +409,8 @@ TEST(Zones, ZeroTeaserThresholdFindsNoEmptyList) {
   std::vector<RuleError> errors;
   book.add_sources(sources, &errors);
   ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
-  std::string text = "The minister said revenue rose 5% to $3 million.\nIt was the best year yet.\n";
+  std::string text =
+      "The minister said revenue rose 5% to $3 million.\nIt was the best year yet.\n";
   Result r = extract(make_document("t", "-", text), book, ExtractOptions{});
   EXPECT_TRUE(r.boilerplate.empty());
   EXPECT_FALSE(r.figures.empty());
