@@ -63,7 +63,8 @@ PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
 
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
 std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
-  std::vector<int> fired, hits;
+  std::vector<int> fired;
+  static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   for (const auto& part : p.parts) {
     if (part.members.empty()) continue;
     re2::RE2::Set::ErrorInfo info{};
