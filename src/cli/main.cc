@@ -273,15 +273,9 @@ int main(int argc, char** argv) {
       return r;
     }
     claimx::Result result = claimx::extract(*item.doc, book, xopt);
-    char* buf = nullptr;
-    size_t size = 0;
-    FILE* mem = open_memstream(&buf, &size);
-    if (mem) {
-      claimx::write_json(*item.doc, result, wopt, mem);
-      std::fclose(mem);
-      r.json.assign(buf, size);
-      std::free(buf);
-    }
+    // Rendered straight into the string the writer thread takes (no stream buffer to copy).
+    r.json = claimx::to_json(*item.doc, result, wopt);
+    r.json += '\n';
     return r;
   };
   int status = kOk;
@@ -351,8 +345,21 @@ int main(int argc, char** argv) {
   iopt.fields = fields;
   iopt.stop = &g_interrupted;
   if (jobs <= 1) {
+    // One document at a time: its JSON goes to the output as it is written (flushed every MiB)
+    // instead of being held whole; on floods the JSON is 20x the text.
     claimx::ingest(files, iopt, [&](claimx::Item item) {
-      write(render(std::move(item)));
+      if (!item.doc || write_failed) {
+        write(render(std::move(item)));
+        return !write_failed;
+      }
+      claimx::Result result = claimx::extract(*item.doc, book, xopt);
+      if (!claimx::write_json(*item.doc, result, wopt, out)) {
+        write_failed = true;
+        write_errno = errno;
+      }
+      ++done_docs;
+      done_bytes += item.bytes;
+      if (progress) show_progress(false);
       return !write_failed;
     });
   } else {

@@ -99,7 +99,7 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
     return sa.start < sb.start;
   });
   std::map<size_t, size_t> taken;  // start -> end of kept spans, which never overlap
-  std::vector<T> out;
+  std::vector<size_t> kept;
   for (size_t i : order) {
     TextRange s = span_of(items[i]);
     auto it = taken.lower_bound(s.start);
@@ -107,10 +107,16 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
                  (it != taken.begin() && std::prev(it)->second > s.start);
     if (clash) continue;
     taken.emplace(s.start, s.end);
-    out.push_back(std::move(items[i]));
+    kept.push_back(i);
   }
-  std::sort(out.begin(), out.end(),
-            [&](const T& a, const T& b) { return span_of(a).start < span_of(b).start; });
+  // Sorted as indices and moved once: an item (a Figure is ~270 bytes) is costly to shuffle.
+  std::sort(kept.begin(), kept.end(), [&](size_t a, size_t b) {
+    size_t sa = span_of(items[a]).start, sb = span_of(items[b]).start;
+    return sa != sb ? sa < sb : a < b;
+  });
+  std::vector<T> out;
+  out.reserve(kept.size());
+  for (size_t i : kept) out.push_back(std::move(items[i]));
   return out;
 }
 

@@ -94,43 +94,50 @@ class Out {
     comma();
     *s_ += v;
   }
+  // Runs of bytes that need no escape are appended whole: a byte at a time was a fifth of the
+  // writer's time on long texts.
   void str_raw(std::string_view v) {
-    static const char* kHex = "0123456789abcdef";
     *s_ += '"';
-    for (unsigned char c : v) {
-      switch (c) {
-        case '"':
-          *s_ += "\\\"";
-          break;
-        case '\\':
-          *s_ += "\\\\";
-          break;
-        case '\n':
-          *s_ += "\\n";
-          break;
-        case '\r':
-          *s_ += "\\r";
-          break;
-        case '\t':
-          *s_ += "\\t";
-          break;
-        case '\b':
-          *s_ += "\\b";
-          break;
-        case '\f':
-          *s_ += "\\f";
-          break;
-        default:
-          if (c < 0x20) {
-            *s_ += "\\u00";
-            *s_ += kHex[c >> 4];
-            *s_ += kHex[c & 15];
-          } else {
-            *s_ += static_cast<char>(c);  // text is valid UTF-8 (repaired on input)
-          }
-      }
+    size_t run = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(v[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;  // text is valid UTF-8 (repaired on input)
+      s_->append(v, run, i - run);
+      escape(c);
+      run = i + 1;
     }
+    s_->append(v, run, v.size() - run);
     *s_ += '"';
+  }
+  void escape(unsigned char c) {
+    static const char* kHex = "0123456789abcdef";
+    switch (c) {
+      case '"':
+        *s_ += "\\\"";
+        break;
+      case '\\':
+        *s_ += "\\\\";
+        break;
+      case '\n':
+        *s_ += "\\n";
+        break;
+      case '\r':
+        *s_ += "\\r";
+        break;
+      case '\t':
+        *s_ += "\\t";
+        break;
+      case '\b':
+        *s_ += "\\b";
+        break;
+      case '\f':
+        *s_ += "\\f";
+        break;
+      default:
+        *s_ += "\\u00";
+        *s_ += kHex[c >> 4];
+        *s_ += kHex[c & 15];
+    }
   }
 
   std::string* s_;

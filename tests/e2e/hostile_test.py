@@ -117,6 +117,13 @@ class Linear(ClaimxTestCase):
         small, big = make(base), make(8 * base)
         t1, _ = best_time(args, small)
         t8, proc = best_time(args, big)
+        if bounded and t8 / t1 > MAX_RATIO:
+            # Once more before failing: on a shared machine (ctest runs two tests at a time) a
+            # neighbour's cache and memory traffic can slow the big input's runs. A superlinear
+            # case stays over the bound; a disturbed one does not.
+            print(f"\n  {name}: ratio {t8 / t1:.1f} over {MAX_RATIO}, measuring again", file=sys.stderr)
+            t1 = min(t1, best_time(args, small)[0])
+            t8 = min(t8, best_time(args, big)[0])
         self.assert_exit(proc, 0, name)
         raw = proc.stdout
         self.assertTrue(raw.endswith(b"\n") and raw.count(b"\n") == 1, f"{name}: not one line")
