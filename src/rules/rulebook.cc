@@ -498,6 +498,19 @@ bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
 
 namespace {
 
+// A generated word list is one string, a form a line: 70,000 forms as one JSON string read in
+// a few ms, where as an array of strings they took ~90 ms (a JSON value each).
+void add_word_list(const nlohmann::json& words, Lexicon* lex) {
+  std::string_view all = words.get_ref<const std::string&>();
+  lex->entries.reserve(static_cast<size_t>(std::count(all.begin(), all.end(), '\n')) + 1);
+  while (!all.empty()) {
+    size_t nl = std::min(all.find('\n'), all.size());
+    if (nl > 0) lex->entries.push_back({std::string(all.substr(0, nl)), nlohmann::json::object()});
+    all.remove_prefix(std::min(nl + 1, all.size()));
+  }
+  lex->index_entries();
+}
+
 // Generated lexicon files are JSON (a subset of YAML); nlohmann reads them ~20x faster than
 // yaml-cpp, which matters at start-up. They hold `lexicons` only.
 bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<RuleError>* errors) {
@@ -515,6 +528,11 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
     lex.name = name;
     lex.loc = {src.name, 1, 1};
     lex.ignore_case = body.value("ignore_case", false);
+    if (auto words = body.find("words"); words != body.end() && words->is_string()) {
+      add_word_list(*words, &lex);
+      pack->lexicons.push_back(std::move(lex));
+      continue;
+    }
     auto& entries = body.contains("entries") ? body["entries"] : body;
     if (!entries.is_array()) {
       errors->push_back({lex.loc, "lexicon `" + name + "` needs a list of entries"});
