@@ -3,12 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "claimx/rules.h"
 #include "claimx/text.h"
@@ -59,6 +63,59 @@ PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
   if (parts->empty() || alone || parts->back().alone || parts->back().members.size() >= kPartRules)
     parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, alone});
   return parts->back();
+}
+
+// Adds each Set part's patterns and compiles it, the parts shared out among the cores: RE2's
+// parsing and compiling are half of start-up, and parts are independent. Biggest parts first,
+// for balance; errors are reported in pack and part order whatever the thread count. A pattern
+// the Set rejects (RE2 accepted it when compiled eagerly, so hardly ever) leaves its rule out
+// of the part, and compile() fails.
+void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
+                  std::vector<RuleError>* errors) {
+  struct Job {
+    PackData* pack;
+    PackData::SetPart* part;
+    size_t bytes = 0;
+    std::vector<RuleError> errors;
+  };
+  std::vector<Job> jobs;
+  for (auto& p : packs)
+    for (auto& part : p.parts) {
+      if (part.members.empty()) continue;
+      Job& job = jobs.emplace_back(Job{&p, &part});
+      for (int k : part.members) job.bytes += rules[p.set_rules[k]].expanded.size();
+    }
+  std::vector<size_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return jobs[a].bytes > jobs[b].bytes; });
+  auto run = [&](Job& job) {
+    std::vector<int> added;
+    for (int k : job.part->members) {
+      const Rule& r = rules[job.pack->set_rules[k]];
+      std::string err;
+      if (job.part->set->Add(r.expanded, &err) < 0)
+        job.errors.push_back(
+            {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
+      else
+        added.push_back(k);
+    }
+    job.part->members = std::move(added);
+    if (!job.part->members.empty() && !job.part->set->Compile())
+      job.errors.push_back(
+          {{job.pack->file, 0, 0},
+           "RE2::Set of pack " + job.pack->name + " failed to compile (out of memory?)"});
+  };
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < order.size();) run(jobs[order[i]]);
+  };
+  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), jobs.size());
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  for (auto& job : jobs) errors->insert(errors->end(), job.errors.begin(), job.errors.end());
 }
 
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
@@ -362,10 +419,12 @@ struct RuleBook::Impl {
   SegmentRules segment;
   nlohmann::json null_model;
 
-  void parse_source(const SourceFile& src, std::vector<RuleError>* errors);
-  bool parse_rule(PackData& pack, const YAML::Node& n, std::vector<RuleError>* errors);
+  // One source as a pack (nullopt when it is unusable), and that pack added to `packs`.
+  std::optional<PackData> parse_pack(const SourceFile& src, std::vector<RuleError>* errors) const;
+  void merge(PackData pack);
+  bool parse_rule(PackData& pack, const YAML::Node& n, std::vector<RuleError>* errors) const;
   void parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
-                     std::vector<RuleError>* errors);
+                     std::vector<RuleError>* errors) const;
   bool expand(const Rule& rule, const std::string& in, const SourceLoc& loc, int depth,
               const std::string& scope, const std::map<std::string, const Define*>& defines,
               std::string* out, std::vector<std::string>* lexicons_used,
@@ -407,7 +466,7 @@ std::vector<Example> parse_examples(const std::string& file, const YAML::Node& l
 }  // namespace
 
 void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
-                                   std::vector<RuleError>* errors) {
+                                   std::vector<RuleError>* errors) const {
   Lexicon lex;
   lex.name = name;
   lex.loc = loc_of(pack.file, n);
@@ -454,7 +513,7 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
 }
 
 bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
-                                std::vector<RuleError>* errors) {
+                                std::vector<RuleError>* errors) const {
   Rule r;
   r.pack = pack.name;
   r.loc = loc_of(pack.file, n);
@@ -574,11 +633,12 @@ SourceLoc loc_at(const std::string& file, std::string_view text, size_t at) {
 
 }  // namespace
 
-void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>* errors) {
+std::optional<PackData> RuleBook::Impl::parse_pack(const SourceFile& src,
+                                                   std::vector<RuleError>* errors) const {
   // Names and attributes end up in JSON output, which must be UTF-8: refuse the pack up front.
   if (size_t bad = first_invalid_utf8(src.text); bad != std::string_view::npos) {
     errors->push_back({loc_at(src.name, src.text, bad), "invalid UTF-8 (packs must be UTF-8)"});
-    return;
+    return std::nullopt;
   }
   if (!src.text.empty() && src.text[0] == '{') {
     PackData pack;
@@ -589,29 +649,21 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
       parsed = parse_json_lexicons(src, &pack, errors);
     } catch (const nlohmann::json::exception& e) {
       errors->push_back({{src.name, 1, 1}, std::string("bad lexicon file: ") + e.what()});
-      return;
+      return std::nullopt;
     }
-    if (parsed) {
-      auto it = std::find_if(packs.begin(), packs.end(),
-                             [&](const PackData& p) { return p.name == pack.name; });
-      if (it != packs.end())
-        *it = std::move(pack);
-      else
-        packs.push_back(std::move(pack));
-      return;
-    }
+    if (parsed) return pack;
   }
   YAML::Node root;
   try {
     root = YAML::Load(src.text);
   } catch (const YAML::Exception& e) {
     errors->push_back({{src.name, e.mark.line + 1, e.mark.column + 1}, e.msg});
-    return;
+    return std::nullopt;
   }
   if (!root.IsMap()) {
     errors->push_back(
         {{src.name, 1, 1}, "a rule pack is a YAML map (pack, defines, lexicons, rules)"});
-    return;
+    return std::nullopt;
   }
   PackData pack;
   pack.file = src.name;
@@ -639,9 +691,13 @@ void RuleBook::Impl::parse_source(const SourceFile& src, std::vector<RuleError>*
     if (root["model"]) pack.model = to_json(root["model"]);
   } catch (const YAML::Exception& e) {
     errors->push_back({{src.name, e.mark.line + 1, e.mark.column + 1}, e.msg});
-    return;
+    return std::nullopt;
   }
   for (auto& r : pack.rules) r.pack = pack.name;
+  return pack;
+}
+
+void RuleBook::Impl::merge(PackData pack) {
   auto it = std::find_if(packs.begin(), packs.end(),
                          [&](const PackData& p) { return p.name == pack.name; });
   if (it != packs.end())
@@ -707,9 +763,32 @@ RuleBook::~RuleBook() = default;
 RuleBook::RuleBook(RuleBook&&) noexcept = default;
 RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
 
+// Sources are parsed on all cores (yaml-cpp is a third of start-up), then merged in order, so
+// which pack overrides which, and the order of errors, never depend on the thread count.
 void RuleBook::add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors) {
   ++impl_->layer;
-  for (const auto& s : sources) impl_->parse_source(s, errors);
+  std::vector<std::optional<PackData>> parsed(sources.size());
+  std::vector<std::vector<RuleError>> found(sources.size());
+  std::vector<size_t> order(sources.size());  // biggest first, for balance
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return sources[a].text.size() > sources[b].text.size();
+  });
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next++) < order.size();)
+      parsed[order[k]] = impl_->parse_pack(sources[order[k]], &found[order[k]]);
+  };
+  size_t threads =
+      std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), sources.size());
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  for (size_t i = 0; i < sources.size(); ++i) {
+    errors->insert(errors->end(), found[i].begin(), found[i].end());
+    if (parsed[i]) impl_->merge(std::move(*parsed[i]));
+  }
 }
 
 void RuleBook::add_directory(const std::string& dir, std::vector<RuleError>* errors) {
@@ -833,23 +912,13 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         errors->push_back({at, "bad pattern in rule " + r.id + ": " + re.error()});
         continue;
       }
-      std::string err;
-      PackData::SetPart& part = set_part_for(r, opts, &p.parts);
-      if (part.set->Add(r.expanded, &err) < 0) {
-        errors->push_back(
-            {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
-        continue;
-      }
-      part.members.push_back(static_cast<int>(p.set_rules.size()));
+      set_part_for(r, opts, &p.parts).members.push_back(static_cast<int>(p.set_rules.size()));
       m.rule_index[r.id] = m.rules.size();
       p.set_rules.push_back(m.rules.size());
       m.rules.push_back(std::move(r));
     }
-    for (auto& part : p.parts)
-      if (!part.members.empty() && !part.set->Compile())
-        errors->push_back(
-            {{p.file, 0, 0}, "RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
   }
+  compile_sets(m.packs, m.rules, errors);
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
     out->clear();
     auto it = m.lexicons.find(name);
