@@ -42,6 +42,9 @@ struct SourceFile {
 
 // Every source comes from embedded packs or from --patterns DIR.
 std::vector<SourceFile> embedded_pack_sources();
+// The embedded packs without their examples and counter-examples (those lines blank, so lines
+// and columns hold): what default_rulebook() is built from. `rules check` uses the whole packs.
+std::vector<SourceFile> embedded_extraction_sources();
 
 struct SourceLoc {
   SourceLoc() = default;
@@ -183,7 +186,8 @@ class RuleBook {
   std::unique_ptr<Impl> impl_;
 };
 
-// The embedded packs, compiled once per process (thread-safe), each rule's RE2 lazily. Aborts
+// The embedded packs (without examples), compiled once per process (thread-safe), each rule's
+// RE2 lazily. Aborts
 // with the messages on a broken embedded pack, which `rules check` in the test suite rules out.
 const RuleBook& default_rulebook();
 

@@ -7,7 +7,7 @@ Usage:  hostile_test.py BINARY SOURCE_DIR [unittest options, e.g. -k Linear]
 
 Linear time is a ratio measured within the run, never a wall-clock threshold: the CPU time
 (user + system, best of a few runs) of the 8x input may be at most MAX_RATIO times that of the
-1x input. CPU time rather than wall time, since the machine may be shared; start-up is not
+1x input (best of RUNS; the 8x input runs until within the bound, at most MAX_BIG_RUNS times). CPU time rather than wall time, since the machine may be shared; start-up is not
 subtracted in the bound (its own noise would make the ratio flaky), so the 1x input is grown
 until its work is well above start-up. The 1x input starts at the size the issue names divided by 8 and is
 doubled until its work is at least MIN_WORK, so the ratio compares work, not start-up noise
@@ -24,7 +24,8 @@ import e2e_test
 from e2e_test import ClaimxTestCase, run
 
 MAX_RATIO = 10.0  # 8x the input: at most ~8x the work, with room for noise
-RUNS = 2          # best of RUNS timings per size
+RUNS = 2          # best of RUNS timings of the 1x input (and in --table)
+MAX_BIG_RUNS = 4  # the 8x input runs until the ratio is within the bound, at most this often
 MIN_WORK = 0.3    # CPU seconds of work the 1x input is grown to (start-up subtracted)
 MAX_BASE = 1 << 20  # bytes: the 1x input grows no further
 # Cases measured superlinear are listed here: checked for valid JSON and exact offsets, their
@@ -116,14 +117,20 @@ class Linear(ClaimxTestCase):
         base = calibrate(args, make, self.startup)
         small, big = make(base), make(8 * base)
         t1, _ = best_time(args, small)
-        t8, proc = best_time(args, big)
-        if bounded and t8 / t1 > MAX_RATIO:
-            # Once more before failing: on a shared machine (ctest runs two tests at a time) a
-            # neighbour's cache and memory traffic can slow the big input's runs. A superlinear
-            # case stays over the bound; a disturbed one does not.
-            print(f"\n  {name}: ratio {t8 / t1:.1f} over {MAX_RATIO}, measuring again", file=sys.stderr)
-            t1 = min(t1, best_time(args, small)[0])
-            t8 = min(t8, best_time(args, big)[0])
+        t8, proc = best_time(args, big, runs=1)
+        for attempt in range(1, MAX_BIG_RUNS if bounded else RUNS):
+            if bounded and t8 / t1 <= MAX_RATIO:
+                break
+            # Slowness on a shared machine is one-sided (ctest runs two tests at a time; a
+            # neighbour's cache and memory traffic slow a big input most), so the big input runs
+            # again until it is within the bound, at most MAX_BIG_RUNS times, and the small one
+            # once more halfway. A superlinear case stays over; a disturbed run does not.
+            if bounded:
+                print(f"\n  {name}: ratio {t8 / t1:.1f} over {MAX_RATIO}, measuring again", file=sys.stderr)
+            if attempt == MAX_BIG_RUNS // 2:
+                t1 = min(t1, best_time(args, small, runs=1)[0])
+            t, proc = best_time(args, big, runs=1)
+            t8 = min(t8, t)
         self.assert_exit(proc, 0, name)
         raw = proc.stdout
         self.assertTrue(raw.endswith(b"\n") and raw.count(b"\n") == 1, f"{name}: not one line")

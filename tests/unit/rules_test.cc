@@ -96,9 +96,59 @@ TEST(Rules, LaterPackOfTheSameNameOverrides) {
   EXPECT_NE(book.rule("t.b"), nullptr);
 }
 
+// The embedded packs with their examples (default_rulebook() is built without them).
+const RuleBook& whole_embedded_book() {
+  static const RuleBook* book = [] {
+    auto* b = new RuleBook();
+    std::vector<RuleError> errors;
+    b->add_sources(embedded_pack_sources(), &errors);
+    EXPECT_TRUE(b->compile(&errors, RuleBook::Compile::kLazy));
+    for (const auto& e : errors) ADD_FAILURE() << e.format();
+    return b;
+  }();
+  return *book;
+}
+
 TEST(Rules, EmbeddedPacksPassTheirOwnExamples) {
-  auto errors = check_examples(default_rulebook());
+  size_t examples = 0;
+  for (const auto& r : whole_embedded_book().rules())
+    examples += r.examples.size() + r.counterexamples.size();
+  EXPECT_GT(examples, 500u);  // the whole packs were read (756 when written)
+  auto errors = check_examples(whole_embedded_book());
   for (const auto& e : errors) ADD_FAILURE() << e.format();
+}
+
+// Blanking the examples' lines must leave every rule, define and lexicon as it was, where it was.
+TEST(Rules, ExtractionBookIsTheWholeBookWithoutExamples) {
+  const RuleBook& whole = whole_embedded_book();
+  const RuleBook& lean = default_rulebook();
+  auto at = [](const SourceLoc& s) {
+    return s.file + ":" + std::to_string(s.line) + ":" + std::to_string(s.col);
+  };
+  ASSERT_EQ(whole.rules().size(), lean.rules().size());
+  for (size_t i = 0; i < whole.rules().size(); ++i) {
+    const Rule& w = whole.rules()[i];
+    const Rule& l = lean.rules()[i];
+    EXPECT_EQ(w.id, l.id);
+    EXPECT_EQ(w.kind, l.kind) << w.id;
+    EXPECT_EQ(w.pack, l.pack) << w.id;
+    EXPECT_EQ(w.pattern, l.pattern) << w.id;
+    EXPECT_EQ(w.expanded, l.expanded) << w.id;
+    EXPECT_EQ(w.priority, l.priority) << w.id;
+    EXPECT_EQ(w.attrs, l.attrs) << w.id;
+    EXPECT_EQ(w.lexicons, l.lexicons) << w.id;
+    EXPECT_EQ(at(w.loc), at(l.loc)) << w.id;
+    EXPECT_EQ(at(w.pattern_loc), at(l.pattern_loc)) << w.id;
+    EXPECT_TRUE(l.examples.empty() && l.counterexamples.empty()) << w.id;
+  }
+  EXPECT_EQ(whole.pack_names(), lean.pack_names());
+  for (const auto& pack : whole.pack_names())
+    EXPECT_EQ(whole.model(pack), lean.model(pack)) << pack;
+  for (const char* name : {"number_words", "countries", "common_words", "qualifiers"}) {
+    ASSERT_NE(whole.lexicon(name), nullptr) << name;
+    ASSERT_NE(lean.lexicon(name), nullptr) << name;
+    EXPECT_EQ(whole.lexicon(name)->entries.size(), lean.lexicon(name)->entries.size()) << name;
+  }
 }
 
 // A lazily compiled book reads each rule's groups from the pattern text; they must be RE2's.
