@@ -80,10 +80,10 @@ std::string former_countries_lexicon(const std::string& iso_dir) {
 }
 
 // A lexicon of bare forms (no attributes) as `words`, one string of a form a line: the rule book
-// splits it without a JSON value per form (common_words alone has 70,000 forms).
+// splits it without a JSON value per form (common_words alone has 64,000 forms).
 template <typename Words>
 std::string word_list(const std::string& name, const std::string& origin, const Words& words) {
-  std::string lines;  // "words": one string, a form a line (far quicker to read than an array)
+  std::string lines;
   for (const auto& w : words)
     if (!w.empty() && w.find('\n') == std::string::npos) lines += w + "\n";
   ordered_json out{{"generated", "from " + origin + " by claimx-embed"},

@@ -187,8 +187,8 @@ class RuleBook {
 };
 
 // The embedded packs (without examples), compiled once per process (thread-safe), each rule's
-// RE2 lazily. Aborts
-// with the messages on a broken embedded pack, which `rules check` in the test suite rules out.
+// RE2 lazily. Aborts with the messages on a broken embedded pack, which `rules check` in the
+// test suite rules out.
 const RuleBook& default_rulebook();
 
 }  // namespace claimx

@@ -348,8 +348,9 @@ int main(int argc, char** argv) {
     // One document at a time: its JSON goes to the output as it is written (flushed every MiB)
     // instead of being held whole; on floods the JSON is 20x the text.
     claimx::ingest(files, iopt, [&](claimx::Item item) {
-      if (!item.doc || write_failed) {
-        write(render(std::move(item)));
+      if (write_failed) return false;
+      if (!item.doc) {
+        write(render(std::move(item)));  // a failure: named on stderr
         return !write_failed;
       }
       claimx::Result result = claimx::extract(*item.doc, book, xopt);

@@ -6,8 +6,9 @@ Usage:  hostile_test.py BINARY SOURCE_DIR [unittest options, e.g. -k Linear]
         hostile_test.py BINARY SOURCE_DIR --table    time every case at 1x, 2x, 4x, 8x (Markdown)
 
 Linear time is a ratio measured within the run, never a wall-clock threshold: the CPU time
-(user + system, best of a few runs) of the 8x input may be at most MAX_RATIO times that of the
-1x input (best of RUNS; the 8x input runs until within the bound, at most MAX_BIG_RUNS times). CPU time rather than wall time, since the machine may be shared; start-up is not
+(user + system) of the 8x input may be at most MAX_RATIO times that of the 1x input (best of
+RUNS; the 8x input runs until within the bound, at most MAX_BIG_RUNS times, since slowness on a
+shared machine is one-sided). CPU time rather than wall time, since the machine may be shared; start-up is not
 subtracted in the bound (its own noise would make the ratio flaky), so the 1x input is grown
 until its work is well above start-up. The 1x input starts at the size the issue names divided by 8 and is
 doubled until its work is at least MIN_WORK, so the ratio compares work, not start-up noise
