@@ -21,6 +21,7 @@ int claimx_fuzz_rulepack(const uint8_t* data, size_t size);
 int claimx_fuzz_jsonl(const uint8_t* data, size_t size);
 int claimx_fuzz_html(const uint8_t* data, size_t size);
 int claimx_fuzz_warc(const uint8_t* data, size_t size);
+int claimx_fuzz_prefilter(const uint8_t* data, size_t size);
 }
 
 namespace {
@@ -34,6 +35,7 @@ Target target_named(const std::string& name) {
   if (name == "jsonl") return claimx_fuzz_jsonl;
   if (name == "html") return claimx_fuzz_html;
   if (name == "warc") return claimx_fuzz_warc;
+  if (name == "prefilter") return claimx_fuzz_prefilter;
   return nullptr;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs them.
-#   ./scripts/fuzz.sh TARGET SECONDS      one target: extract numbers rulepack jsonl html warc
+#   ./scripts/fuzz.sh TARGET SECONDS      one target: extract numbers rulepack jsonl html warc prefilter
 #   ./scripts/fuzz.sh all SECONDS         every target in turn, SECONDS each
 #   ./scripts/fuzz.sh build               build only
 # The working corpus grows in build-fuzz/corpus/TARGET (seeded from fuzz/corpus/TARGET and, for
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(extract numbers rulepack jsonl html warc)
+TARGETS=(extract numbers rulepack jsonl html warc prefilter)
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 
 build() {
@@ -64,7 +64,7 @@ case ${1:-} in
     for t in "${TARGETS[@]}"; do run "$t" "${2:-60}" || failed=1; done
     exit $failed
     ;;
-  extract | numbers | rulepack | jsonl | html | warc)
+  extract | numbers | rulepack | jsonl | html | warc | prefilter)
     build
     run "$1" "${2:-60}"
     ;;

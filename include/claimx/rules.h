@@ -152,11 +152,12 @@ class RuleBook {
   void add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors);
   // Reads every *.yaml under dir (sorted) and adds it. Errors are appended.
   void add_directory(const std::string& dir, std::vector<RuleError>* errors);
-  // Expands every rule and compiles one RE2::Set per pack; kEager also compiles each rule's own
-  // RE2 now, kLazy on the first sentence where its pack's Set fires it (each rule's syntax is
-  // still checked up front, by the Set). Returns false on any error. Lazy compiling is for packs
-  // already checked eagerly (the embedded ones: `rules check` and the tests): a rule whose RE2
-  // fails later aborts the process, it is never read as "no match".
+  // Expands every rule and compiles its pack's RE2::Sets (the rules without a selective
+  // prefilter); kEager also compiles each rule's own RE2 now, kLazy on the first sentence that
+  // may match it (a Set fires it, or its prefilter lets the sentence through). Returns false on
+  // any error. Lazy compiling is for packs already checked eagerly (the embedded ones: `rules
+  // check` and the tests): a rule whose RE2 fails later aborts the process, it is never read
+  // as "no match".
   enum class Compile { kEager, kLazy };
   bool compile(std::vector<RuleError>* errors, Compile mode = Compile::kEager);
 

@@ -16,6 +16,7 @@
 
 #include "claimx/rules.h"
 #include "claimx/text.h"
+#include "rules/prefilter.h"
 
 namespace claimx {
 
@@ -49,6 +50,11 @@ struct PackData {
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
+  // Rules with a selective prefilter (prefilter.h) are in no Set: a sentence runs those its
+  // filter lets through, which a Set would mostly have found not to match. `filter` holds
+  // their needs by pack-local index (the Set rules' needs are empty).
+  std::vector<int> filtered_rules;
+  prefilter::Filter filter;
 };
 
 // How rules are grouped into Set parts: at most kPartRules consecutive rules a part, and a rule
@@ -101,7 +107,7 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
   for (auto& p : packs)
     for (auto& part : p.parts) {
       if (part.members.empty()) continue;
-      Job& job = jobs.emplace_back(Job{&p, &part});
+      Job& job = jobs.emplace_back(Job{&p, &part, 0, {}});
       for (int k : part.members) job.bytes += rules[p.set_rules[k]].expanded.size();
     }
   auto run = [&](Job& job) {
@@ -126,10 +132,51 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
   for (auto& job : jobs) errors->insert(errors->end(), job.errors.begin(), job.errors.end());
 }
 
+// Whether a rule's prefilter is selective enough to run the rule alone on the sentences it
+// lets through, rather than in a Set on every sentence.
+bool selective(const prefilter::Need& n) {
+  constexpr double kOften = 0.4;  // a likelier first clause is as good as none
+  return !n.clauses.empty() && prefilter::likelihood(n.clauses.front()) < kOften;
+}
+
+// Reads each pack's patterns for what a match must contain (prefilter.h), packs on all cores;
+// the selective rules go to `filtered_rules`, the others into Set parts in rule order.
+void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
+                const re2::RE2::Options& opts) {
+  auto bytes = [&](size_t i) {
+    size_t n = 0;
+    for (size_t r : packs[i].set_rules) n += rules[r].expanded.size();
+    return n;
+  };
+  on_all_cores(packs.size(), bytes, [&](size_t i) {
+    PackData& p = packs[i];
+    std::vector<prefilter::Need> needs;
+    prefilter::Analyzer analyzer;
+    for (size_t r : p.set_rules) needs.push_back(analyzer.analyze(rules[r].expanded));
+    p.parts.clear();
+    p.filtered_rules.clear();
+    for (size_t k = 0; k < p.set_rules.size(); ++k) {
+      if (selective(needs[k])) {
+        p.filtered_rules.push_back(static_cast<int>(k));
+        continue;
+      }
+      needs[k].clauses.clear();  // searched by its Set on every sentence: nothing to test
+      set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
+    }
+    p.filter = prefilter::Filter(needs);
+  });
+}
+
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
 std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
   std::vector<int> fired;
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
+  static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
+  if (!p.filtered_rules.empty()) {
+    p.filter.passing({piece.data(), piece.size()}, &may);
+    for (int k : p.filtered_rules)
+      if (may[k]) fired.push_back(k);  // a rule that does not match finds nothing: no harm
+  }
   for (const auto& part : p.parts) {
     if (part.members.empty()) continue;
     re2::RE2::Set::ErrorInfo info{};
@@ -907,12 +954,12 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         errors->push_back({at, "bad pattern in rule " + r.id + ": " + re.error()});
         continue;
       }
-      set_part_for(r, opts, &p.parts).members.push_back(static_cast<int>(p.set_rules.size()));
       m.rule_index[r.id] = m.rules.size();
       p.set_rules.push_back(m.rules.size());
       m.rules.push_back(std::move(r));
     }
   }
+  plan_parts(m.packs, m.rules, opts);
   compile_sets(m.packs, m.rules, errors);
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
     out->clear();
