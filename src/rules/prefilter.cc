@@ -256,7 +256,7 @@ class Parser {
   // scale alternations dozens of times. What a body needs depends on its text and the flags
   // in force where it starts, nothing else.
   Info alternation_at(bool in_group) {
-    constexpr size_t kMemoBytes = 24;  // shorter bodies cost less to read than to look up
+    constexpr size_t kMemoBytes = 8;  // shorter bodies cost less to read than to look up
     if (!in_group || memo_ == nullptr) return branches_at(in_group);
     size_t end = group_end(pos_);
     if (end == std::string_view::npos || end - pos_ < kMemoBytes) return branches_at(in_group);
@@ -322,19 +322,29 @@ class Parser {
   Info branches_at(bool in_group) {
     std::vector<Info> branches;
     Flags saved = flags_;
+    size_t strings = 0;  // of the branches so far: more than a clause holds means no filter
+    bool hopeless = false;
     for (;;) {
       branches.push_back(sequence_at());
+      const Info& b = branches.back();
+      strings += b.exact ? b.strings.size() : b.clauses.empty() ? kMaxClauseStrings + 1 : 0;
       if (more() && peek() == '|') {
         ++pos_;
+        if (strings > kMaxClauseStrings) {  // a lexicon's thousands of names: skip the rest
+          hopeless = true;
+          break;
+        }
         continue;
       }
       break;
     }
+    if (hopeless) pos_ = in_group ? group_end(pos_) : p_.size();
     if (in_group) {
       if (!more() || peek() != ')') throw Unknown{};
       ++pos_;
     }
     flags_ = saved;  // inline flags end with their group
+    if (hopeless) return any_match();
     return branches.size() == 1 ? std::move(branches[0]) : alternation(std::move(branches));
   }
 
