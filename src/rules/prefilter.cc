@@ -794,7 +794,13 @@ class Parser {
       for (const auto& ch : singles) each.push_back(literal(ch));
       return alternation(std::move(each));
     }
-    if (flags_.fold) b = fold(b);
+    if (flags_.fold) {
+      b = fold(b);
+      // Folded, a non-ASCII member may match an ASCII letter: LONG S is s, KELVIN SIGN is k
+      // (the only two, by a search of every code point). A negated class needs no such care:
+      // leaving out what its members fold to only lets more through.
+      if (!negated && (b & high_bytes()).any()) b.set('k').set('K').set('s').set('S');
+    }
     if (negated) return from_class(complement_ascii(b), false);
     return from_class(b, exact_ok);
   }

@@ -64,6 +64,16 @@ TEST(Prefilter, FoldedLettersIncludeKelvinAndLongS) {
                              "KEY"});
   expect_sound(R"((?i)\w+sk)", {"ri\xC5\xBF\xE2\x84\xAA", "RISK"});
   EXPECT_FALSE(passes("(?i)kids", "toys"));
+  // The other way round: a folded class holding LONG S or KELVIN SIGN matches s, S, k, K
+  // (found by the fuzz target).
+  expect_sound(
+      "(?i)[\xC5\xBF"
+      "0-9]q",
+      {"Sq", "sq", "\xC5\xBFq"});
+  expect_sound(
+      "(?i)[\xE2\x84\xAA"
+      "0-9]q",
+      {"Kq", "kq"});
 }
 
 TEST(Prefilter, ClassesNegationsAndEscapes) {
