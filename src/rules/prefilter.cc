@@ -411,6 +411,7 @@ class Parser {
         return atom;
       }
       if (more() && peek() == '?') ++pos_;  // non-greedy
+      if (bare_) throw Unknown{};
       atom = repeated(std::move(atom), min, upto_one);
     }
   }
@@ -453,6 +454,7 @@ class Parser {
   }
 
   Info atom_at() {
+    bare_ = false;
     char c = peek();
     switch (c) {
       case '(':
@@ -532,6 +534,7 @@ class Parser {
     if (!more()) throw Unknown{};
     if (p_[pos_++] == ')') {
       flags_ = f;
+      bare_ = true;
       return empty_width();
     }
     Flags saved = flags_;
@@ -685,6 +688,7 @@ class Parser {
       Sequence seq;
       Parser inner(lit, nullptr);
       while (inner.more()) seq.add(literal_in(inner));
+      bare_ = true;
       return seq.done();
     }
     if (auto ch = char_escape()) return literal(*ch);
@@ -717,6 +721,7 @@ class Parser {
     Bytes b;
     bool exact_ok = !negated;
     bool simple = !negated;            // single characters only (no ranges, no classes)
+    bool ascii_known = true;           // b's ASCII part is exactly the members' (for negation)
     std::vector<std::string> singles;  // those characters
     bool first = true;
     while (more() && (first || peek() != ']')) {
@@ -754,6 +759,7 @@ class Parser {
           }
           b |= range(0, 255);
           exact_ok = simple = false;
+          ascii_known = false;  // which ASCII characters it holds is not known here
           continue;
         }
         auto ch = char_escape();
@@ -801,7 +807,11 @@ class Parser {
       // leaving out what its members fold to only lets more through.
       if (!negated && (b & high_bytes()).any()) b.set('k').set('K').set('s').set('S');
     }
-    if (negated) return from_class(complement_ascii(b), false);
+    if (negated) {
+      // The complement is sound only of an exact (or smaller) member set.
+      if (!ascii_known) return any_match();
+      return from_class(complement_ascii(b), false);
+    }
     return from_class(b, exact_ok);
   }
 
@@ -828,11 +838,20 @@ class Parser {
     if (name == "xdigit") return range('0', '9') | range('a', 'f') | range('A', 'F');
     if (name == "space") return b.set('\t').set('\n').set('\v').set('\f').set('\r').set(' ');
     if (name == "blank") return b.set('\t').set(' ');
-    return range(0, 127);  // punct, print, graph, cntrl, ascii: any ASCII is enough
+    if (name == "punct")
+      return range(0x21, 0x2F) | range(0x3A, 0x40) | range(0x5B, 0x60) | range(0x7B, 0x7E);
+    if (name == "print") return range(0x20, 0x7E);
+    if (name == "graph") return range(0x21, 0x7E);
+    if (name == "cntrl") return range(0x00, 0x1F).set(0x7F);
+    if (name == "ascii") return range(0x00, 0x7F);
+    throw Unknown{};  // RE2 knows no other
   }
 
   std::string_view p_;
   GroupMemo* memo_;
+  // The last atom was a flag group or \Q...\E: RE2 applies a quantifier after it to what came
+  // before (the last literal character, or the atom before), which this reading does not track.
+  bool bare_ = false;
   size_t pos_ = 0;
   Flags flags_;
 };
@@ -859,6 +878,11 @@ Need analyze(std::string_view pattern) {
   return Analyzer().analyze(pattern);
 }
 
+namespace {
+constexpr size_t kByteClasses = 63;                 // bits 0..62 of a scan's `present`
+constexpr uint64_t kAlwaysBit = uint64_t{1} << 63;  // set by every scan
+}  // namespace
+
 Filter::Filter(const std::vector<Need>& needs) {
   // Atoms: every distinct clause string, numbered.
   std::unordered_map<std::string, int> atom_ids;
@@ -870,11 +894,11 @@ Filter::Filter(const std::vector<Need>& needs) {
     for (const auto& c : needs[r].clauses) {
       CompiledClause cc{0, clause_count_++};
       if (c.bytes.any()) {
-        // Each distinct byte class is a bit; past 64 classes a clause's bytes count as
-        // present (it then filters nothing, which is safe).
+        // Each distinct byte class is a bit; past 63 classes a clause gets the bit every scan
+        // sets, so it always holds (it then filters nothing, which is safe).
         auto [it, added] = byte_sets.emplace(c.bytes.to_string(), byte_sets.size());
-        if (it->second >= 64) {
-          cc.bytes = ~uint64_t{0};
+        if (it->second >= kByteClasses) {
+          cc.bytes = kAlwaysBit;
         } else {
           cc.bytes = uint64_t{1} << it->second;
           for (size_t b = c.bytes._Find_first(); b < 256; b = c.bytes._Find_next(b))
@@ -974,7 +998,7 @@ Filter::Filter(const std::vector<Need>& needs) {
 void Filter::passing(std::string_view text, std::vector<char>* pass) const {
   pass->assign(rules_.size(), 1);
   if (!any_clause_) return;
-  uint64_t present = 0;  // bit k: a byte of the k-th byte class occurs
+  uint64_t present = kAlwaysBit;  // bit k: a byte of the k-th byte class occurs
   // Stamps of the scan that found an atom, and that found a string of a clause: nothing is
   // cleared between scans.
   thread_local std::vector<uint32_t> seen, met;
