@@ -77,16 +77,13 @@ double likelihood(const Clause& c) {
 }
 
 namespace {
-double cost(const Clause& c) {
-  return likelihood(c);
-}
 
 // Keeps the clauses that filter something, the most selective first, at most kMaxClauses.
 std::vector<Clause> prune(std::vector<Clause> in) {
   std::vector<std::pair<double, size_t>> ranked;
   for (size_t k = 0; k < in.size(); ++k) {
     if (in[k].strings.size() > kMaxClauseStrings) continue;
-    double c = cost(in[k]);
+    double c = likelihood(in[k]);
     if (c < kUselessCost) ranked.push_back({c, k});
   }
   std::stable_sort(ranked.begin(), ranked.end());
@@ -228,6 +225,27 @@ Info from_class(const Bytes& b, bool exact_ok) {
   Info i;
   i.clauses = prune({Clause{b, {}}});
   return i;
+}
+
+// The UTF-8 bytes of a code point (escapes such as \x{20AC} name one).
+std::string utf8_of(unsigned u) {
+  std::string s;
+  if (u < 0x80) {
+    s += static_cast<char>(u);
+  } else if (u < 0x800) {
+    s += static_cast<char>(0xC0 | (u >> 6));
+    s += static_cast<char>(0x80 | (u & 63));
+  } else if (u < 0x10000) {
+    s += static_cast<char>(0xE0 | (u >> 12));
+    s += static_cast<char>(0x80 | ((u >> 6) & 63));
+    s += static_cast<char>(0x80 | (u & 63));
+  } else {
+    s += static_cast<char>(0xF0 | (u >> 18));
+    s += static_cast<char>(0x80 | ((u >> 12) & 63));
+    s += static_cast<char>(0x80 | ((u >> 6) & 63));
+    s += static_cast<char>(0x80 | (u & 63));
+  }
+  return s;
 }
 
 struct Unknown {};  // syntax the analysis does not read: the whole pattern needs nothing
@@ -570,46 +588,10 @@ class Parser {
   // A character escape (\n, \x41, \x{20AC}, \., octal): its UTF-8 bytes; nullopt otherwise.
   std::optional<std::string> char_escape() {
     char c = peek(1);
-    auto code = [&](unsigned u) {
-      std::string s;
-      if (u < 0x80) {
-        s += static_cast<char>(u);
-      } else if (u < 0x800) {
-        s += static_cast<char>(0xC0 | (u >> 6));
-        s += static_cast<char>(0x80 | (u & 63));
-      } else if (u < 0x10000) {
-        s += static_cast<char>(0xE0 | (u >> 12));
-        s += static_cast<char>(0x80 | ((u >> 6) & 63));
-        s += static_cast<char>(0x80 | (u & 63));
-      } else {
-        s += static_cast<char>(0xF0 | (u >> 18));
-        s += static_cast<char>(0x80 | ((u >> 12) & 63));
-        s += static_cast<char>(0x80 | ((u >> 6) & 63));
-        s += static_cast<char>(0x80 | (u & 63));
-      }
-      return s;
-    };
-    switch (c) {
-      case 'a':
-        pos_ += 2;
-        return std::string(1, '\a');
-      case 'f':
-        pos_ += 2;
-        return std::string(1, '\f');
-      case 't':
-        pos_ += 2;
-        return std::string(1, '\t');
-      case 'n':
-        pos_ += 2;
-        return std::string(1, '\n');
-      case 'r':
-        pos_ += 2;
-        return std::string(1, '\r');
-      case 'v':
-        pos_ += 2;
-        return std::string(1, '\v');
-      default:
-        break;
+    static constexpr std::string_view kLetters = "aftnrv", kControls = "\a\f\t\n\r\v";
+    if (size_t k = kLetters.find(c); c != '\0' && k != std::string_view::npos) {
+      pos_ += 2;
+      return std::string(1, kControls[k]);
     }
     if (c == 'x') {
       pos_ += 2;
@@ -638,14 +620,14 @@ class Parser {
           ++pos_;
         }
       }
-      return code(u);
+      return utf8_of(u);
     }
     if (c >= '0' && c <= '7') {  // octal, up to three digits
       pos_ += 1;
       unsigned u = 0;
       for (int k = 0; k < 3 && peek() >= '0' && peek() <= '7'; ++k) u = u * 8 + (p_[pos_++] - '0');
       if (u == 0 && c != '0') throw Unknown{};
-      return code(u);
+      return utf8_of(u);
     }
     unsigned char uc = static_cast<unsigned char>(c);
     if (uc < 0x80 && !std::isalnum(uc) && c != '\0') {  // \. \$ \\ ...
@@ -666,14 +648,7 @@ class Parser {
       return from_class(flags_.fold ? fold(*b) : *b, !is_upper(c));
     }
     if (c == 'p' || c == 'P') {  // Unicode class: some character, of any bytes
-      pos_ += 2;
-      if (peek() == '{') {
-        size_t close = p_.find('}', pos_);
-        if (close == std::string_view::npos) throw Unknown{};
-        pos_ = close + 1;
-      } else {
-        next_char();
-      }
+      skip_unicode_class();
       return any_match();
     }
     if (c == 'C') {
@@ -693,6 +668,18 @@ class Parser {
     }
     if (auto ch = char_escape()) return literal(*ch);
     throw Unknown{};
+  }
+
+  // Steps over \pX, \PX, \p{Name} or \P{^Name}.
+  void skip_unicode_class() {
+    pos_ += 2;
+    if (peek() != '{') {
+      next_char();
+      return;
+    }
+    size_t close = p_.find('}', pos_);
+    if (close == std::string_view::npos) throw Unknown{};
+    pos_ = close + 1;
   }
 
   Info literal_in(Parser& inner) {
@@ -749,14 +736,7 @@ class Parser {
           continue;
         }
         if (e == 'p' || e == 'P') {
-          pos_ += 2;
-          if (peek() == '{') {
-            size_t close = p_.find('}', pos_);
-            if (close == std::string_view::npos) throw Unknown{};
-            pos_ = close + 1;
-          } else {
-            next_char();
-          }
+          skip_unicode_class();
           b |= range(0, 255);
           exact_ok = simple = false;
           ascii_known = false;  // which ASCII characters it holds is not known here
@@ -928,27 +908,27 @@ Filter::Filter(const std::vector<Need>& needs) {
       if (symbol_[c] == 0) symbol_[c] = static_cast<uint16_t>(symbols_++);
   // The trie, then failure links breadth first, filling every missing transition.
   std::vector<int32_t> fail(1, 0);
-  next_.assign(symbols_, -1);
-  out_head_.assign(1, -1);
+  // While building: state x symbol -> state, and each state's first output (or -1).
+  std::vector<int32_t> next(symbols_, -1), out_head(1, -1);
   for (size_t id = 0; id < atoms.size(); ++id) {
     int32_t s = 0;
     for (unsigned char c : atoms[id]) {
-      int32_t& t = next_[s * symbols_ + symbol_[c]];
+      int32_t& t = next[s * symbols_ + symbol_[c]];
       if (t < 0) {
-        t = static_cast<int32_t>(out_head_.size());
-        out_head_.push_back(-1);
+        t = static_cast<int32_t>(out_head.size());
+        out_head.push_back(-1);
         fail.push_back(0);
-        next_.resize(next_.size() + symbols_, -1);
+        next.resize(next.size() + symbols_, -1);
       }
-      s = next_[s * symbols_ + symbol_[c]];
+      s = next[s * symbols_ + symbol_[c]];
     }
     out_atom_.push_back(static_cast<int32_t>(id));
-    out_next_.push_back(out_head_[s]);
-    out_head_[s] = static_cast<int32_t>(out_atom_.size() - 1);
+    out_next_.push_back(out_head[s]);
+    out_head[s] = static_cast<int32_t>(out_atom_.size() - 1);
   }
   std::deque<int32_t> queue;
   for (int a = 0; a < symbols_; ++a) {
-    int32_t& t = next_[a];
+    int32_t& t = next[a];
     if (t < 0) {
       t = 0;
     } else {
@@ -956,26 +936,26 @@ Filter::Filter(const std::vector<Need>& needs) {
       queue.push_back(t);
     }
   }
-  next_[0] = 0;  // symbol 0 (no atom has it) always returns to the root
+  next[0] = 0;  // symbol 0 (no atom has it) always returns to the root
   while (!queue.empty()) {
     int32_t s = queue.front();
     queue.pop_front();
     // A state also reports what its failure state reports: append that chain once.
-    if (fail[s] != s && out_head_[fail[s]] >= 0) {
-      int32_t tail = out_head_[s];
+    if (fail[s] != s && out_head[fail[s]] >= 0) {
+      int32_t tail = out_head[s];
       if (tail < 0) {
-        out_head_[s] = out_head_[fail[s]];
+        out_head[s] = out_head[fail[s]];
       } else {
         while (out_next_[tail] >= 0) tail = out_next_[tail];
-        out_next_[tail] = out_head_[fail[s]];
+        out_next_[tail] = out_head[fail[s]];
       }
     }
     for (int a = 0; a < symbols_; ++a) {
-      int32_t& t = next_[s * symbols_ + a];
+      int32_t& t = next[s * symbols_ + a];
       if (t < 0) {
-        t = next_[fail[s] * symbols_ + a];
+        t = next[fail[s] * symbols_ + a];
       } else {
-        fail[t] = next_[fail[s] * symbols_ + a];
+        fail[t] = next[fail[s] * symbols_ + a];
         queue.push_back(t);
       }
     }
@@ -983,15 +963,11 @@ Filter::Filter(const std::vector<Need>& needs) {
   // One flat table for the scan: rows of symbols_ + 1 entries (the transitions as row offsets,
   // then the state's first output), and upper case read as lower case.
   const int stride = symbols_ + 1;
-  table_.resize(out_head_.size() * stride);
-  for (size_t st = 0; st < out_head_.size(); ++st) {
-    for (int a = 0; a < symbols_; ++a) table_[st * stride + a] = next_[st * symbols_ + a] * stride;
-    table_[st * stride + symbols_] = out_head_[st];
+  table_.resize(out_head.size() * stride);
+  for (size_t st = 0; st < out_head.size(); ++st) {
+    for (int a = 0; a < symbols_; ++a) table_[st * stride + a] = next[st * symbols_ + a] * stride;
+    table_[st * stride + symbols_] = out_head[st];
   }
-  next_.clear();
-  next_.shrink_to_fit();
-  out_head_.clear();
-  out_head_.shrink_to_fit();
   for (int c = 'A'; c <= 'Z'; ++c) symbol_[c] = symbol_[c + 32];
 }
 

@@ -57,8 +57,6 @@ class Filter {
   explicit Filter(const std::vector<Need>& needs);
   // pass[i] = 1 when needs[i] may be met by text (always when it has no clauses), else 0.
   void passing(std::string_view text, std::vector<char>* pass) const;
-  bool empty() const { return rules_.empty(); }
-  size_t atoms() const { return atom_count_; }
 
  private:
   struct CompiledClause {
@@ -74,8 +72,6 @@ class Filter {
   uint64_t byte_bits_[256] = {};  // byte -> the byte classes (of all clauses) holding it
   uint16_t symbol_[256] = {};
   int symbols_ = 1;
-  std::vector<int32_t> next_;      // while building: state x symbol -> state
-  std::vector<int32_t> out_head_;  // while building: state -> first output (or -1)
   std::vector<int32_t> table_;     // for the scan: see the constructor
   std::vector<int32_t> out_atom_;  // chained outputs: atom id
   std::vector<int32_t> out_next_;  // chained outputs: next index (or -1)
