@@ -149,6 +149,13 @@ struct ExtractOptions {
 
 Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);
 
+// Several documents at once, results in their order: each the same as extract() gives it, but
+// faster on many short documents, since the packs run over the sentences of many documents in
+// turn and their automata stay in the CPU caches. Memory grows with the documents passed: batch
+// a few hundred kilobytes of text at a time.
+std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& rules,
+                                  const ExtractOptions& options);
+
 }  // namespace claimx
 
 namespace claimx {

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "claimx/check.h"
 #include "claimx/extract.h"
@@ -69,6 +70,31 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
   }
   return book;
 }
+
+// Gathers input items into batches for extract_batch(): matching over the sentences of many
+// short documents in turn keeps the rules' automata in the CPU caches (docs/PERFORMANCE.md). A
+// batch is full at kBatchBytes of text or kBatchDocs items.
+class Batcher {
+ public:
+  static constexpr size_t kBatchBytes = 128 << 10;
+  static constexpr size_t kBatchDocs = 256;
+
+  // Adds an item; true when the batch is full and should be taken now.
+  bool add(claimx::Item item) {
+    if (item.doc) bytes_ += item.doc->text.size();
+    items_.push_back(std::move(item));
+    return bytes_ >= kBatchBytes || items_.size() >= kBatchDocs;
+  }
+  bool empty() const { return items_.empty(); }
+  std::vector<claimx::Item> take() {
+    bytes_ = 0;
+    return std::exchange(items_, {});
+  }
+
+ private:
+  size_t bytes_ = 0;
+  std::vector<claimx::Item> items_;
+};
 
 int rules_command(int argc, char** argv) {
   CLI::App app{"claimx rules: list or check the rule packs", "claimx rules"};
@@ -264,19 +290,35 @@ int main(int argc, char** argv) {
     std::string json, source, error;
     size_t bytes = 0;
   };
-  auto render = [&](claimx::Item item) {
+  auto failure = [](const claimx::Item& item) {
     Rendered r;
     r.source = item.source;
     r.bytes = item.bytes;
-    if (!item.doc) {
-      r.error = item.error;
-      return r;
-    }
-    claimx::Result result = claimx::extract(*item.doc, book, xopt);
-    // Rendered straight into the string the writer thread takes (no stream buffer to copy).
-    r.json = claimx::to_json(*item.doc, result, wopt);
-    r.json += '\n';
+    r.error = item.error;
     return r;
+  };
+  // Items are extracted a batch at a time (see Batcher), failures kept in their place.
+  auto render_batch = [&](std::vector<claimx::Item> items) {
+    std::vector<const claimx::Document*> docs;
+    for (const auto& item : items)
+      if (item.doc) docs.push_back(&*item.doc);
+    std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
+    std::vector<Rendered> out;
+    size_t k = 0;
+    for (const auto& item : items) {
+      if (!item.doc) {
+        out.push_back(failure(item));
+        continue;
+      }
+      Rendered& r = out.emplace_back();
+      r.source = item.source;
+      r.bytes = item.bytes;
+      // Rendered straight into the string the writer thread takes (no stream buffer to copy).
+      r.json = claimx::to_json(*item.doc, results[k], wopt);
+      r.json += '\n';
+      results[k++] = {};  // the JSON holds it now
+    }
+    return out;
   };
   int status = kOk;
   bool write_failed = false;
@@ -344,33 +386,45 @@ int main(int argc, char** argv) {
   iopt.max_doc_bytes = max_doc_bytes;
   iopt.fields = fields;
   iopt.stop = &g_interrupted;
+  Batcher batcher;
   if (jobs <= 1) {
-    // One document at a time: its JSON goes to the output as it is written (flushed every MiB)
-    // instead of being held whole; on floods the JSON is 20x the text.
+    // A batch at a time; each document's JSON goes to the output as it is written (flushed every
+    // MiB) instead of being held whole: on floods the JSON is 20x the text.
+    auto run = [&](std::vector<claimx::Item> items) {
+      std::vector<const claimx::Document*> docs;
+      for (const auto& item : items)
+        if (item.doc) docs.push_back(&*item.doc);
+      std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
+      size_t k = 0;
+      for (const auto& item : items) {
+        if (write_failed) break;
+        if (!item.doc) {
+          write(failure(item));  // named on stderr
+          continue;
+        }
+        if (!claimx::write_json(*item.doc, results[k++], wopt, out)) {
+          write_failed = true;
+          write_errno = errno;
+        }
+        ++done_docs;
+        done_bytes += item.bytes;
+        if (progress) show_progress(false);
+      }
+      return !write_failed;
+    };
     claimx::ingest(files, iopt, [&](claimx::Item item) {
       if (write_failed) return false;
-      if (!item.doc) {
-        write(render(std::move(item)));  // a failure: named on stderr
-        return !write_failed;
-      }
-      claimx::Result result = claimx::extract(*item.doc, book, xopt);
-      if (!claimx::write_json(*item.doc, result, wopt, out)) {
-        write_failed = true;
-        write_errno = errno;
-      }
-      ++done_docs;
-      done_bytes += item.bytes;
-      if (progress) show_progress(false);
-      return !write_failed;
+      return !batcher.add(std::move(item)) || run(batcher.take());
     });
+    if (!batcher.empty() && !write_failed) run(batcher.take());
   } else {
     std::mutex m;
     std::condition_variable cv_work, cv_room;
-    std::deque<std::pair<size_t, claimx::Item>> queue;
-    std::map<size_t, Rendered> ready;
+    std::deque<std::pair<size_t, std::vector<claimx::Item>>> queue;
+    std::map<size_t, std::vector<Rendered>> ready;
     size_t next_write = 0, next_seq = 0;
     bool finished = false;
-    const size_t window = 4 * static_cast<size_t>(jobs);
+    const size_t window = 2 * static_cast<size_t>(jobs);  // batches queued, in work or unwritten
     std::vector<std::thread> workers;
     for (unsigned w = 0; w < jobs; ++w)
       workers.emplace_back([&] {
@@ -378,28 +432,32 @@ int main(int argc, char** argv) {
           std::unique_lock lock(m);
           cv_work.wait(lock, [&] { return finished || !queue.empty(); });
           if (queue.empty()) return;
-          auto [seq, item] = std::move(queue.front());
+          auto [seq, items] = std::move(queue.front());
           queue.pop_front();
           lock.unlock();
-          Rendered r = render(std::move(item));
+          std::vector<Rendered> rendered = render_batch(std::move(items));
           lock.lock();
-          ready.emplace(seq, std::move(r));
+          ready.emplace(seq, std::move(rendered));
           for (auto it = ready.find(next_write); it != ready.end(); it = ready.find(next_write)) {
-            write(it->second);
+            for (const auto& r : it->second) write(r);
             ready.erase(it);
             ++next_write;
           }
           cv_room.notify_all();
         }
       });
-    claimx::ingest(files, iopt, [&](claimx::Item item) {
+    auto submit = [&](std::vector<claimx::Item> items) {
       std::unique_lock lock(m);
       cv_room.wait(lock, [&] { return next_seq - next_write < window || write_failed; });
       if (write_failed) return false;
-      queue.emplace_back(next_seq++, std::move(item));
+      queue.emplace_back(next_seq++, std::move(items));
       cv_work.notify_one();
       return true;
+    };
+    claimx::ingest(files, iopt, [&](claimx::Item item) {
+      return !batcher.add(std::move(item)) || submit(batcher.take());
     });
+    if (!batcher.empty()) submit(batcher.take());
     {
       std::lock_guard lock(m);
       finished = true;

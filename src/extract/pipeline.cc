@@ -1,4 +1,5 @@
 // The pipeline: zone -> segment -> match -> interpret -> link. See docs/ARCHITECTURE.md.
+#include <memory>
 #include <set>
 
 #include "extract/internal.h"
@@ -51,6 +52,123 @@ bool skipped(const Match& m, const std::string& zone, bool shouting) {
   return std::find(skip->begin(), skip->end(), zone) != skip->end();
 }
 
+// One document on its way through the pipeline. The constructor zones and segments it; the
+// matches of its sentences come in through route(), in sentence order, pack by pack; finish()
+// interprets what needs the whole document and links. Not movable: its Context points into it.
+class DocRun {
+ public:
+  DocRun(const Document& doc, const RuleBook& book, const ExtractOptions& options)
+      : options_(options), ctx_{doc.text, book, std::nullopt, &r_.sentences,
+                                {},       {},   {},           number_lexicons(book),
+                                {}} {
+    std::string_view text = doc.text;
+    auto paragraphs = split_paragraphs(text);
+    Zoning zoning = find_zones(text, paragraphs, book);
+    r_.boilerplate = zoning.boilerplate;
+    if (zoning.headline) r_.headline = paragraphs[*zoning.headline];
+    for (size_t p = 0; p < paragraphs.size(); ++p) {
+      size_t start = paragraphs[p].start;
+      if (zoning.dateline == p) {  // "OTTAWA (Reuters) -" is a sentence of its own, not body
+        r_.sentences.push_back({zoning.dateline_span, "dateline"});
+        start = zoning.dateline_span.end;
+      }
+      for (const auto& s : split_sentences(text, start, paragraphs[p].end, book.segment_rules()))
+        r_.sentences.push_back({s, zoning.zone[p]});
+    }
+    if (options.anchor_date)
+      ctx_.anchor = parse_iso_date(*options.anchor_date);
+    else if (doc.date)
+      ctx_.anchor = parse_iso_date(*doc.date);
+    ctx_.is_item_sentence.assign(r_.sentences.size(), false);
+    ctx_.shouting.assign(r_.sentences.size(), false);
+    for (size_t i = 0; i < r_.sentences.size(); ++i)
+      if (r_.sentences[i].zone != "boilerplate") {
+        ctx_.shouting[i] = is_shouting(ctx_.slice(r_.sentences[i].span));
+        ctx_.item_sentences.push_back(i);
+        ctx_.is_item_sentence[i] = true;
+      }
+  }
+  DocRun(const DocRun&) = delete;
+  DocRun& operator=(const DocRun&) = delete;
+
+  std::string_view text() const { return ctx_.text; }
+  // Sentences items may come from, in order: what the packs are matched over.
+  const std::vector<size_t>& items() const { return ctx_.item_sentences; }
+  const TextRange& span(size_t sentence) const { return r_.sentences[sentence].span; }
+
+  // A match in sentence si, interpreted by the rule's kind (not its pack).
+  void route(const Match& m, size_t si) {
+    if (skipped(m, r_.sentences[si].zone, ctx_.shouting[si])) return;
+    const std::string& kind = m.rule->kind;
+    if (is_figure_kind(kind)) {
+      interpret_figures(ctx_, m, &figures_);
+    } else if (kind == "entity") {
+      interpret_entity(ctx_, m, &entities_);
+    } else if (kind == "agreement") {
+      if (auto a = interpret_agreement(ctx_, m)) agreements_.push_back(std::move(*a));
+    } else if (kind == "agreement-status") {
+      status_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
+    } else if (is_claim_kind(kind)) {
+      cues_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
+    } else if (kind == "mask") {
+      masks_.add(m.span);  // URLs, e-mail addresses, phone numbers: no item comes from inside
+    }
+  }
+
+  Result finish() {
+    auto masked = [&](auto& items, auto span_of) {
+      items.erase(std::remove_if(items.begin(), items.end(),
+                                 [&](const auto& x) { return masks_.overlaps(span_of(x)); }),
+                  items.end());
+    };
+    masked(figures_, [](const Figure& f) { return f.span; });
+    masked(entities_, [](const EntityCandidate& e) { return e.mention.span; });
+    masked(agreements_, [](const AgreementCandidate& a) { return a.whole; });
+    drop_names_inside_agreements();
+    finish_figures(ctx_, std::move(figures_), &r_);
+    if (options_.compose_dates) compose_dates(ctx_, &r_.figures);
+    finish_entities(ctx_, std::move(entities_), &r_);
+    mark_currency_context(ctx_, &r_);
+    finish_agreements(ctx_, std::move(agreements_), status_, &r_);
+    finish_claims(ctx_, cues_, options_, &r_);
+    return std::move(r_);
+  }
+
+ private:
+  // A capitalised sequence or acronym definition inside an agreement's name, or its acronym
+  // ("CUSMA"), is no entity.
+  void drop_names_inside_agreements() {
+    SpanIndex named;
+    std::set<std::string, std::less<>> acronyms;
+    for (const auto& a : agreements_) {
+      named.add(a.whole);
+      if (!a.acronym.empty()) acronyms.insert(a.acronym);
+    }
+    entities_.erase(std::remove_if(entities_.begin(), entities_.end(),
+                                   [&](const EntityCandidate& e) {
+                                     return (e.auto_typed || !e.acronym.empty()) &&
+                                            (named.overlaps(e.mention.span) ||
+                                             acronyms.count(ctx_.slice(e.mention.span)));
+                                   }),
+                    entities_.end());
+  }
+
+  const ExtractOptions& options_;
+  Result r_;
+  Context ctx_;
+  std::vector<Figure> figures_;
+  std::vector<EntityCandidate> entities_;
+  std::vector<AgreementCandidate> agreements_;
+  std::vector<Hit> status_, cues_;
+  SpanIndex masks_;
+};
+
+// A sentence to match: its document and its index there.
+struct Unit {
+  DocRun* doc;
+  size_t sentence;
+};
+
 // Matches of one pack over a window of sentences, kept for routing. The Match objects are
 // reused from window to window (their group vectors keep their capacity).
 struct PackMatches {
@@ -58,13 +176,15 @@ struct PackMatches {
   std::vector<size_t> first;  // per sentence of the window: index of its first match; then size
   size_t size = 0;
 
-  void collect(const RuleBook& book, const std::string& pack, std::string_view text,
-               const std::vector<TextRange>& spans) {
+  void collect(const RuleBook& book, const std::string& pack, const std::vector<Unit>& units,
+               size_t begin, size_t end) {
     size = 0;
     first.clear();
-    for (const auto& span : spans) {
+    for (size_t u = begin; u < end; ++u) {
       first.push_back(size);
-      book.for_each_match(pack, text, span.start, span.end, [this](const Match& m) { add(m); });
+      const TextRange& span = units[u].doc->span(units[u].sentence);
+      book.for_each_match(pack, units[u].doc->text(), span.start, span.end,
+                          [this](const Match& m) { add(m); });
     }
     first.push_back(size);
   }
@@ -77,134 +197,65 @@ struct PackMatches {
   }
 };
 
-// Runs each pack over a window of consecutive sentences before the next pack (one RE2::Set
-// stays hot in the CPU caches instead of seven taking turns: matching is about twice as fast),
-// then routes the matches in the order of a sentence-by-sentence run: sentence, then pack, then
-// as found. A window holds about kWindowBytes of text, so memory stays flat on any document; a
-// longer sentence is matched alone and routed as its matches are found.
-template <typename Route>
-void match_in_windows(const RuleBook& book, std::string_view text,
-                      const std::vector<Sentence>& sentences, const std::vector<size_t>& items,
-                      Route route) {
-  constexpr size_t kWindowBytes = 16 << 10;
+// Runs each pack over a window of consecutive sentences, of one document or of many, before the
+// next pack: one RE2::Set stays hot in the CPU caches instead of seven taking turns (matching is
+// about twice as fast; a window over many short documents halves it again). Then routes the
+// matches to their documents in the order of a sentence-by-sentence run: sentence, then pack,
+// then as found, so no document can tell which others shared its windows. A window holds about
+// kWindowBytes of text, so memory stays flat; a longer sentence is matched alone and routed as
+// its matches are found.
+void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
+  constexpr size_t kWindowBytes = 256 << 10;
   std::vector<std::string> packs = book.pack_names();
   std::vector<PackMatches> found(packs.size());
-  std::vector<TextRange> window;
-  for (size_t begin = 0; begin < items.size();) {
-    const TextRange& first = sentences[items[begin]].span;
-    if (first.end - first.start > kWindowBytes) {
+  auto bytes_of = [&](size_t u) {
+    const TextRange& s = units[u].doc->span(units[u].sentence);
+    return s.end - s.start;
+  };
+  for (size_t begin = 0; begin < units.size();) {
+    if (bytes_of(begin) > kWindowBytes) {
+      const Unit& u = units[begin];
+      const TextRange& span = u.doc->span(u.sentence);
       for (const auto& pack : packs)
-        book.for_each_match(pack, text, first.start, first.end,
-                            [&](const Match& m) { route(m, items[begin]); });
+        book.for_each_match(pack, u.doc->text(), span.start, span.end,
+                            [&](const Match& m) { u.doc->route(m, u.sentence); });
       ++begin;
       continue;
     }
-    window.clear();
-    for (size_t bytes = 0; begin + window.size() < items.size() && bytes < kWindowBytes;) {
-      const TextRange& span = sentences[items[begin + window.size()]].span;
-      if (span.end - span.start > kWindowBytes) break;
-      window.push_back(span);
-      bytes += span.end - span.start;
-    }
-    for (size_t p = 0; p < packs.size(); ++p) found[p].collect(book, packs[p], text, window);
-    for (size_t i = 0; i < window.size(); ++i)
+    size_t end = begin;
+    for (size_t bytes = 0;
+         end < units.size() && bytes < kWindowBytes && bytes_of(end) <= kWindowBytes; ++end)
+      bytes += bytes_of(end);
+    for (size_t p = 0; p < packs.size(); ++p) found[p].collect(book, packs[p], units, begin, end);
+    for (size_t i = 0; i < end - begin; ++i) {
+      const Unit& u = units[begin + i];
       for (const auto& pm : found)
         for (size_t k = pm.first[i]; k < pm.first[i + 1]; ++k)
-          route(pm.matches[k], items[begin + i]);
-    begin += window.size();
+          u.doc->route(pm.matches[k], u.sentence);
+    }
+    begin = end;
   }
 }
 
 }  // namespace
 
+std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& book,
+                                  const ExtractOptions& options) {
+  std::vector<std::unique_ptr<DocRun>> runs;
+  std::vector<Unit> units;
+  for (const Document* doc : docs) {
+    runs.push_back(std::make_unique<DocRun>(*doc, book, options));
+    for (size_t si : runs.back()->items()) units.push_back({runs.back().get(), si});
+  }
+  match_in_windows(book, units);
+  std::vector<Result> out;
+  out.reserve(runs.size());
+  for (auto& run : runs) out.push_back(run->finish());
+  return out;
+}
+
 Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& options) {
-  Result r;
-  std::string_view text = doc.text;
-  auto paragraphs = split_paragraphs(text);
-  Zoning zoning = find_zones(text, paragraphs, book);
-  r.boilerplate = zoning.boilerplate;
-  if (zoning.headline) r.headline = paragraphs[*zoning.headline];
-  for (size_t p = 0; p < paragraphs.size(); ++p) {
-    size_t start = paragraphs[p].start;
-    if (zoning.dateline == p) {  // "OTTAWA (Reuters) -" is a sentence of its own, not body
-      r.sentences.push_back({zoning.dateline_span, "dateline"});
-      start = zoning.dateline_span.end;
-    }
-    for (const auto& s : split_sentences(text, start, paragraphs[p].end, book.segment_rules()))
-      r.sentences.push_back({s, zoning.zone[p]});
-  }
-
-  Context ctx{text, book, std::nullopt, &r.sentences, {}, {}, {}, number_lexicons(book), {}};
-  if (options.anchor_date)
-    ctx.anchor = parse_iso_date(*options.anchor_date);
-  else if (doc.date)
-    ctx.anchor = parse_iso_date(*doc.date);
-  ctx.is_item_sentence.assign(r.sentences.size(), false);
-  ctx.shouting.assign(r.sentences.size(), false);
-  for (size_t i = 0; i < r.sentences.size(); ++i)
-    if (r.sentences[i].zone != "boilerplate") {
-      ctx.shouting[i] = is_shouting(ctx.slice(r.sentences[i].span));
-      ctx.item_sentences.push_back(i);
-      ctx.is_item_sentence[i] = true;
-    }
-
-  // Match every pack over each sentence and interpret the matches sentence by sentence, pack by
-  // pack, routed by the rule's kind (not its pack).
-  std::vector<Figure> figures;
-  std::vector<EntityCandidate> entities;
-  std::vector<AgreementCandidate> agreements;
-  std::vector<Hit> status, cues;
-  SpanIndex masks;  // URLs, e-mail addresses, phone numbers: no item comes from inside them
-  auto route = [&](const Match& m, size_t si) {
-    if (skipped(m, r.sentences[si].zone, ctx.shouting[si])) return;
-    const std::string& kind = m.rule->kind;
-    if (is_figure_kind(kind)) {
-      interpret_figures(ctx, m, &figures);
-    } else if (kind == "entity") {
-      interpret_entity(ctx, m, &entities);
-    } else if (kind == "agreement") {
-      if (auto a = interpret_agreement(ctx, m)) agreements.push_back(std::move(*a));
-    } else if (kind == "agreement-status") {
-      status.push_back(make_hit(ctx, m, static_cast<int>(si)));
-    } else if (is_claim_kind(kind)) {
-      cues.push_back(make_hit(ctx, m, static_cast<int>(si)));
-    } else if (kind == "mask") {
-      masks.add(m.span);
-    }
-  };
-  match_in_windows(book, text, r.sentences, ctx.item_sentences, route);
-  auto masked = [&](auto& items, auto span_of) {
-    items.erase(std::remove_if(items.begin(), items.end(),
-                               [&](const auto& x) { return masks.overlaps(span_of(x)); }),
-                items.end());
-  };
-  masked(figures, [](const Figure& f) { return f.span; });
-  masked(entities, [](const EntityCandidate& e) { return e.mention.span; });
-  masked(agreements, [](const AgreementCandidate& a) { return a.whole; });
-  // A capitalised sequence or acronym definition inside an agreement's name, or its acronym
-  // ("CUSMA"), is no entity.
-  {
-    SpanIndex named;
-    std::set<std::string, std::less<>> acronyms;
-    for (const auto& a : agreements) {
-      named.add(a.whole);
-      if (!a.acronym.empty()) acronyms.insert(a.acronym);
-    }
-    entities.erase(std::remove_if(entities.begin(), entities.end(),
-                                  [&](const EntityCandidate& e) {
-                                    return (e.auto_typed || !e.acronym.empty()) &&
-                                           (named.overlaps(e.mention.span) ||
-                                            acronyms.count(ctx.slice(e.mention.span)));
-                                  }),
-                   entities.end());
-  }
-  finish_figures(ctx, std::move(figures), &r);
-  if (options.compose_dates) compose_dates(ctx, &r.figures);
-  finish_entities(ctx, std::move(entities), &r);
-  mark_currency_context(ctx, &r);
-  finish_agreements(ctx, std::move(agreements), status, &r);
-  finish_claims(ctx, cues, options, &r);
-  return r;
+  return std::move(extract_batch({&doc}, book, options).front());
 }
 
 }  // namespace claimx

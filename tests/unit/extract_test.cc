@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
+#include "claimx/json_writer.h"
 #include "extract/internal.h"
 
 namespace claimx {
@@ -469,6 +472,51 @@ TEST(Claims, AllScoredIsOptionalAndClaimsStayTheSame) {
     EXPECT_EQ(a.claims[i].types, b.claims[i].types);
     EXPECT_EQ(a.claims[i].figures, b.claims[i].figures);
   }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A batch gives every document what extract() alone gives it, byte for byte in the JSON,
+// whichever documents share its matching windows: several to a window, a sentence longer than
+// a window (matched alone), documents with nothing to match, an empty batch.
+TEST(Batch, SameAsOneByOne) {
+  std::vector<Document> docs;
+  for (const char* name : {"budget-speech", "port-deal", "pricing-euro", "trade-pact"}) {
+    std::string text = read_file(std::string(CLAIMX_SOURCE_DIR) + "/samples/" + name + ".txt");
+    ASSERT_FALSE(text.empty()) << name;
+    docs.push_back(make_document(name, name, text));
+  }
+  docs.push_back(make_document("empty", "-", ""));
+  std::string long_sentence;  // one sentence of 400 KB: longer than a matching window
+  while (long_sentence.size() < (400 << 10))
+    long_sentence += "exports rose by $9.9 million and 4% in March, Canada's trade minister said ";
+  docs.push_back(make_document("long", "-", "Headline\n\n" + long_sentence + "\nShe left."));
+  for (int i = 0; i < 120; ++i)  // many short ones: windows cut between and inside documents
+    docs.push_back(
+        make_document("short" + std::to_string(i), "-", docs[i % 4].text.substr(0, 300 + 37 * i)));
+  docs.push_back(make_document("blank", "-", "\n\n   \n"));
+
+  const RuleBook& book = default_rulebook();
+  ExtractOptions opt;
+  opt.anchor_date = "2026-11-25";
+  std::vector<const Document*> all;
+  for (const auto& d : docs) all.push_back(&d);
+  std::vector<Result> batch = extract_batch(all, book, opt);
+  ASSERT_EQ(batch.size(), docs.size());
+  size_t items = 0;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    Result alone = extract(docs[i], book, opt);
+    // (a boolean: two JSON documents in full would bury the failing document's name)
+    EXPECT_TRUE(to_json(docs[i], batch[i], {}) == to_json(docs[i], alone, {})) << docs[i].id;
+    items += alone.figures.size() + alone.entities.size() + alone.claims.size();
+  }
+  EXPECT_GT(items, 1000u);  // the documents do have items to lose
+  EXPECT_TRUE(extract_batch({}, book, opt).empty());
 }
 
 }  // namespace
