@@ -204,9 +204,22 @@ struct PackMatches {
 // then as found, so no document can tell which others shared its windows. A window holds about
 // kWindowBytes of text, so memory stays flat; a longer sentence is matched alone and routed as
 // its matches are found.
+// The packs to run over sentences, in book order: those with a rule of a kind other than `zone`
+// (zone rules read whole lines, and route() drops their matches in sentences).
+std::vector<std::string> sentence_packs(const RuleBook& book) {
+  std::set<std::string_view> wanted;
+  for (const auto& r : book.rules())
+    if (r.kind != "zone") wanted.insert(r.pack);
+  std::vector<std::string> packs = book.pack_names();
+  packs.erase(std::remove_if(packs.begin(), packs.end(),
+                             [&](const std::string& p) { return !wanted.count(p); }),
+              packs.end());
+  return packs;
+}
+
 void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
   constexpr size_t kWindowBytes = 256 << 10;
-  std::vector<std::string> packs = book.pack_names();
+  std::vector<std::string> packs = sentence_packs(book);
   std::vector<PackMatches> found(packs.size());
   auto bytes_of = [&](size_t u) {
     const TextRange& s = units[u].doc->span(units[u].sentence);
