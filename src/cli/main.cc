@@ -455,6 +455,10 @@ int main(int argc, char** argv) {
       return true;
     };
     claimx::ingest(files, iopt, [&](claimx::Item item) {
+      {
+        std::lock_guard lock(m);  // stop reading as soon as the output failed
+        if (write_failed) return false;
+      }
       return !batcher.add(std::move(item)) || submit(batcher.take());
     });
     if (!batcher.empty()) submit(batcher.take());

@@ -482,23 +482,30 @@ std::string read_file(const std::string& path) {
 }
 
 // A batch gives every document what extract() alone gives it, byte for byte in the JSON,
-// whichever documents share its matching windows: several to a window, a sentence longer than
-// a window (matched alone), documents with nothing to match, an empty batch.
+// whichever documents share its matching windows (256 KB of sentences): many to a window, a
+// window boundary between two documents and inside one, a sentence matched alone (over 16 KB)
+// and one longer than a window, documents with nothing to match, an empty batch.
 TEST(Batch, SameAsOneByOne) {
   std::vector<Document> docs;
+  std::string pool;  // the samples, for cutting documents of any length from
   for (const char* name : {"budget-speech", "port-deal", "pricing-euro", "trade-pact"}) {
     std::string text = read_file(std::string(CLAIMX_SOURCE_DIR) + "/samples/" + name + ".txt");
     ASSERT_FALSE(text.empty()) << name;
     docs.push_back(make_document(name, name, text));
+    pool += text + "\n";
   }
+  while (pool.size() < (320 << 10)) pool += pool;
   docs.push_back(make_document("empty", "-", ""));
-  std::string long_sentence;  // one sentence of 400 KB: longer than a matching window
-  while (long_sentence.size() < (400 << 10))
-    long_sentence += "exports rose by $9.9 million and 4% in March, Canada's trade minister said ";
-  docs.push_back(make_document("long", "-", "Headline\n\n" + long_sentence + "\nShe left."));
-  for (int i = 0; i < 120; ++i)  // many short ones: windows cut between and inside documents
-    docs.push_back(
-        make_document("short" + std::to_string(i), "-", docs[i % 4].text.substr(0, 300 + 37 * i)));
+  std::string sentence;  // one sentence of 20 KB, then one of 400 KB
+  while (sentence.size() < (20 << 10))
+    sentence += "exports rose by $9.9 million and 4% in March, Canada's trade minister said ";
+  docs.push_back(make_document("long", "-", "Headline\n\n" + sentence + "\nShe left."));
+  while (sentence.size() < (400 << 10)) sentence += sentence;
+  docs.push_back(make_document("longer", "-", "Headline\n\n" + sentence + "\nShe left."));
+  for (int i = 0; i < 300; ++i)  // 300 B to 4 KB each: 640 KB in all, over two windows
+    docs.push_back(make_document("short" + std::to_string(i), "-",
+                                 pool.substr((i * 977) % 4096, 300 + (i * 1531) % 4000)));
+  docs.push_back(make_document("big", "-", pool.substr(0, 300 << 10)));  // spans a window edge
   docs.push_back(make_document("blank", "-", "\n\n   \n"));
 
   const RuleBook& book = default_rulebook();
@@ -515,7 +522,7 @@ TEST(Batch, SameAsOneByOne) {
     EXPECT_TRUE(to_json(docs[i], batch[i], {}) == to_json(docs[i], alone, {})) << docs[i].id;
     items += alone.figures.size() + alone.entities.size() + alone.claims.size();
   }
-  EXPECT_GT(items, 1000u);  // the documents do have items to lose
+  EXPECT_GT(items, 5000u);  // the documents do have items to lose
   EXPECT_TRUE(extract_batch({}, book, opt).empty());
 }
 
