@@ -297,27 +297,33 @@ int main(int argc, char** argv) {
     r.error = item.error;
     return r;
   };
-  // Items are extracted a batch at a time (see Batcher), failures kept in their place.
-  auto render_batch = [&](std::vector<claimx::Item> items) {
+  // Extracts a batch of items (see Batcher) and hands each to fn in input order, with its result,
+  // or null for a failure; fn returns false to stop.
+  auto each_result = [&](const std::vector<claimx::Item>& items, auto fn) {
     std::vector<const claimx::Document*> docs;
     for (const auto& item : items)
       if (item.doc) docs.push_back(&*item.doc);
     std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
-    std::vector<Rendered> out;
     size_t k = 0;
-    for (const auto& item : items) {
-      if (!item.doc) {
+    for (const auto& item : items)
+      if (!fn(item, item.doc ? &results[k++] : nullptr)) return;
+  };
+  auto render_batch = [&](const std::vector<claimx::Item>& items) {
+    std::vector<Rendered> out;
+    each_result(items, [&](const claimx::Item& item, claimx::Result* result) {
+      if (!result) {
         out.push_back(failure(item));
-        continue;
+        return true;
       }
       Rendered& r = out.emplace_back();
       r.source = item.source;
       r.bytes = item.bytes;
       // Rendered straight into the string the writer thread takes (no stream buffer to copy).
-      r.json = claimx::to_json(*item.doc, results[k], wopt);
+      r.json = claimx::to_json(*item.doc, *result, wopt);
       r.json += '\n';
-      results[k++] = {};  // the JSON holds it now
-    }
+      *result = {};  // the JSON holds it now
+      return true;
+    });
     return out;
   };
   int status = kOk;
@@ -390,26 +396,21 @@ int main(int argc, char** argv) {
   if (jobs <= 1) {
     // A batch at a time; each document's JSON goes to the output as it is written (flushed every
     // MiB) instead of being held whole: on floods the JSON is 20x the text.
-    auto run = [&](std::vector<claimx::Item> items) {
-      std::vector<const claimx::Document*> docs;
-      for (const auto& item : items)
-        if (item.doc) docs.push_back(&*item.doc);
-      std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
-      size_t k = 0;
-      for (const auto& item : items) {
-        if (write_failed) break;
-        if (!item.doc) {
+    auto run = [&](const std::vector<claimx::Item>& items) {
+      each_result(items, [&](const claimx::Item& item, const claimx::Result* result) {
+        if (!result) {
           write(failure(item));  // named on stderr
-          continue;
+        } else {
+          if (!claimx::write_json(*item.doc, *result, wopt, out)) {
+            write_failed = true;
+            write_errno = errno;
+          }
+          ++done_docs;
+          done_bytes += item.bytes;
+          if (progress) show_progress(false);
         }
-        if (!claimx::write_json(*item.doc, results[k++], wopt, out)) {
-          write_failed = true;
-          write_errno = errno;
-        }
-        ++done_docs;
-        done_bytes += item.bytes;
-        if (progress) show_progress(false);
-      }
+        return !write_failed;
+      });
       return !write_failed;
     };
     claimx::ingest(files, iopt, [&](claimx::Item item) {
@@ -435,7 +436,7 @@ int main(int argc, char** argv) {
           auto [seq, items] = std::move(queue.front());
           queue.pop_front();
           lock.unlock();
-          std::vector<Rendered> rendered = render_batch(std::move(items));
+          std::vector<Rendered> rendered = render_batch(items);
           lock.lock();
           ready.emplace(seq, std::move(rendered));
           for (auto it = ready.find(next_write); it != ready.end(); it = ready.find(next_write)) {
