@@ -84,8 +84,18 @@ struct Agreement {
   std::string name;
   std::vector<std::string> aliases;
   std::string type;  // trade, security, climate, strategic, investment, other
+  // treaty, trade, merger, takeover, contract, order, settlement, partnership, sponsorship,
+  // licensing, transfer, ceasefire, other
+  std::string kind;
+  // proposed, negotiating, agreed, signed, ratified, in-force, rejected, collapsed, withdrawn,
+  // expired; empty when unknown
   std::string status;
-  std::vector<size_t> parties;  // indices into Result::entities
+  bool named = true;               // a proper name ("Kyoto Protocol"), not a reported deal
+  std::vector<size_t> parties;     // indices into Result::entities
+  std::vector<std::string> roles;  // by party: buyer, seller, target, ... or ""
+  std::optional<size_t> value;     // index into Result::figures: the money it is worth
+  std::optional<size_t> date;      // index into Result::figures: a date given with it
+  TextRange evidence{0, 0};        // the sentence that best states it
   std::vector<Mention> mentions;
 };
 

@@ -44,7 +44,8 @@ TextRange trim_leading(const Context& ctx, const Rule& r, TextRange span) {
 
 }  // namespace
 
-std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m) {
+std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m,
+                                                      int sentence) {
   const Rule& r = *m.rule;
   auto name_it = r.groups.find("name");
   if (name_it == r.groups.end() || !m.has(name_it->second)) return std::nullopt;
@@ -56,6 +57,7 @@ std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const 
   AgreementCandidate c;
   c.whole = m.whole;
   c.priority = r.priority;
+  c.sentence = sentence;
   c.name = std::string(name);
   c.mentions.push_back({name_span, r.id, "name"});
   if (auto acr = ctx.group(m, "acr"); !acr.empty()) {
@@ -127,6 +129,22 @@ void add_parties(const Context& ctx, const AgreementCandidate& c, const PlaceInd
   }
 }
 
+// The kind of a named agreement: a word of its name that says one ("Treaty", "Partnership",
+// "Free Trade"), else its type's.
+std::string named_kind(const Context& ctx, const Agreement& a) {
+  std::string low = lower(a.name);
+  for (const char* lname : {"deal_kinds", "deal_nouns"})
+    if (const Lexicon* lex = ctx.lexicon(lname))
+      for (const auto& e : lex->entries) {
+        std::string kind = e.attrs.value("kind", "");
+        if (kind != "other" && !find_words(low, 0, low.size(), lower(e.form)).empty()) return kind;
+      }
+  if (a.type == "trade" || a.type == "investment") return "trade";
+  if (a.type == "strategic") return "partnership";
+  if (a.type == "security" || a.type == "climate") return "treaty";
+  return "other";
+}
+
 }  // namespace
 
 void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands,
@@ -189,6 +207,11 @@ void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> cands
         if (si >= 0 && a.type.empty())
           a.type = type_from(ctx, ctx.slice((*ctx.sentences)[si].span));
     if (a.type.empty()) a.type = "other";
+    a.kind = named_kind(ctx, a);
+    if (!a.mentions.empty()) {
+      int si = ctx.sentence_at(a.mentions.front().span.start);
+      if (si >= 0) a.evidence = (*ctx.sentences)[si].span;
+    }
     int best = -1;
     for (int si : sentences_of[ai]) {
       auto hits = status_in.find(si);

@@ -83,6 +83,13 @@ struct AgreementCandidate {
   std::string name, type, acronym;
   nlohmann::json parties;  // ISO 3166 codes from a known agreement
   int priority = 0;
+  // Deals (rule kinds `deal` and `deal-mention`, deals.cc): a frame with party slots, or a
+  // later mention ("the deal") that joins an earlier deal.
+  const Rule* rule = nullptr;
+  bool deal = false, reference = false;
+  TextRange head{kNoPos, kNoPos}, verb{kNoPos, kNoPos};
+  std::vector<std::pair<std::string, TextRange>> slots;  // (group name, span), as matched
+  int sentence = -1;
 };
 
 // Keeps non-overlapping items: higher priority first, then longer, then earlier (spaCy's
@@ -186,9 +193,18 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
 // Whether a sentence shouts: letters, and (almost) none of them lowercase.
 bool is_shouting(std::string_view sentence);
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> candidates, Result* out);
-std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m);
+std::optional<AgreementCandidate> interpret_agreement(const Context& ctx, const Match& m,
+                                                      int sentence);
+std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match& m, int sentence);
 void finish_agreements(const Context& ctx, std::vector<AgreementCandidate> candidates,
                        const std::vector<Hit>& status, Result* out);
+// Deals from their frames: parties resolved to entities (new organizations where no rule found
+// one), kind, status, value and date; later mentions join them. Runs after the named ones.
+void finish_deals(const Context& ctx, std::vector<AgreementCandidate> candidates,
+                  const std::vector<Hit>& status, Result* out);
+// The status cue rules' priority for a status ("agreed" 35), so that cues, verbs and frames
+// compare on one scale; 0 when no rule gives it.
+int status_priority(const Context& ctx, std::string_view status);
 void finish_claims(const Context& ctx, const std::vector<Hit>& cues, const ExtractOptions& options,
                    Result* out);
 

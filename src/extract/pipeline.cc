@@ -105,7 +105,10 @@ class DocRun {
     } else if (kind == "entity") {
       interpret_entity(ctx_, m, &entities_);
     } else if (kind == "agreement") {
-      if (auto a = interpret_agreement(ctx_, m)) agreements_.push_back(std::move(*a));
+      if (auto a = interpret_agreement(ctx_, m, static_cast<int>(si)))
+        agreements_.push_back(std::move(*a));
+    } else if (kind == "deal" || kind == "deal-mention") {
+      if (auto a = interpret_deal(ctx_, m, static_cast<int>(si))) deals_.push_back(std::move(*a));
     } else if (kind == "agreement-status") {
       status_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
     } else if (is_claim_kind(kind)) {
@@ -130,6 +133,8 @@ class DocRun {
     finish_entities(ctx_, std::move(entities_), &r_);
     mark_currency_context(ctx_, &r_);
     finish_agreements(ctx_, std::move(agreements_), status_, &r_);
+    masked(deals_, [](const AgreementCandidate& a) { return a.head; });
+    finish_deals(ctx_, std::move(deals_), status_, &r_);
     finish_claims(ctx_, cues_, options_, &r_);
     return std::move(r_);
   }
@@ -159,6 +164,7 @@ class DocRun {
   std::vector<Figure> figures_;
   std::vector<EntityCandidate> entities_;
   std::vector<AgreementCandidate> agreements_;
+  std::vector<AgreementCandidate> deals_;  // frames and later mentions (deals.cc)
   std::vector<Hit> status_, cues_;
   SpanIndex masks_;
 };

@@ -279,6 +279,13 @@ struct Writer {
     o.close(']');
   }
 
+  void figure_ref(std::string_view key, const std::optional<size_t>& fi) {
+    if (fi)
+      o.field(key, id('f', *fi));
+    else
+      o.field_or_null(key, "");
+  }
+
   void agreements() {
     o.key("agreements");
     o.open('[');
@@ -289,9 +296,26 @@ struct Writer {
       o.field("name", g.name);
       o.field_strings("aliases", g.aliases);
       o.field("type", g.type);
+      o.field("kind", g.kind);
       o.field_or_null("status", g.status);
+      o.field_bool("named", g.named);
       o.key("parties");
       ids('e', g.parties);
+      o.key("roles");
+      o.open('{');
+      for (size_t p = 0; p < g.parties.size() && p < g.roles.size(); ++p)
+        if (!g.roles[p].empty()) o.field(id('e', g.parties[p]), g.roles[p]);
+      o.close('}');
+      figure_ref("value", g.value);
+      figure_ref("date", g.date);
+      o.key("evidence");
+      if (g.evidence.end > g.evidence.start) {
+        o.open('{');
+        span(g.evidence);
+        o.close('}');
+      } else {
+        o.null();
+      }
       o.key("mentions");
       o.open('[');
       for (const auto& m : g.mentions) {

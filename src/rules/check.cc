@@ -13,7 +13,8 @@ using nlohmann::json;
 
 // Rule kinds whose matches become items of the output; the others are cues.
 bool item_kind(const std::string& kind) {
-  return is_figure_kind(kind) || kind == "entity" || kind == "agreement";
+  return is_figure_kind(kind) || kind == "entity" || kind == "agreement" || kind == "deal" ||
+         kind == "deal-mention";
 }
 
 std::string sub(const std::string& text, const TextRange& r) {
@@ -61,11 +62,17 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
                        {"form", m.form}});
   for (const auto& a : r.agreements)
     for (const auto& m : a.mentions)
-      if (m.rule == rule.id)
+      if (m.rule == rule.id) {
+        json parties = json::array();
+        for (size_t p : a.parties) parties.push_back(r.entities[p].name);
         out.push_back({{"text", sub(doc.text, m.span)},
                        {"name", a.name},
                        {"type", a.type},
-                       {"status", a.status}});
+                       {"kind", a.kind},
+                       {"status", a.status},
+                       {"parties", parties},
+                       {"roles", a.roles}});
+      }
   return out;
 }
 

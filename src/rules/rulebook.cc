@@ -920,7 +920,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         errors->push_back(
             {r.loc, "rule " + r.id + ": unknown kind `" + r.kind +
                         "` (money, number, percent, percentage-points, ordinal, date, entity, "
-                        "agreement, agreement-status, cue, attribution, hedge, negation, "
+                        "agreement, agreement-status, deal, deal-mention, cue, attribution, hedge, "
+                        "negation, "
                         "not-claim, zone, ...)"});
         continue;
       }
@@ -1051,7 +1052,8 @@ bool is_claim_kind(std::string_view kind) {
 
 bool is_known_kind(std::string_view kind) {
   return is_figure_kind(kind) || is_claim_kind(kind) || kind == "entity" || kind == "agreement" ||
-         kind == "agreement-status" || kind == "zone" || kind == "mask";
+         kind == "agreement-status" || kind == "deal" || kind == "deal-mention" || kind == "zone" ||
+         kind == "mask";
 }
 
 std::vector<std::string> RuleBook::packs_with_kind(std::string_view kind) const {

@@ -37,7 +37,8 @@ KEY_ORDER = {
     "entity mentions": ["text", "start", "end", "rule", "form"],
     "figures": ["id", "kind", "text", "start", "end", "value", "value_max", "unit", "currency",
                 "currency_ambiguous", "candidates", "qualifier", "granularity", "sentence", "rule"],
-    "agreements": ["id", "name", "aliases", "type", "status", "parties", "mentions"],
+    "agreements": ["id", "name", "aliases", "type", "kind", "status", "named", "parties", "roles",
+                   "value", "date", "evidence", "mentions"],
     "agreement mentions": ["text", "start", "end", "rule"],
     "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
                "entities", "agreements", "attribution", "change", "hedged", "negated", "cues",
@@ -201,9 +202,17 @@ class ClaimxTestCase(unittest.TestCase):
             listed = [item["id"] for item in doc.get(key, [])]
             self.assertEqual(len(listed), len(set(listed)), f"{what}: duplicate ids in {key}")
             ids[key] = set(listed)
+        figures = {f["id"]: f for f in doc.get("figures", [])}
         for a in doc.get("agreements", []):
             missing = set(a["parties"]) - ids["entities"]
             self.assertFalse(missing, f"{what}: agreement {a['id']} parties {missing} are not entities")
+            self.assertFalse(set(a["roles"]) - set(a["parties"]),
+                             f"{what}: agreement {a['id']} gives roles to non-parties")
+            if "figures" in doc:
+                for key, kind in (("value", "money"), ("date", "date")):
+                    if a[key] is not None:
+                        self.assertIn(a[key], figures, f"{what}: agreement {a['id']} {key}")
+                        self.assertEqual(figures[a[key]]["kind"], kind, f"{what}: agreement {a['id']} {key}")
         for c in doc.get("claims", []):
             for key in ("figures", "entities", "agreements"):
                 missing = set(c[key]) - ids[key]

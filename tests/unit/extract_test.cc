@@ -334,13 +334,102 @@ TEST(Agreements, AcronymPartiesTypeStatus) {
   EXPECT_EQ(cusma.name, "Canada-United States-Mexico Agreement");
   EXPECT_EQ(cusma.aliases, std::vector<std::string>{"CUSMA"});
   EXPECT_EQ(cusma.type, "trade");
-  EXPECT_EQ(cusma.status, "under review");
+  EXPECT_EQ(cusma.kind, "trade");
+  EXPECT_TRUE(cusma.named);
+  EXPECT_EQ(cusma.status, "negotiating");  // a review is talks on an agreement in force
   ASSERT_EQ(cusma.parties.size(), 3u);
   EXPECT_EQ(r.entities[cusma.parties[0]].name, "Canada");
   EXPECT_EQ(r.entities[cusma.parties[1]].name, "United States");
   EXPECT_EQ(r.entities[cusma.parties[2]].name, "Mexico");
   EXPECT_EQ(r.agreements[1].name, "Canada-Mexico Comprehensive Strategic Partnership");
   EXPECT_EQ(r.agreements[1].type, "strategic");
+  EXPECT_EQ(r.agreements[1].kind, "partnership");
+}
+
+// Deals reported without a name (patterns/en/deals.yaml, src/extract/deals.cc).
+namespace {
+std::vector<std::string> party_names(const Result& r, const Agreement& a) {
+  std::vector<std::string> out;
+  for (size_t p : a.parties) out.push_back(r.entities[p].name);
+  return out;
+}
+}  // namespace
+
+TEST(Deals, FrameLaterMentionsValueAndClaimLink) {
+  std::string text =
+      "Nordvik Breweries has agreed to buy Danish rival Holm & Sons for £2.1bn. "
+      "The deal still needs the approval of regulators. "
+      "Shares in Holm & Sons rose 4% after the takeover was announced.";
+  Document doc;
+  Result r = run(text, std::nullopt, &doc);
+  ASSERT_EQ(r.agreements.size(), 1u);
+  const Agreement& a = r.agreements[0];
+  EXPECT_FALSE(a.named);
+  EXPECT_EQ(a.kind, "takeover");
+  EXPECT_EQ(a.status, "agreed");
+  EXPECT_EQ(party_names(r, a), (std::vector<std::string>{"Nordvik Breweries", "Holm & Sons"}));
+  EXPECT_EQ(a.roles, (std::vector<std::string>{"buyer", "target"}));
+  ASSERT_TRUE(a.value.has_value());
+  EXPECT_EQ(r.figures[*a.value].kind, "money");
+  EXPECT_EQ(doc.text.substr(r.figures[*a.value].span.start, 7), "£2.1bn");  // £ is two bytes
+  // One agreement: the frame's head and the two later mentions.
+  ASSERT_EQ(a.mentions.size(), 3u);
+  EXPECT_EQ(doc.text.substr(a.mentions[1].span.start, 4), "deal");
+  EXPECT_EQ(doc.text.substr(a.mentions[2].span.start, 8), "takeover");
+  EXPECT_EQ(doc.text.substr(a.evidence.start, a.evidence.end - a.evidence.start),
+            "Nordvik Breweries has agreed to buy Danish rival Holm & Sons for £2.1bn.");
+  // The claim stating the deal links to it.
+  ASSERT_FALSE(r.claims.empty());
+  EXPECT_EQ(r.claims[0].agreements, std::vector<size_t>{0});
+}
+
+TEST(Deals, OneDealAcrossFramesTwoDealsAcrossValues) {
+  // The same takeover told twice is one agreement; a loan and an older, larger one with the
+  // same parties are two.
+  Result r =
+      run("Oracle completed its $10.3bn takeover of Peoplesoft last week. Peoplesoft had rejected "
+          "Oracle's earlier bid. Turkey's current $18.6bn loan agreement with the IMF expires in "
+          "February. Turkey has agreed to borrow $10bn from the IMF.");
+  std::vector<std::string> kinds;
+  for (const auto& a : r.agreements) kinds.push_back(a.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"takeover", "contract", "contract"}));
+  ASSERT_EQ(r.agreements.size(), 3u);
+  EXPECT_EQ(party_names(r, r.agreements[0]), (std::vector<std::string>{"Oracle", "Peoplesoft"}));
+  EXPECT_EQ(r.agreements[0].status, "rejected");  // an ending outranks a step on the way
+  EXPECT_EQ(r.agreements[1].status, "in-force");
+  EXPECT_EQ(r.agreements[2].status, "agreed");
+}
+
+TEST(Deals, NewPartiesAreOrganizationsWithTheirMentions) {
+  // "Zarvex" is typed by no rule: the frame makes it an organization, with its other mention.
+  std::string text = "Kelmar Group said it had bought Zarvex for $40m. Zarvex makes chips.";
+  Document doc;
+  Result r = run(text, std::nullopt, &doc);
+  ASSERT_EQ(r.agreements.size(), 1u);
+  bool found = false;
+  for (const auto& e : r.entities)
+    if (e.name == "Zarvex") {
+      found = true;
+      EXPECT_EQ(e.type, "organization");
+      EXPECT_EQ(e.mentions.size(), 2u);
+      for (const auto& m : e.mentions)
+        EXPECT_EQ(doc.text.substr(m.span.start, m.span.end - m.span.start), "Zarvex");
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Deals, NoDealWithoutTwoSides) {
+  // Talk of a deal with one side, talks with no deal named, people alone, bids for titles.
+  for (const char* text : {
+           "The deal was good for everyone.",
+           "Gen Musharraf held talks with Tony Blair on Monday.",
+           "Andy Roddick ended his partnership with Brad Gilbert.",
+           "She failed in her bid to win the title.",
+           "Investors bought shares on Monday.",
+       }) {
+    Result r = run(text);
+    EXPECT_TRUE(r.agreements.empty()) << text;
+  }
 }
 
 TEST(Claims, ScoredTypedLinkedAttributed) {

@@ -1,0 +1,852 @@
+// Deals: agreements that news reports without a name ("Oracle's $10.3bn takeover of
+// Peoplesoft", "Bath have signed Andy Williams"), from the frames of the `deals` pack. A frame's
+// slots become parties (the entities they name, or new organizations), its words give the kind
+// and status, the money figure beside it the value; later mentions ("the deal") join the
+// nearest earlier deal of a compatible kind, and frames that name the same parties are one deal.
+#include <set>
+
+#include "extract/internal.h"
+
+namespace claimx {
+
+namespace {
+
+bool set(const TextRange& r) {
+  return r.start != kNoPos;
+}
+
+TextRange range_of(const Match& m, std::string_view name) {
+  auto it = m.rule->groups.find(name);
+  if (it == m.rule->groups.end() || !m.has(it->second)) return {kNoPos, kNoPos};
+  return m.groups[it->second];
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string lookup_attr(const Context& ctx, const char* lexicon, std::string_view form,
+                        const char* attr) {
+  const LexiconEntry* e = lookup(ctx, lexicon, form);
+  return e ? e->attrs.value(attr, "") : "";
+}
+
+// The words before a deal noun describe it ("a $1bn cost-cutting deal"); a word that ends a
+// phrase among them ("the purchase with a £900m loan") means the frame starts after it: the
+// verb before belongs to another phrase, and a slot before means the frame misread the
+// sentence. False when the frame does not hold.
+bool trim_modifiers(const Context& ctx, AgreementCandidate* c) {
+  size_t from = c->whole.start;
+  bool slot_before = false;
+  if (set(c->verb)) from = std::max(from, c->verb.end);
+  for (const auto& s : c->slots)
+    if (s.second.end <= c->head.start) from = std::max(from, s.second.end), slot_before = true;
+  std::string_view region = ctx.text.substr(from, c->head.start - from);
+  size_t cut = std::string_view::npos;
+  for (size_t i = 0; i < region.size();) {
+    size_t j = region.find(' ', i);
+    if (j == std::string_view::npos) j = region.size();
+    if (j > i && lookup(ctx, "deal_slot_breaks", region.substr(i, j - i))) cut = j + 1;
+    i = j + 1;
+  }
+  if (cut == std::string_view::npos) return true;
+  if (slot_before) return false;
+  // What is left must open with a determiner: "... with a £900m loan", not "money on offer".
+  std::string_view rest = region.substr(std::min(cut, region.size()));
+  std::string_view first = rest.substr(0, rest.find(' '));
+  if (!lookup(ctx, "deal_determiners", first)) return false;
+  c->verb = {kNoPos, kNoPos};
+  c->whole.start = std::min(from + cut, c->head.start);
+  return true;
+}
+
+}  // namespace
+
+std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match& m, int sentence) {
+  AgreementCandidate c;
+  c.rule = m.rule;
+  c.deal = true;
+  c.reference = m.rule->kind == "deal-mention";
+  c.whole = m.whole;
+  c.priority = m.rule->priority;
+  c.sentence = sentence;
+  c.head = range_of(m, "head");
+  if (!set(c.head)) return std::nullopt;
+  c.verb = range_of(m, "verb");
+  for (const char* slot : {"a", "a2", "b", "c"})
+    if (TextRange r = range_of(m, slot); set(r) && r.end > r.start) c.slots.emplace_back(slot, r);
+  // Parties in the order the text names them.
+  std::sort(c.slots.begin(), c.slots.end(),
+            [](const auto& x, const auto& y) { return x.second.start < y.second.start; });
+  c.mentions.push_back({c.head, m.rule->id, "deal"});
+  if (!c.reference && lookup(ctx, "deal_nouns", ctx.slice(c.head)) && !trim_modifiers(ctx, &c))
+    return std::nullopt;
+  return c;
+}
+
+int status_priority(const Context& ctx, std::string_view status) {
+  int best = 0;
+  for (const Rule& r : ctx.book.rules())
+    if (r.kind == "agreement-status" && r.attrs.value("status", "") == status)
+      best = std::max(best, r.priority);
+  return best;
+}
+
+namespace {
+
+// Entity mentions of the document by start, for slot and pronoun look-ups.
+struct MentionIndex {
+  struct Entry {
+    TextRange span;
+    size_t entity;
+  };
+  std::vector<Entry> all;  // sorted by start; demonyms left out
+
+  void build(const Result& r) {
+    all.clear();
+    for (size_t ei = 0; ei < r.entities.size(); ++ei)
+      for (const auto& mn : r.entities[ei].mentions)
+        if (mn.form != "demonym") all.push_back({mn.span, ei});
+    std::sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) {
+      return a.span.start != b.span.start ? a.span.start < b.span.start : a.entity < b.entity;
+    });
+  }
+  // Mentions wholly inside r, in order.
+  std::vector<Entry> inside(TextRange r) const {
+    std::vector<Entry> out;
+    auto it = std::lower_bound(all.begin(), all.end(), r.start,
+                               [](const Entry& e, size_t at) { return e.span.start < at; });
+    for (; it != all.end() && it->span.start < r.end; ++it)
+      if (it->span.end <= r.end) out.push_back(*it);
+    return out;
+  }
+  bool overlaps(TextRange r) const {
+    for (const auto& e : all)  // callers ask rarely (a slot with no entity): a scan is enough
+      if (e.span.start < r.end && r.start < e.span.end) return true;
+    return false;
+  }
+};
+
+constexpr size_t kFresh = SIZE_MAX / 2;  // Frame::parties: a new name, not yet an entity
+
+bool is_possessive_at(std::string_view text, size_t at) {
+  return text.substr(at, 2) == "'s" || text.substr(at, 4) == "\xE2\x80\x99s";
+}
+
+// Bytes of a final "'s" or "’s" (0 when none).
+size_t possessive_suffix(std::string_view w) {
+  if (w.size() > 2 && w.substr(w.size() - 2) == "'s") return 2;
+  if (w.size() > 4 && w.substr(w.size() - 4) == "\xE2\x80\x99s") return 4;
+  return 0;
+}
+
+// A frame's reading: its parties (entity indices, or kFresh + i for a new name), their roles,
+// and what commit() adds: kind, status, value, date.
+struct Frame {
+  std::vector<size_t> parties;
+  std::vector<std::string> roles;
+  // Names no rule typed: new organizations, made only when the frame holds (two parties).
+  // Until then `parties` holds kFresh + their index here, so the text's order is kept.
+  std::vector<TextRange> fresh;
+  std::set<size_t> company;  // entities "it" stands for: organizations, whatever their type
+  std::map<size_t, size_t> promoted;  // fuller name -> the shorter one whose type it takes
+  size_t size() const { return parties.size(); }
+  std::string kind, status;
+  int status_priority = 0;
+  std::optional<size_t> value, date;
+};
+
+class DealBuilder {
+ public:
+  DealBuilder(const Context& ctx, const std::vector<Hit>& cues, Result* out)
+      : ctx_(ctx), out_(out) {
+    for (const Hit& h : cues) cues_[h.sentence].push_back(&h);
+    mentions_.build(*out);
+    // Named agreements are deals too: "an alliance between Canada and Mexico" and "the
+    // partnership" join the Canada-Mexico Comprehensive Strategic Partnership.
+    for (size_t ai = 0; ai < out->agreements.size(); ++ai) {
+      deals_.push_back(ai);
+      const std::string& st = out->agreements[ai].status;
+      status_prio_[ai] = st.empty() ? 0 : status_priority(ctx, st);
+    }
+  }
+
+  // The parties a frame names, without touching the result; none unless there are two sides
+  // (one side is talk of a deal, not a deal).
+  std::optional<Frame> plan(const AgreementCandidate& c) const {
+    Frame f;
+    for (const auto& [slot, span] : c.slots) fill_slot(c, slot, span, &f);
+    fill_subject(c, &f);
+    if (f.size() < 2 || !needs_person_ok(c, f)) return std::nullopt;
+    // Talks are a deal's only when the words say which ("merger talks"), not "held talks".
+    const LexiconEntry* noun = lookup(ctx_, "deal_nouns", ctx_.slice(c.head));
+    if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty())
+      return std::nullopt;
+    // Deals are between companies, clubs, states: people alone are coaches, duos, rivals.
+    bool people = true;
+    for (size_t p : f.parties) people = people && p < kFresh && is_full_person(out_->entities[p]);
+    if (people) return std::nullopt;
+    return f;
+  }
+
+  // A planned frame joins the deal it restates, or starts one; a later mention joins the deal
+  // it refers to.
+  void commit(const AgreementCandidate& c, Frame f) {
+    if (c.reference) return join_reference(c);
+    make_fresh(c, &f);
+    retype(f);
+    f.kind = frame_kind(c, f);
+    std::tie(f.status, f.status_priority) = frame_status(c);
+    f.value = nearest_figure(c, true);
+    f.date = nearest_figure(c, false);
+    for (size_t di : deals_)
+      if (same_deal(out_->agreements[di], f)) return merge(di, c, f);
+    create(c, f);
+  }
+
+ private:
+  // --- parties ---------------------------------------------------------------------------
+
+  std::string role_of(const AgreementCandidate& c, const std::string& slot) const {
+    auto roles = c.rule->attrs.find("roles");
+    if (roles == c.rule->attrs.end() || !roles->is_object()) return "";
+    std::string base = slot == "a2" ? "a" : slot;
+    return roles->value(slot, roles->value(base, ""));
+  }
+
+  static bool has_lowercase_word(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((i == 0 || s[i - 1] == ' ') && std::islower(static_cast<unsigned char>(s[i])))
+        return true;
+    return false;
+  }
+
+  // A slot cut before the first word that ends a name's description ("Ambev last year",
+  // "shares on Monday"): lexicon `deal_slot_breaks`.
+  TextRange cut_slot(TextRange slot) const {
+    std::string_view s = ctx_.slice(slot);
+    for (size_t i = 0; i < s.size();) {
+      size_t j = s.find(' ', i);
+      if (j == std::string_view::npos) j = s.size();
+      std::string_view w = s.substr(i, j - i);
+      if (lookup(ctx_, "deal_slot_breaks", w) || lookup(ctx_, "deal_time_words", w))
+        return i == 0 ? TextRange{kNoPos, kNoPos} : TextRange{slot.start, slot.start + i - 1};
+      i = j + 1;
+    }
+    return slot;
+  }
+
+  // The parties a slot names: its entity mentions and, when its last name is no entity's, that
+  // name; less the words that only describe a party ("Brazil's" and "US" in "Brazil's biggest
+  // firm Ambev", "US bank Wells Fargo"). Names joined by "and" or a comma are all parties.
+  struct SlotParty {
+    TextRange span;
+    std::optional<size_t> entity;  // none: a new organization of that name
+  };
+  std::vector<SlotParty> slot_parties(TextRange slot, int sentence, size_t frame_end) const {
+    std::vector<SlotParty> in;
+    for (const auto& e : mentions_.inside(slot)) in.push_back({e.span, e.entity});
+    // The name the slot ends with, when it is longer than the last mention ("AOL Europe" over
+    // "Europe", "France Televisions" over "France"), is the party.
+    TextRange tail = trailing_name(slot, sentence);
+    if (set(tail)) {
+      while (!in.empty() && in.back().span.end > tail.start &&
+             tail.end - tail.start > in.back().span.end - in.back().span.start)
+        in.pop_back();
+      if (in.empty() || in.back().span.end <= tail.start) in.push_back({tail, {}});
+    }
+    // A mention that lowercase words follow describes them ("a US investment group").
+    if (!in.empty() &&
+        has_lowercase_word(ctx_.text.substr(in.back().span.end, slot.end - in.back().span.end)))
+      in.pop_back();
+    std::vector<SlotParty> out;
+    for (size_t i = 0; i < in.size(); ++i) {
+      // "China's" in "China's top carmaker": a possessive describes what follows it, unless
+      // the frame reads it ("Oracle's takeover of ...").
+      if (is_possessive_at(ctx_.text, in[i].span.end) && in[i].span.end + 2 > frame_end) continue;
+      if (i + 1 < in.size()) {
+        std::string_view between =
+            ctx_.text.substr(in[i].span.end, in[i + 1].span.start - in[i].span.end);
+        bool joined = between.find(" and ") != std::string_view::npos ||
+                      between.find(',') != std::string_view::npos ||
+                      between.find(" & ") != std::string_view::npos;
+        if (!joined) continue;
+      }
+      out.push_back(in[i]);
+    }
+    return out;
+  }
+
+  // "it", "its", "he", ...: the nearest earlier organization (person for he/she) within the
+  // sentence or the two before it.
+  std::optional<size_t> pronoun(TextRange slot, int sentence) const {
+    std::string w = lower(ctx_.slice(slot));
+    if (w == "it" || w == "its" || w == "they" || w == "their")
+      return pronoun(slot, sentence, "organization");
+    if (w == "he" || w == "his" || w == "she" || w == "her")
+      return pronoun(slot, sentence, "person");
+    return std::nullopt;
+  }
+  std::optional<size_t> pronoun(TextRange slot, int sentence, const std::string& want) const {
+    size_t floor = (*ctx_.sentences)[std::max(0, sentence - 2)].span.start;
+    auto it =
+        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), slot.start,
+                         [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; });
+    // Else the nearest entity that is not a person named in full: a one-word "person" or a
+    // "place" is as often a company the typing missed ("Microsoft ... it bought").
+    // In the slot's own sentence the nearest such entity wins over an organization further back.
+    std::optional<size_t> fallback;
+    size_t own = (*ctx_.sentences)[sentence].span.start;
+    while (it != mentions_.all.begin()) {
+      --it;
+      if (it->span.start < floor) break;
+      if (ctx_.text.substr(it->span.end, 6) == "-based") continue;  // "Netherlands-based firm"
+      const Entity& e = out_->entities[it->entity];
+      if (e.type == want) return it->entity;
+      if (want == "organization" && !fallback && !is_full_person(e)) {
+        if (it->span.start >= own && e.type != "place") return it->entity;
+        fallback = it->entity;
+      }
+    }
+    return fallback;
+  }
+
+  // No entity for "its": the name that opens the sentence ("Oracle is cutting jobs after its
+  // takeover of ..."), when a rule left it untyped.
+  TextRange opening_name(TextRange slot, int sentence) const {
+    TextRange s = (*ctx_.sentences)[sentence].span;
+    size_t end = s.start;
+    while (end < slot.start) {
+      size_t sp = ctx_.text.find(' ', end);
+      if (sp == std::string_view::npos || sp >= slot.start) break;
+      if (!capitalised(ctx_.text.substr(end, sp - end))) break;
+      end = sp + 1;
+    }
+    if (end == s.start) return {kNoPos, kNoPos};
+    TextRange run{s.start, end - 1};
+    if (mentions_.overlaps(run)) return {kNoPos, kNoPos};
+    return trailing_name(run, sentence);
+  }
+
+  bool capitalised(std::string_view w) const {
+    return !w.empty() && (std::isupper(static_cast<unsigned char>(w[0])) ||
+                          static_cast<unsigned char>(w[0]) >= 0xC3);
+  }
+
+  // A sentence-opening plural of a common noun ("Investors bought ..."): no party's name.
+  // Singular ones ("Oracle", "Shell", "Bath") are as often companies or clubs.
+  bool generic_plural(std::string_view w) const {
+    if (w.size() < 4 || w.back() != 's') return false;
+    std::string low = lower(w);
+    return lookup(ctx_, "common_words", low) &&
+           lookup(ctx_, "common_words", std::string_view(low).substr(0, low.size() - 1));
+  }
+
+  // The name a slot ends with, when no rule found an entity in it: its last run of capitalised
+  // words, less a sentence-opening common word and an "X-based" before it.
+  TextRange trailing_name(TextRange slot, int sentence) const {
+    std::string_view s = ctx_.slice(slot);
+    std::vector<std::pair<size_t, size_t>> words;  // offsets in s
+    for (size_t i = 0; i < s.size();) {
+      size_t j = s.find(' ', i);
+      if (j == std::string_view::npos) j = s.size();
+      if (j > i) words.emplace_back(i, j);
+      i = j + 1;
+    }
+    static const std::set<std::string, std::less<>> joins = {"&", "of", "de", "du", "da", "del"};
+    size_t first = words.size();
+    while (first > 0) {
+      std::string_view w =
+          s.substr(words[first - 1].first, words[first - 1].second - words[first - 1].first);
+      bool possessive = possessive_suffix(w) > 0;
+      if ((!capitalised(w) && !(joins.count(w) && first < words.size())) ||
+          (possessive && first < words.size()))
+        break;
+      --first;
+    }
+    while (first < words.size()) {
+      std::string_view w = s.substr(words[first].first, words[first].second - words[first].first);
+      size_t at = slot.start + words[first].first;
+      bool opens = at == (*ctx_.sentences)[sentence].span.start;
+      bool drop = joins.count(w) || (w.size() > 6 && w.substr(w.size() - 6) == "-based") ||
+                  lookup(ctx_, "sentence_starters", w) || lookup(ctx_, "not_name_words", w) ||
+                  (opens && generic_plural(w));
+      if (!drop) break;
+      ++first;
+    }
+    if (first == words.size()) return {kNoPos, kNoPos};
+    TextRange r{slot.start + words[first].first, slot.start + words.back().second};
+    // "the Italian car maker", "Russian": a people's word, not a party's name.
+    std::string_view whole = ctx_.slice(r);
+    if (lookup(ctx_, "demonyms", whole) || lookup(ctx_, "languages", whole))
+      return {kNoPos, kNoPos};
+    // A possessive or trailing punctuation is not part of the name.
+    while (r.end > r.start && std::ispunct(static_cast<unsigned char>(ctx_.text[r.end - 1])) &&
+           ctx_.text[r.end - 1] != '.' && ctx_.text[r.end - 1] != '&')
+      --r.end;
+    r.end -= possessive_suffix(ctx_.text.substr(r.start, r.end - r.start));
+    return r.end > r.start ? r : TextRange{kNoPos, kNoPos};
+  }
+
+  // A new organization for a name no rule typed, with its other whole-word mentions.
+  size_t new_party(TextRange name, const Rule& rule) {
+    std::string text(ctx_.slice(name));
+    for (size_t ei = 0; ei < out_->entities.size(); ++ei)
+      if (out_->entities[ei].name == text) {
+        out_->entities[ei].mentions.push_back({name, rule.id, "name"});
+        sort_mentions(out_->entities[ei]);
+        mentions_.build(*out_);
+        return ei;
+      }
+    Entity e;
+    e.type = "organization";
+    e.name = text;
+    e.mentions.push_back({name, rule.id, "name"});
+    for (size_t at : ctx_.find_in_items(text)) {
+      TextRange r{at, at + text.size()};
+      if (at != name.start && !mentions_.overlaps(r))
+        e.mentions.push_back({r, "link.deal-party", "name"});
+    }
+    sort_mentions(e);
+    out_->entities.push_back(std::move(e));
+    mentions_.build(*out_);
+    return out_->entities.size() - 1;
+  }
+
+  static void sort_mentions(Entity& e) {
+    std::sort(e.mentions.begin(), e.mentions.end(),
+              [](const Mention& a, const Mention& b) { return a.span.start < b.span.start; });
+  }
+
+  // The fullest name the document gives a party: "RSA" is "RSA Security" where both occur.
+  // The longer name takes the shorter one's type: a company's short name is typed by more
+  // contexts ("RSA" said, shares in "RSA") than its full name ("RSA Security", once).
+  size_t fullest(size_t ei) const {
+    const std::string& name = out_->entities[ei].name;
+    if (name.size() < 3 || is_full_person(out_->entities[ei])) return ei;
+    size_t best = ei;
+    for (size_t j = 0; j < out_->entities.size(); ++j) {
+      const Entity& e = out_->entities[j];
+      if (j != ei && e.name.size() > out_->entities[best].name.size() &&
+          e.name.compare(0, name.size(), name) == 0 && e.name[name.size()] == ' ')
+        best = j;
+    }
+    return best;
+  }
+
+  // A person by name: a given name then more ("Tony Roche"). A "person" of one word, or with
+  // no given name ("Glaxo Wellcome", "Tulip Computers"), is as often a company the typing
+  // missed, and a frame's role (buyer, target) says which.
+  bool is_full_person(const Entity& e) const {
+    if (e.type != "person") return false;
+    size_t sp = e.name.find(' ');
+    return sp != std::string::npos &&
+           lookup(ctx_, "given_names", std::string_view(e.name).substr(0, sp)) != nullptr;
+  }
+
+  void add_party(Frame* f, size_t ei, const std::string& role) const {
+    size_t full = fullest(ei);
+    if (full != ei) f->promoted[full] = ei;
+    ei = full;
+    if (std::find(f->parties.begin(), f->parties.end(), ei) != f->parties.end()) return;
+    f->parties.push_back(ei);
+    f->roles.push_back(role);
+  }
+
+  // A place in a company's role is the company ("Liverpool" the club, not the city).
+  void retype(const Frame& f) {
+    static const std::set<std::string, std::less<>> company_roles = {"buyer", "seller", "target",
+                                                                     "club",  "lender", "borrower"};
+    for (const auto& [full, short_name] : f.promoted) {
+      Entity& e = out_->entities[full];
+      if (!is_full_person(out_->entities[short_name]) &&
+          e.type != out_->entities[short_name].type) {
+        e.type = out_->entities[short_name].type;
+        e.subtype = out_->entities[short_name].subtype;
+      }
+    }
+    for (size_t i = 0; i < f.parties.size(); ++i) {
+      Entity& e = out_->entities[f.parties[i]];
+      bool company_role = company_roles.count(f.roles[i]) > 0;
+      if (f.company.count(f.parties[i]) ||
+          (company_role && e.type == "place" && e.subtype != "country") ||
+          (company_role && e.type == "person" && !is_full_person(e))) {
+        e.type = "organization";
+        e.subtype.clear();
+      }
+    }
+  }
+
+  void fill_slot(const AgreementCandidate& c, const std::string& slot, TextRange span,
+                 Frame* f) const {
+    std::string role = role_of(c, slot);
+    std::string w = lower(ctx_.slice(span));
+    if (w == "it" || w == "its" || w == "he" || w == "his" || w == "she" || w == "her" ||
+        w == "they" || w == "their") {
+      if (auto ei = pronoun(span, c.sentence)) {
+        add_party(f, *ei, role);
+        if (w.rfind("it", 0) == 0) f->company.insert(*ei);
+      } else if (w.rfind("it", 0) == 0 || w.rfind("the", 0) == 0)
+        if (TextRange name = opening_name(span, c.sentence); set(name)) add_fresh(f, name, role);
+      return;
+    }
+    // A slot that ends the frame in "'s" names what describes the party ("a tie-up with
+    // China's top carmaker"), not the party.
+    if (span.end == c.whole.end && possessive_suffix(ctx_.slice(span)) > 0) return;
+    TextRange cut = cut_slot(span);
+    if (!set(cut)) return;
+    for (const auto& p : slot_parties(cut, c.sentence, c.whole.end)) {
+      if (p.entity)
+        add_party(f, *p.entity, role);
+      else
+        add_fresh(f, p.span, role);
+    }
+  }
+
+  // The frame holds: its new names become organizations (or join an entity of that name).
+  void make_fresh(const AgreementCandidate& c, Frame* f) {
+    std::vector<size_t> made;
+    for (const auto& span : f->fresh) made.push_back(new_party(span, *c.rule));
+    std::vector<size_t> parties;
+    std::vector<std::string> roles;
+    for (size_t i = 0; i < f->parties.size(); ++i) {
+      size_t ei = f->parties[i] >= kFresh ? made[f->parties[i] - kFresh] : f->parties[i];
+      if (std::find(parties.begin(), parties.end(), ei) != parties.end()) continue;
+      parties.push_back(ei);
+      roles.push_back(f->roles[i]);
+    }
+    f->parties = std::move(parties);
+    f->roles = std::move(roles);
+    f->fresh.clear();
+  }
+
+  void add_fresh(Frame* f, TextRange span, const std::string& role) const {
+    std::string_view text = ctx_.slice(span);
+    for (size_t k = 0; k < f->fresh.size(); ++k)
+      if (ctx_.slice(f->fresh[k]) == text) return;
+    f->parties.push_back(kFresh + f->fresh.size());
+    f->roles.push_back(role);
+    f->fresh.push_back(span);
+  }
+
+  // `subject: a`: the nearest entity before the head in the sentence, outside the slots.
+  void fill_subject(const AgreementCandidate& c, Frame* f) const {
+    std::string slot = c.rule->attrs.value("subject", "");
+    if (slot.empty()) return;
+    for (const auto& s : c.slots)
+      if (s.first == slot) return;
+    // "an alliance between Canada and Mexico" names both sides.
+    if (ctx_.text.substr(c.head.end, 9) == " between ") return;
+    size_t begin = (*ctx_.sentences)[c.sentence].span.start;
+    std::optional<MentionIndex::Entry> best;
+    for (const auto& e : mentions_.inside({begin, c.head.start}))
+      if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end()) best = e;
+    std::optional<size_t> who;
+    if (best) who = fullest(best->entity);
+    // "The airline also said it had agreed a $600m loan from ...": "it" or "the airline"
+    // between the nearest entity and the head stands for a company named before; "the party"
+    // in "Bournemouth hosted it before the party signed a deal" is no Bournemouth.
+    size_t after = best ? best->span.end : begin;
+    if (std::string_view noun = anaphor_before(after, c.head.start); !noun.empty()) {
+      who = named_by(noun, c.head.start, c.sentence);
+      if (!who) who = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
+      if (who && out_->entities[*who].type != "organization" && best) who.reset();
+      if (who) f->company.insert(*who);
+    }
+    if (who && std::find(f->parties.begin(), f->parties.end(), *who) == f->parties.end()) {
+      f->parties.insert(f->parties.begin(), *who);
+      f->roles.insert(f->roles.begin(), role_of(c, slot));
+    }
+  }
+
+  // The last word of `deal_anaphors` in text[begin, end), or "".
+  std::string_view anaphor_before(size_t begin, size_t end) const {
+    std::string_view s = ctx_.text.substr(begin, end - begin), found;
+    const Lexicon* lex = ctx_.lexicon("deal_anaphors");
+    if (!lex) return found;
+    for (size_t i = 0; i < s.size();) {
+      size_t j = s.find(' ', i);
+      if (j == std::string_view::npos) j = s.size();
+      if (lex->find(s.substr(i, j - i))) found = s.substr(i, j - i);
+      i = j + 1;
+    }
+    return found;
+  }
+
+  // "the party" is the nearest earlier entity with "Party" in its name, within the sentence and
+  // the three before it.
+  std::optional<size_t> named_by(std::string_view noun, size_t before, int sentence) const {
+    if (noun.size() < 4) return std::nullopt;  // "it", "its"
+    size_t floor = (*ctx_.sentences)[std::max(0, sentence - 3)].span.start;
+    std::string want = " " + lower(noun);
+    for (auto it = mentions_.all.rbegin(); it != mentions_.all.rend(); ++it) {
+      if (it->span.start >= before) continue;
+      if (it->span.start < floor) break;
+      std::string name = " " + lower(out_->entities[it->entity].name);
+      if (name.size() >= want.size() &&
+          name.compare(name.size() - want.size(), want.size(), want) == 0)
+        return it->entity;
+    }
+    return std::nullopt;
+  }
+
+  bool needs_person_ok(const AgreementCandidate& c, const Frame& f) const {
+    auto need = c.rule->attrs.find("need_person");
+    if (need == c.rule->attrs.end()) return true;
+    for (const auto& slot : *need) {
+      std::string role = role_of(c, slot.get<std::string>());
+      bool ok = false;
+      for (size_t i = 0; i < f.parties.size(); ++i)
+        if (f.roles[i] == role && f.parties[i] < kFresh &&
+            out_->entities[f.parties[i]].type == "person")
+          ok = true;
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // --- kind, status, value ---------------------------------------------------------------
+
+  std::string frame_kind(const AgreementCandidate& c, const Frame& f) const {
+    if (std::string k = modifier_kind(c); !k.empty()) return k;
+    std::string head_kind = lookup_attr(ctx_, "deal_nouns", ctx_.slice(c.head), "kind");
+    if (!head_kind.empty() && head_kind != "other") return head_kind;
+    std::string dflt = c.rule->attrs.value("kind_default", "");
+    if (!dflt.empty()) return dflt;
+    bool companies = true;
+    for (size_t ei : f.parties) companies = companies && out_->entities[ei].type == "organization";
+    return companies ? "contract" : "other";
+  }
+
+  // The kind the words just before the head give ("merger talks", "sponsorship deal"),
+  // nearest first; "" when none does.
+  std::string modifier_kind(const AgreementCandidate& c) const {
+    size_t from = set(c.verb) ? c.verb.end : c.whole.start;
+    for (const auto& s : c.slots)
+      if (s.second.end <= c.head.start) from = std::max(from, s.second.end);
+    std::string_view before = ctx_.text.substr(from, c.head.start - from);
+    std::vector<std::string_view> words;
+    for (size_t i = 0; i < before.size();) {
+      size_t j = before.find(' ', i);
+      if (j == std::string_view::npos) j = before.size();
+      if (j > i) words.push_back(before.substr(i, j - i));
+      i = j + 1;
+    }
+    for (auto w = words.rbegin(); w != words.rend(); ++w)
+      if (auto k = lookup_attr(ctx_, "deal_kinds", *w, "kind"); !k.empty()) return k;
+    return "";
+  }
+
+  // The strongest status cue in [from, to) of a sentence.
+  std::pair<std::string, int> cue_in(int sentence, size_t from, size_t to) const {
+    std::pair<std::string, int> best{"", 0};
+    auto it = cues_.find(sentence);
+    if (it == cues_.end()) return best;
+    for (const Hit* h : it->second)
+      if (h->span.start >= from && h->span.end <= to && h->rule->priority > best.second)
+        best = {h->rule->attrs.value("status", ""), h->rule->priority};
+    return best;
+  }
+
+  // Cues inside the frame or just after it ("... bid for the LSE was rejected"), then the verb
+  // before the deal noun, the frame's own status, the deal noun's.
+  std::pair<std::string, int> frame_status(const AgreementCandidate& c) const {
+    size_t send = (*ctx_.sentences)[c.sentence].span.end;
+    auto cue = cue_in(c.sentence, c.whole.start, std::min(send, c.whole.end + 40));
+    if (!cue.first.empty()) return cue;
+    std::string s;
+    if (const LexiconEntry* v =
+            set(c.verb) ? lookup(ctx_, "deal_verbs", ctx_.slice(c.verb)) : nullptr) {
+      // "has a deal with" is one in force; "had received a takeover approach" says nothing.
+      std::string_view next = ctx_.text.substr(c.verb.end + 1, 4);
+      bool article = next.substr(0, 2) == "a " || next.substr(0, 3) == "an " || next == "the ";
+      if (!v->attrs.value("needs_article", false) || article) s = v->attrs.value("status", "");
+    }
+    if (s.empty()) s = c.rule->attrs.value("status", "");
+    if (s.empty()) s = lookup_attr(ctx_, "deal_nouns", ctx_.slice(c.head), "status");
+    if (s.empty()) return {"", 0};
+    auto [it, fresh] = status_priorities_.emplace(s, 0);
+    if (fresh) it->second = status_priority(ctx_, s);
+    return {s, it->second};
+  }
+
+  // The money figure inside the frame, else the one nearest the head in its sentence.
+  std::optional<size_t> nearest_figure(const AgreementCandidate& c, bool money) const {
+    std::optional<size_t> best;
+    size_t best_gap = SIZE_MAX;
+    for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
+      const Figure& fg = out_->figures[fi];
+      if (fg.sentence != c.sentence) continue;
+      if (money ? fg.kind != "money" : fg.kind != "date") continue;
+      bool inside = fg.span.start >= c.whole.start && fg.span.end <= c.whole.end;
+      size_t gap = inside                        ? 0
+                   : fg.span.start >= c.head.end ? fg.span.start - c.head.end
+                   : fg.span.end <= c.head.start ? c.head.start - fg.span.end
+                                                 : 0;
+      if (gap < best_gap) best = fi, best_gap = gap;
+    }
+    return best;
+  }
+
+  // --- one agreement per deal ------------------------------------------------------------
+
+  static int kind_group(const std::string& k) {
+    if (k == "takeover" || k == "merger") return 1;
+    if (k == "contract" || k == "transfer" || k == "sponsorship" || k == "licensing" ||
+        k == "order")
+      return 2;
+    if (k == "treaty" || k == "trade" || k == "ceasefire") return 3;
+    if (k == "partnership") return 4;
+    if (k == "settlement") return 5;
+    return 0;  // other: fits any
+  }
+  static bool compatible(const std::string& a, const std::string& b) {
+    int ga = kind_group(a), gb = kind_group(b);
+    return ga == 0 || gb == 0 || ga == gb;
+  }
+
+  double amount(std::optional<size_t> fi) const {
+    const auto& v = out_->figures[*fi].value;
+    return v.is_number() ? v.get<double>() : -1;
+  }
+
+  bool same_deal(const Agreement& a, const Frame& f) const {
+    if (!compatible(a.kind, f.kind)) return false;
+    size_t shared = 0;
+    for (size_t p : f.parties)
+      shared += std::find(a.parties.begin(), a.parties.end(), p) != a.parties.end();
+    if (shared < std::min<size_t>(2, std::min(a.parties.size(), f.parties.size()))) return false;
+    // Two amounts far apart are two deals ("a $10bn loan" and "the current $18.6bn one").
+    if (a.value && f.value && *a.value != *f.value) {
+      double x = amount(a.value), y = amount(f.value);
+      if (x > 0 && y > 0 && std::abs(x - y) > 0.1 * std::max(x, y)) return false;
+    }
+    return true;
+  }
+
+  void set_status(size_t di, const std::string& status, int priority) {
+    if (status.empty() || priority <= status_prio_[di]) return;
+    out_->agreements[di].status = status;
+    status_prio_[di] = priority;
+  }
+
+  void merge(size_t di, const AgreementCandidate& c, const Frame& f) {
+    Agreement& a = out_->agreements[di];
+    a.mentions.push_back(c.mentions.front());
+    for (size_t i = 0; i < f.parties.size(); ++i)
+      if (std::find(a.parties.begin(), a.parties.end(), f.parties[i]) == a.parties.end()) {
+        a.parties.push_back(f.parties[i]);
+        a.roles.push_back(f.roles[i]);
+      }
+    if (kind_group(a.kind) == 0) a.kind = f.kind;
+    if (!a.value) a.value = f.value;
+    if (!a.date) a.date = f.date;
+    set_status(di, f.status, f.status_priority);
+  }
+
+  void create(const AgreementCandidate& c, const Frame& f) {
+    Agreement a;
+    a.named = false;
+    a.kind = f.kind;
+    a.type = f.kind == "trade" ? "trade" : "other";
+    a.parties = f.parties;
+    a.roles = f.roles;
+    a.value = f.value;
+    a.date = f.date;
+    a.evidence = (*ctx_.sentences)[c.sentence].span;
+    a.mentions.push_back(c.mentions.front());
+    a.name = deal_name(a);
+    deals_.push_back(out_->agreements.size());
+    out_->agreements.push_back(std::move(a));
+    status_prio_[deals_.back()] = 0;
+    set_status(deals_.back(), f.status, f.status_priority);
+  }
+
+  // "Oracle takeover of Peoplesoft"-like names: the parties and the kind.
+  std::string deal_name(const Agreement& a) const {
+    std::string name;
+    for (size_t i = 0; i < a.parties.size(); ++i)
+      name += (i ? (i + 1 == a.parties.size() ? " and " : ", ") : "") +
+              out_->entities[a.parties[i]].name;
+    return name + " " + a.kind;
+  }
+
+  // "the deal", "the £1.3bn offer": the nearest earlier deal of a compatible kind.
+  void join_reference(const AgreementCandidate& c) {
+    // "the sale of new shares": a mention that names its own object is another deal.
+    std::string_view after = ctx_.text.substr(c.head.end, 5);
+    if (after.substr(0, 4) == " of " || after == " for ") return;
+    std::string kind = lookup_attr(ctx_, "deal_nouns", ctx_.slice(c.head), "kind");
+    std::optional<size_t> best;
+    size_t best_at = 0;
+    for (size_t di : deals_) {
+      const Agreement& a = out_->agreements[di];
+      if (!compatible(a.kind, kind)) continue;
+      for (const auto& mn : a.mentions)
+        if (mn.span.start < c.head.start && (!best || mn.span.start >= best_at))
+          best = di, best_at = mn.span.start;
+    }
+    if (!best) return;
+    Agreement& a = out_->agreements[*best];
+    a.mentions.push_back(c.mentions.front());
+    size_t send = (*ctx_.sentences)[c.sentence].span.end;
+    auto cue = cue_in(c.sentence, c.whole.start, send);
+    set_status(*best, cue.first, cue.second);
+    if (!a.value) {
+      for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
+        const Figure& fg = out_->figures[fi];
+        if (fg.kind == "money" && fg.span.start >= c.whole.start && fg.span.end <= c.head.start)
+          a.value = fi;
+      }
+    }
+  }
+
+  const Context& ctx_;
+  Result* out_;
+  std::map<int, std::vector<const Hit*>> cues_;  // status cues by sentence
+  MentionIndex mentions_;
+  std::vector<size_t> deals_;          // indices into out_->agreements, in creation order
+  std::map<size_t, int> status_prio_;  // by agreement index: the priority of its status
+  mutable std::map<std::string, int> status_priorities_;  // status_priority(), asked once
+};
+
+}  // namespace
+
+void finish_deals(const Context& ctx, std::vector<AgreementCandidate> cands,
+                  const std::vector<Hit>& status, Result* out) {
+  if (cands.empty()) return;
+  // A frame or mention whose deal word is inside a named agreement's name is that agreement.
+  SpanIndex named;
+  for (const auto& a : out->agreements)
+    for (const auto& mn : a.mentions) named.add(mn.span);
+  cands.erase(std::remove_if(cands.begin(), cands.end(),
+                             [&](const AgreementCandidate& c) { return named.overlaps(c.head); }),
+              cands.end());
+  // Overlaps are settled among the frames that hold, so a frame that names one side only
+  // ("Celtic signed a sponsorship deal") leaves the place to one that names both.
+  DealBuilder builder(ctx, status, out);
+  using Planned = std::pair<AgreementCandidate, Frame>;
+  std::vector<Planned> planned;
+  for (auto& c : cands) {
+    if (c.reference) {
+      planned.emplace_back(std::move(c), Frame{});
+    } else if (auto f = builder.plan(c)) {
+      planned.emplace_back(std::move(c), std::move(*f));
+    }
+  }
+  planned = resolve_overlaps(
+      std::move(planned), [](const Planned& p) { return p.first.whole; },
+      [](const Planned& p) { return p.first.priority; });
+  std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) {
+    return a.first.head.start < b.first.head.start;
+  });
+  for (auto& [c, f] : planned) builder.commit(c, std::move(f));
+  for (auto& a : out->agreements)
+    std::stable_sort(a.mentions.begin(), a.mentions.end(), [](const Mention& x, const Mention& y) {
+      return x.span.start < y.span.start;
+    });
+}
+
+}  // namespace claimx
