@@ -48,7 +48,7 @@ bool trim_modifiers(const Context& ctx, AgreementCandidate* c) {
   for (size_t i = 0; i < region.size();) {
     size_t j = region.find(' ', i);
     if (j == std::string_view::npos) j = region.size();
-    if (j > i && lookup(ctx, "deal_slot_breaks", region.substr(i, j - i))) cut = j + 1;
+    if (j > i && lookup(ctx, "deal_phrase_breaks", region.substr(i, j - i))) cut = j + 1;
     i = j + 1;
   }
   if (cut == std::string_view::npos) return true;
@@ -182,12 +182,29 @@ class DealBuilder {
     if (f.size() < 2 || !needs_person_ok(c, f)) return std::nullopt;
     // Talks are a deal's only when the words say which ("merger talks"), not "held talks".
     const LexiconEntry* noun = lookup(ctx_, "deal_nouns", ctx_.slice(c.head));
-    if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty())
+    if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty() &&
+        !has_company(f))
       return std::nullopt;
+    // `exclude_heads`: deal words a frame does not read ("Britain's proposal for ...").
+    if (auto ex = c.rule->attrs.find("exclude_heads"); ex != c.rule->attrs.end())
+      for (const auto& h : *ex)
+        if (lower(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
+    // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
+    // success", "bought Google shares") is no party.
+    if (describes_next(c.whole.end)) return std::nullopt;
     // Deals are between companies, clubs, states: people alone are coaches, duos, rivals.
     bool people = true;
     for (size_t p : f.parties) people = people && p < kFresh && is_full_person(out_->entities[p]);
     if (people) return std::nullopt;
+    // A person buying something no rule named is shopping ("Tony Blair bought two copies of
+    // Band Aid 20"), not a takeover.
+    bool person_buyer = false, fresh_target = false;
+    for (size_t i = 0; i < f.parties.size(); ++i) {
+      if (f.roles[i] == "buyer" && f.parties[i] < kFresh)
+        person_buyer = is_full_person(out_->entities[f.parties[i]]);
+      if (f.roles[i] == "target") fresh_target = f.parties[i] >= kFresh;
+    }
+    if (person_buyer && fresh_target) return std::nullopt;
     return f;
   }
 
@@ -198,6 +215,21 @@ class DealBuilder {
     make_fresh(c, &f);
     retype(f);
     f.kind = frame_kind(c, f);
+    // A bid for a player is a transfer: the person bought is the player, the buyer a club.
+    if (f.kind == "takeover" && c.rule->attrs.value("person_target", "") == "transfer")
+      for (size_t i = 0; i < f.parties.size(); ++i)
+        if (f.roles[i] == "target" && is_full_person(out_->entities[f.parties[i]])) {
+          f.kind = "transfer";
+          f.roles[i] = "player";
+          for (auto& r : f.roles)
+            if (r == "buyer" || r == "seller") r = "club";
+        }
+    // Buyer, seller and target are the parts of a sale; in a settlement or a partnership the
+    // same slots are just parties.
+    static const std::set<std::string, std::less<>> sales = {"takeover", "order", "transfer"};
+    if (!sales.count(f.kind))
+      for (auto& role : f.roles)
+        if (role == "buyer" || role == "seller" || role == "target") role = "party";
     std::tie(f.status, f.status_priority) = frame_status(c);
     f.value = nearest_figure(c, true);
     f.date = nearest_figure(c, false);
@@ -225,13 +257,16 @@ class DealBuilder {
 
   // A slot cut before the first word that ends a name's description ("Ambev last year",
   // "shares on Monday"): lexicon `deal_slot_breaks`.
-  TextRange cut_slot(TextRange slot) const {
+  TextRange cut_slot(TextRange slot, bool of_ends) const {
     std::string_view s = ctx_.slice(slot);
     for (size_t i = 0; i < s.size();) {
       size_t j = s.find(' ', i);
       if (j == std::string_view::npos) j = s.size();
       std::string_view w = s.substr(i, j - i);
-      if (lookup(ctx_, "deal_slot_breaks", w) || lookup(ctx_, "deal_time_words", w))
+      // "of" ends a description ("two copies of ..."), not a name ("Bank of America").
+      bool of = of_ends && w == "of" && i > 1 &&
+                std::islower(static_cast<unsigned char>(s[s.rfind(' ', i - 2) + 1]));
+      if (of || lookup(ctx_, "deal_slot_breaks", w) || lookup(ctx_, "deal_time_words", w))
         return i == 0 ? TextRange{kNoPos, kNoPos} : TextRange{slot.start, slot.start + i - 1};
       i = j + 1;
     }
@@ -247,7 +282,20 @@ class DealBuilder {
   };
   std::vector<SlotParty> slot_parties(TextRange slot, int sentence, size_t frame_end) const {
     std::vector<SlotParty> in;
-    for (const auto& e : mentions_.inside(slot)) in.push_back({e.span, e.entity});
+    for (const auto& e : mentions_.inside(slot)) {
+      if (e.span.end < ctx_.text.size() && ctx_.text[e.span.end] == '-') continue;  // "UK-based"
+      // A mention with a possessive inside ("Australia's Woodside Petroleum") names the part
+      // after it.
+      std::string_view text = ctx_.slice(e.span);
+      size_t poss = text.find("'s ");
+      if (poss == std::string_view::npos) poss = text.find("\xE2\x80\x99s ");
+      if (poss != std::string_view::npos) {
+        size_t cut = text.find(' ', poss) + 1;
+        in.push_back({{e.span.start + cut, e.span.end}, {}});
+        continue;
+      }
+      in.push_back({e.span, e.entity});
+    }
     // The name the slot ends with, when it is longer than the last mention ("AOL Europe" over
     // "Europe", "France Televisions" over "France"), is the party.
     TextRange tail = trailing_name(slot, sentence);
@@ -290,27 +338,66 @@ class DealBuilder {
     return std::nullopt;
   }
   std::optional<size_t> pronoun(TextRange slot, int sentence, const std::string& want) const {
+    if (want == "organization") {
+      if (auto speaker = said_before((*ctx_.sentences)[sentence].span.start, slot.start))
+        return speaker;
+      // The subject of the sentence, else of the one or two before: "DaimlerChrysler agreed a
+      // package with partner Mitsubishi Motors which will see it buy out ..." is Daimler's.
+      for (int si = sentence; si >= std::max(0, sentence - 2); --si) {
+        TextRange s = (*ctx_.sentences)[si].span;
+        if (si == sentence) s.end = slot.start;
+        if (auto subject = subject_in(s)) return subject;
+      }
+    }
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 2)].span.start;
     auto it =
         std::lower_bound(mentions_.all.begin(), mentions_.all.end(), slot.start,
                          [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; });
-    // Else the nearest entity that is not a person named in full: a one-word "person" or a
-    // "place" is as often a company the typing missed ("Microsoft ... it bought").
-    // In the slot's own sentence the nearest such entity wins over an organization further back.
-    std::optional<size_t> fallback;
-    size_t own = (*ctx_.sentences)[sentence].span.start;
     while (it != mentions_.all.begin()) {
       --it;
       if (it->span.start < floor) break;
-      if (ctx_.text.substr(it->span.end, 6) == "-based") continue;  // "Netherlands-based firm"
-      const Entity& e = out_->entities[it->entity];
-      if (e.type == want) return it->entity;
-      if (want == "organization" && !fallback && !is_full_person(e)) {
-        if (it->span.start >= own && e.type != "place") return it->entity;
-        fallback = it->entity;
-      }
+      if (out_->entities[it->entity].type == want) return it->entity;
     }
-    return fallback;
+    return std::nullopt;
+  }
+
+  // The first entity of a stretch that no preposition governs and that may stand for a company
+  // (not a person named in full, not an "X-based" describer).
+  std::optional<size_t> subject_in(TextRange s) const {
+    std::optional<size_t> possessor;  // "Microsoft's announcement ... it": when none follows
+    for (const auto& e : mentions_.inside(s)) {
+      if (ctx_.text.substr(e.span.end, 1) == "-") continue;  // "Netherlands-based"
+      if (is_full_person(out_->entities[e.entity])) continue;
+      size_t sp = e.span.start >= 2 ? ctx_.text.rfind(' ', e.span.start - 2) : std::string::npos;
+      size_t from = sp == std::string::npos || sp < s.start ? s.start : sp + 1;
+      std::string_view before = e.span.start > from
+                                    ? ctx_.text.substr(from, e.span.start - 1 - from)
+                                    : std::string_view();
+      if (!before.empty() && lookup(ctx_, "deal_phrase_breaks", before)) continue;
+      if (is_possessive_at(ctx_.text, e.span.end)) {  // "India's biggest firm, ONGC"
+        if (!possessor) possessor = e.entity;
+        continue;
+      }
+      return e.entity;
+    }
+    return possessor;
+  }
+
+  // "Boeing said it had agreed ...": the entity a speech verb follows, earlier in the sentence,
+  // is what "it" stands for, however the typing read it (lexicon `deal_said`).
+  std::optional<size_t> said_before(size_t begin, size_t end) const {
+    std::optional<size_t> found;
+    for (const auto& e : mentions_.inside({begin, end})) {
+      if (is_full_person(out_->entities[e.entity])) continue;
+      std::string_view after = ctx_.text.substr(e.span.end, end - e.span.end);
+      for (std::string_view aux : {" has", " had", " have", " also", " has also"})  // "has said"
+        if (after.substr(0, aux.size() + 1) == std::string(aux) + " ")
+          after.remove_prefix(aux.size());
+      size_t sp = after.find(' ', 1);
+      std::string_view verb = after.substr(1, sp == std::string_view::npos ? sp : sp - 1);
+      if (after.size() > 1 && after[0] == ' ' && lookup(ctx_, "deal_said", verb)) found = e.entity;
+    }
+    return found;
   }
 
   // No entity for "its": the name that opens the sentence ("Oracle is cutting jobs after its
@@ -430,7 +517,8 @@ class DealBuilder {
     for (size_t j = 0; j < out_->entities.size(); ++j) {
       const Entity& e = out_->entities[j];
       if (j != ei && e.name.size() > out_->entities[best].name.size() &&
-          e.name.compare(0, name.size(), name) == 0 && e.name[name.size()] == ' ')
+          e.name.compare(0, name.size(), name) == 0 && e.name[name.size()] == ' ' &&
+          e.name.find_first_of("0123456789", name.size()) == std::string::npos)  // "Airbus A300s"
         best = j;
     }
     return best;
@@ -441,9 +529,12 @@ class DealBuilder {
   // missed, and a frame's role (buyer, target) says which.
   bool is_full_person(const Entity& e) const {
     if (e.type != "person") return false;
+    for (const auto& m : e.mentions)  // "Prof Reddy", "Mr McGuire": a title says person
+      if (m.form == "title") return true;
     size_t sp = e.name.find(' ');
-    return sp != std::string::npos &&
-           lookup(ctx_, "given_names", std::string_view(e.name).substr(0, sp)) != nullptr;
+    if (sp == std::string::npos) return false;
+    std::string_view first = std::string_view(e.name).substr(0, sp);
+    return lookup(ctx_, "given_names", first) || lookup(ctx_, "titles", first);
   }
 
   void add_party(Frame* f, size_t ei, const std::string& role) const {
@@ -495,7 +586,7 @@ class DealBuilder {
     // A slot that ends the frame in "'s" names what describes the party ("a tie-up with
     // China's top carmaker"), not the party.
     if (span.end == c.whole.end && possessive_suffix(ctx_.slice(span)) > 0) return;
-    TextRange cut = cut_slot(span);
+    TextRange cut = cut_slot(span, c.rule->attrs.value("of_ends_slot", false));
     if (!set(cut)) return;
     for (const auto& p : slot_parties(cut, c.sentence, c.whole.end)) {
       if (p.entity)
@@ -552,12 +643,27 @@ class DealBuilder {
     if (std::string_view noun = anaphor_before(after, c.head.start); !noun.empty()) {
       who = named_by(noun, c.head.start, c.sentence);
       if (!who) who = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
-      if (who && out_->entities[*who].type != "organization" && best) who.reset();
+      if (who && best && *who != fullest(best->entity) &&
+          out_->entities[*who].type != "organization")
+        who.reset();
       if (who) f->company.insert(*who);
     }
     if (who && std::find(f->parties.begin(), f->parties.end(), *who) == f->parties.end()) {
       f->parties.insert(f->parties.begin(), *who);
       f->roles.insert(f->roles.begin(), role_of(c, slot));
+      return;
+    }
+    // No entity before the head: the name the sentence opens with ("Shell has signed a $6bn
+    // deal with Qatar"), when no rule typed it.
+    if (!who) {
+      TextRange name = opening_name({c.head.start, c.head.start}, c.sentence);
+      if (set(name)) {
+        std::string role = role_of(c, slot);
+        add_fresh(f, name, role);
+        // The opening name goes first, as the text names it.
+        std::rotate(f->parties.begin(), f->parties.end() - 1, f->parties.end());
+        std::rotate(f->roles.begin(), f->roles.end() - 1, f->roles.end());
+      }
     }
   }
 
@@ -607,6 +713,23 @@ class DealBuilder {
     return true;
   }
 
+  // Some party is a company, club or body: not a person, not a place.
+  bool has_company(const Frame& f) const {
+    for (size_t p : f.parties)
+      if (p >= kFresh || out_->entities[p].type == "organization") return true;
+    return false;
+  }
+
+  bool describes_next(size_t at) const {
+    std::string_view rest = ctx_.text.substr(at);
+    if (rest.size() < 2 || rest[0] != ' ' || !std::islower(static_cast<unsigned char>(rest[1])))
+      return false;
+    size_t sp = rest.find_first_of(" ,.;:!?)", 1);
+    std::string_view w = rest.substr(1, sp == std::string_view::npos ? sp : sp - 1);
+    return !lookup(ctx_, "deal_slot_breaks", w) && !lookup(ctx_, "deal_time_words", w) &&
+           !lookup(ctx_, "deal_followers", w);
+  }
+
   // --- kind, status, value ---------------------------------------------------------------
 
   std::string frame_kind(const AgreementCandidate& c, const Frame& f) const {
@@ -644,9 +767,13 @@ class DealBuilder {
     std::pair<std::string, int> best{"", 0};
     auto it = cues_.find(sentence);
     if (it == cues_.end()) return best;
-    for (const Hit* h : it->second)
-      if (h->span.start >= from && h->span.end <= to && h->rule->priority > best.second)
+    size_t sentence_start = (*ctx_.sentences)[sentence].span.start;
+    for (const Hit* h : it->second) {
+      // `scope: sentence`: speculation anywhere before the frame colours it.
+      size_t begin = h->rule->attrs.value("scope", "") == "sentence" ? sentence_start : from;
+      if (h->span.start >= begin && h->span.end <= to && h->rule->priority > best.second)
         best = {h->rule->attrs.value("status", ""), h->rule->priority};
+    }
     return best;
   }
 
@@ -779,11 +906,23 @@ class DealBuilder {
     std::string_view after = ctx_.text.substr(c.head.end, 5);
     if (after.substr(0, 4) == " of " || after == " for ") return;
     std::string kind = lookup_attr(ctx_, "deal_nouns", ctx_.slice(c.head), "kind");
+    // "the Verizon offer" refers to a deal of Verizon's only.
+    std::vector<size_t> named;
+    for (const auto& e : mentions_.inside({c.whole.start, c.head.start})) named.push_back(e.entity);
+    bool capital = false;
+    for (size_t i = c.whole.start + 1; i < c.head.start; ++i)
+      capital = capital ||
+                (ctx_.text[i - 1] == ' ' && std::isupper(static_cast<unsigned char>(ctx_.text[i])));
+    if (capital && named.empty()) return;
     std::optional<size_t> best;
     size_t best_at = 0;
     for (size_t di : deals_) {
       const Agreement& a = out_->agreements[di];
       if (!compatible(a.kind, kind)) continue;
+      bool names_it = true;
+      for (size_t e : named)
+        names_it = names_it && std::find(a.parties.begin(), a.parties.end(), e) != a.parties.end();
+      if (!names_it) continue;
       for (const auto& mn : a.mentions)
         if (mn.span.start < c.head.start && (!best || mn.span.start >= best_at))
           best = di, best_at = mn.span.start;
