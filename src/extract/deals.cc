@@ -248,6 +248,15 @@ class DealBuilder {
     return roles->value(slot, roles->value(base, ""));
   }
 
+  // Only a role noun between two mentions ("LSE boss Clara Furse", "Euronext chief ...").
+  bool role_between(size_t from, size_t to) const {
+    if (to <= from) return false;
+    std::string_view between = ctx_.text.substr(from, to - from);
+    while (!between.empty() && between.front() == ' ') between.remove_prefix(1);
+    while (!between.empty() && between.back() == ' ') between.remove_suffix(1);
+    return !between.empty() && lookup(ctx_, "person_roles", between) != nullptr;
+  }
+
   static bool has_lowercase_word(std::string_view s) {
     for (size_t i = 0; i < s.size(); ++i)
       if ((i == 0 || s[i - 1] == ' ') && std::islower(static_cast<unsigned char>(s[i])))
@@ -305,6 +314,12 @@ class DealBuilder {
         in.pop_back();
       if (in.empty() || in.back().span.end <= tail.start) in.push_back({tail, {}});
     }
+    // "LSE boss Clara Furse": the body a role noun ties a person to is the party.
+    for (size_t i = 0; i + 1 < in.size(); ++i)
+      if (role_between(in[i].span.end, in[i + 1].span.start)) {
+        in.resize(i + 1);
+        return in;
+      }
     // A mention that lowercase words follow describes them ("a US investment group").
     if (!in.empty() &&
         has_lowercase_word(ctx_.text.substr(in.back().span.end, slot.end - in.back().span.end)))
@@ -631,9 +646,15 @@ class DealBuilder {
     // "an alliance between Canada and Mexico" names both sides.
     if (ctx_.text.substr(c.head.end, 9) == " between ") return;
     size_t begin = (*ctx_.sentences)[c.sentence].span.start;
-    std::optional<MentionIndex::Entry> best;
+    std::optional<MentionIndex::Entry> best, before_best;
     for (const auto& e : mentions_.inside({begin, c.head.start}))
-      if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end()) best = e;
+      if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end()) {
+        before_best = best;
+        best = e;
+      }
+    // "Euronext chief Jean-Francois Theodore held talks with ...": the body, not its officer.
+    if (best && before_best && role_between(before_best->span.end, best->span.start))
+      best = before_best;
     std::optional<size_t> who;
     if (best) who = fullest(best->entity);
     // "The airline also said it had agreed a $600m loan from ...": "it" or "the airline"
