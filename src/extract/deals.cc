@@ -151,6 +151,7 @@ struct Frame {
   // Until then `parties` holds kFresh + their index here, so the text's order is kept.
   std::vector<TextRange> fresh;
   std::set<size_t> company;  // entities "it" stands for: organizations, whatever their type
+  size_t tail_end = kNoPos;  // the end of the frame's last slot once cut
   std::map<size_t, size_t> promoted;  // fuller name -> the shorter one whose type it takes
   size_t size() const { return parties.size(); }
   std::string kind, status;
@@ -191,7 +192,7 @@ class DealBuilder {
         if (lower(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
     // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
     // success", "bought Google shares") is no party.
-    if (describes_next(c.whole.end)) return std::nullopt;
+    if (describes_next(f.tail_end != kNoPos ? f.tail_end : c.whole.end)) return std::nullopt;
     // Deals are between companies, clubs, states: people alone are coaches, duos, rivals.
     bool people = true;
     for (size_t p : f.parties) people = people && p < kFresh && is_full_person(out_->entities[p]);
@@ -309,8 +310,10 @@ class DealBuilder {
     // "Europe", "France Televisions" over "France"), is the party.
     TextRange tail = trailing_name(slot, sentence);
     if (set(tail)) {
+      // Only a place grows so ("Argentine President Nestor Kirchner" stays Kirchner).
       while (!in.empty() && in.back().span.end > tail.start &&
-             tail.end - tail.start > in.back().span.end - in.back().span.start)
+             tail.end - tail.start > in.back().span.end - in.back().span.start &&
+             (!in.back().entity || out_->entities[*in.back().entity].type == "place"))
         in.pop_back();
       if (in.empty() || in.back().span.end <= tail.start) in.push_back({tail, {}});
     }
@@ -527,7 +530,9 @@ class DealBuilder {
   // contexts ("RSA" said, shares in "RSA") than its full name ("RSA Security", once).
   size_t fullest(size_t ei) const {
     const std::string& name = out_->entities[ei].name;
-    if (name.size() < 3 || is_full_person(out_->entities[ei])) return ei;
+    if (is_full_person(out_->entities[ei])) return ei;
+    if (auto full = expansion(name)) return *full;
+    if (name.size() < 3) return ei;
     size_t best = ei;
     for (size_t j = 0; j < out_->entities.size(); ++j) {
       const Entity& e = out_->entities[j];
@@ -537,6 +542,28 @@ class DealBuilder {
         best = j;
     }
     return best;
+  }
+
+  // "LSE" where the document names the "London Stock Exchange": an acronym that spells the
+  // initials of an organization's name (less of, the, and, &, for) is that organization.
+  std::optional<size_t> expansion(const std::string& acr) const {
+    if (acr.size() < 2 || acr.size() > 6) return std::nullopt;
+    for (char ch : acr)
+      if (!std::isupper(static_cast<unsigned char>(ch))) return std::nullopt;
+    for (size_t j = 0; j < out_->entities.size(); ++j) {
+      const Entity& e = out_->entities[j];
+      if (e.type == "person" || e.name.find(' ') == std::string::npos) continue;
+      std::string initials;
+      for (size_t at = 0; at < e.name.size();) {
+        size_t sp = e.name.find(' ', at);
+        if (sp == std::string::npos) sp = e.name.size();
+        std::string_view w = std::string_view(e.name).substr(at, sp - at);
+        if (!w.empty() && std::isupper(static_cast<unsigned char>(w[0]))) initials += w[0];
+        at = sp + 1;
+      }
+      if (initials == acr) return j;
+    }
+    return std::nullopt;
   }
 
   // A person by name: a given name then more ("Tony Roche"). A "person" of one word, or with
@@ -549,7 +576,12 @@ class DealBuilder {
     size_t sp = e.name.find(' ');
     if (sp == std::string::npos) return false;
     std::string_view first = std::string_view(e.name).substr(0, sp);
-    return lookup(ctx_, "given_names", first) || lookup(ctx_, "titles", first);
+    if (lookup(ctx_, "given_names", first)) return true;
+    // "Argentine President Nestor Kirchner": a title anywhere but last.
+    std::string_view rest = e.name;
+    for (size_t at = 0; (sp = rest.find(' ', at)) != std::string_view::npos; at = sp + 1)
+      if (lookup(ctx_, "titles", rest.substr(at, sp - at))) return true;
+    return false;
   }
 
   void add_party(Frame* f, size_t ei, const std::string& role) const {
@@ -603,6 +635,7 @@ class DealBuilder {
     if (span.end == c.whole.end && possessive_suffix(ctx_.slice(span)) > 0) return;
     TextRange cut = cut_slot(span, c.rule->attrs.value("of_ends_slot", false));
     if (!set(cut)) return;
+    if (span.end == c.whole.end) f->tail_end = cut.end;  // where the frame's last name ends
     for (const auto& p : slot_parties(cut, c.sentence, c.whole.end)) {
       if (p.entity)
         add_party(f, *p.entity, role);
@@ -663,6 +696,7 @@ class DealBuilder {
     size_t after = best ? best->span.end : begin;
     if (std::string_view noun = anaphor_before(after, c.head.start); !noun.empty()) {
       who = named_by(noun, c.head.start, c.sentence);
+      if (who) who = fullest(*who);
       if (!who) who = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
       if (who && best && *who != fullest(best->entity) &&
           out_->entities[*who].type != "organization")
