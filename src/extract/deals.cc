@@ -985,8 +985,10 @@ class DealBuilder {
     if (!best) return;
     Agreement& a = out_->agreements[*best];
     a.mentions.push_back(c.mentions.front());
-    size_t send = (*ctx_.sentences)[c.sentence].span.end;
-    auto cue = cue_in(c.sentence, c.whole.start, send);
+    // The verb of a later mention is as often before it ("they signed the deal") as after.
+    TextRange sent = (*ctx_.sentences)[c.sentence].span;
+    size_t from = c.whole.start > sent.start + 30 ? c.whole.start - 30 : sent.start;
+    auto cue = cue_in(c.sentence, from, sent.end);
     set_status(*best, cue.first, cue.second);
     if (!a.value) {
       for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
