@@ -1,6 +1,7 @@
 // Entities: mentions from the `entities` pack, canonical names from lexicons, then linking
 // within the document ("Carney" -> Mark Carney once "Mark Carney" is a person).
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -83,6 +84,13 @@ std::string title_case(std::string_view s) {
     }
   }
   return out;
+}
+
+// Places the lexicon rules name whole.
+bool place_name(const Context& ctx, std::string_view s) {
+  for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "former_countries"})
+    if (in_lex(ctx, l, s)) return true;
+  return false;
 }
 
 // Places and organizations the lexicon rules name whole.
@@ -194,6 +202,12 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   };
   auto no_name = [&](std::string_view w) {
     std::string low = lower_ascii(w);
+    // "Seattle-based", "UN-led": an adjective made of a name.
+    size_t dash = w.rfind('-');
+    if (dash != std::string_view::npos && dash + 3 < w.size() &&
+        std::islower(static_cast<unsigned char>(w[dash + 1])) &&
+        in_lex(ctx, "common_words", w.substr(dash + 1)))
+      return true;
     return in_lex(ctx, "not_name_words", w) ||
            ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
             !given_name(ctx, w));
@@ -358,6 +372,30 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
          in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
       ev.insert("place_noun");
     if (n == 1 && acronym_shape(text)) ev.insert("acronym");
+    // A place inside a longer name that is not all places ("Chicago White Sox", "Ajax
+    // Amsterdam", "Jakarta Stock Exchange"): a club, team or company named after it.
+    if (n >= 2) {
+      bool place_word = false, other_word = false;
+      for (size_t k = pc.b; k < pc.e;) {
+        size_t len = 0;
+        for (size_t l = std::min<size_t>(3, pc.e - k); l >= 1 && !len; --l)
+          if (place_name(ctx, ctx.text.substr(toks[k].start, toks[k + l - 1].end - toks[k].start)))
+            len = l;
+        if (len) {
+          place_word = true;
+          k += len;
+        } else {
+          if (!is_connector(word(k)) && !in_lex(ctx, "name_particles", word(k))) other_word = true;
+          ++k;
+        }
+      }
+      if (place_word && other_word) ev.insert("place_inside");
+    }
+    // "Sierra Semiconductor", "Lamonts Apparel": a person's name seldom ends in a common
+    // English word unless a given name or an initial opens it.
+    if (n >= 2 && !ev.count("given_name") && !ev.count("initial") && !acronym_shape(last_word) &&
+        in_lex(ctx, "common_words", lower_ascii(last_word)))
+      ev.insert("common_last");
     for (const auto& e : ev)
       for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
     const auto& prio = field(model, "priority");
@@ -382,6 +420,15 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
   const Rule& r = *m.rule;
   if (r.attrs.value("type", "") == "auto") return interpret_capitalised(ctx, m, out);
   EntityCandidate c;
+  if (r.attrs.contains("evidence")) {
+    c.mention = {m.span, r.id, "name"};
+    c.evidence_of = r.attrs["evidence"].get<std::string>();
+    c.type = r.attrs.value("type", "");
+    c.subtype = r.attrs.value("subtype", "");
+    c.auto_typed = r.attrs.value("create", false);
+    out->push_back(std::move(c));
+    return;
+  }
   c.mention.span = m.span;
   c.mention.rule = r.id;
   c.type = r.attrs.value("type", "");
@@ -501,6 +548,103 @@ void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands)
   for (auto& c : added) cands->push_back(std::move(c));
 }
 
+// Context rules (attribute `evidence`) add their evidence to the names their span overlaps: a
+// name.capitalised mention, or a lexicon place of a subtype the model's `retype` lets context
+// retype ("Chicago" in "Chicago 3 Boston 2"; the place keeps that weight). With `create: true`
+// a span no name covers becomes one ("MILWAUKEE 60 68 .469" in a shouted table), unless it is a
+// country, a known organization or shouted common words. Linear: one binary search a record.
+void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evidence,
+                    std::vector<EntityCandidate>* cands) {
+  if (evidence.empty()) return;
+  const nlohmann::json& model = ctx.book.model("entities");
+  const auto& retype = field(model, "retype");
+  auto give = [&](EntityCandidate& c, const EntityCandidate& ev) {
+    if (!c.auto_typed) {
+      // By rule ("Credit Suisse said": person.name-said), else a place by its subtype, but
+      // not a nation that fields national teams ("England v Pakistan").
+      const nlohmann::json* w = &field(retype, std::string(c.mention.rule));
+      if (!w->is_number() && c.type == "place" && !in_lex(ctx, "nations", c.name))
+        w = &field(retype, c.subtype);
+      if (!w->is_number()) return;
+      c.auto_typed = true;
+      c.lexicon_subtype = c.subtype;
+      c.evidence = {};
+      for (size_t t = 0; t < kTypes.size(); ++t)
+        if (c.type == kTypes[t]) c.evidence[t] = w->get<double>();
+      c.words = tokens(ctx.slice(c.mention.span)).size();
+    }
+    for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, ev.evidence_of, t);
+    if (c.evidence_rule.empty()) {
+      c.evidence_rule = ev.mention.rule;
+      c.evidence_type = ev.type;
+    }
+  };
+  std::vector<EntityCandidate> created;
+  std::map<std::pair<size_t, size_t>, size_t> created_at;
+  for (const EntityCandidate& ev : evidence) {
+    const TextRange s = ev.mention.span;
+    auto it = std::partition_point(cands->begin(), cands->end(), [&](const EntityCandidate& c) {
+      return c.mention.span.end <= s.start;
+    });
+    bool found = false;
+    for (; it != cands->end() && it->mention.span.start < s.end; ++it) {
+      // The name the span ends or starts with ("Hapoel Ironi" in "Add Hapoel Ironi v ..."),
+      // not a place inside it.
+      if (it->mention.span.start == s.start || it->mention.span.end == s.end) give(*it, ev);
+      found = true;
+    }
+    if (found || !ev.auto_typed) continue;
+    auto key = std::make_pair(s.start, s.end);
+    auto at = created_at.find(key);
+    if (at != created_at.end()) {
+      give(created[at->second], ev);
+      continue;
+    }
+    std::string_view text = ctx.slice(s);
+    auto words = tokens(text);
+    if (words.empty()) continue;
+    bool common = true;
+    for (auto w : words) common = common && in_lex(ctx, "common_words", lower_ascii(w));
+    if (common || (words.size() == 1 && in_lex(ctx, "sentence_starters", title_case(text))))
+      continue;
+    std::string titled = title_case(text);
+    EntityCandidate c;
+    c.mention = {s, ev.mention.rule, "name"};
+    c.auto_typed = true;
+    c.words = words.size();
+    c.name = squeeze(text);
+    c.priority = ev.priority;
+    bool skip = false;
+    for (const char* l : {"place_aliases", "countries", "cities", "subdivisions",
+                          "former_countries", "organizations"}) {
+      const Lexicon* x = ctx.lexicon(l);
+      const LexiconEntry* e = x ? x->find(text) : nullptr;
+      if (!e && x) e = x->find(titled);
+      if (!e) continue;
+      std::string subtype = e->attrs.value("subtype", "");
+      const auto& w = field(retype, subtype);
+      if (std::strcmp(l, "organizations") == 0 || !w.is_number() ||
+          in_lex(ctx, "nations", e->attrs.value("name", e->form))) {
+        skip = true;  // left to the lexicon rules and the shouting pass
+      } else {
+        c.name = e->attrs.value("name", e->form);
+        c.lexicon_subtype = subtype;
+        c.evidence[2] = w.get<double>();
+      }
+      break;
+    }
+    if (skip) continue;
+    created_at.emplace(key, created.size());
+    created.push_back(std::move(c));
+    give(created.back(), ev);
+  }
+  if (created.empty()) return;
+  for (auto& c : created) cands->push_back(std::move(c));
+  *cands = resolve_overlaps(
+      std::move(*cands), [](const EntityCandidate& c) { return c.mention.span; },
+      [](const EntityCandidate& c) { return c.priority; });
+}
+
 // name.capitalised mentions take one type per name and document: the prior plus the evidence
 // of every mention of that name; a name typed by another rule ("Carney" after "Prime
 // Minister") counts too, and a single word that ends a person's name is that person.
@@ -550,6 +694,8 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
     if (c.auto_typed) {
       c.type = decide(c);
       if (c.type != "organization") c.subtype.clear();
+      if (c.type == "place") c.subtype = c.lexicon_subtype;
+      if (!c.evidence_rule.empty() && c.type == c.evidence_type) c.mention.rule = c.evidence_rule;
     }
   // A single common word ("Results", "Golf") with no evidence anywhere in the document is
   // capitalised for another reason: no name.
@@ -685,9 +831,14 @@ void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
 }  // namespace
 
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Result* out) {
+  std::vector<EntityCandidate> evidence;
+  auto context_rule = [](const EntityCandidate& c) { return !c.evidence_of.empty(); };
+  std::copy_if(cands.begin(), cands.end(), std::back_inserter(evidence), context_rule);
+  cands.erase(std::remove_if(cands.begin(), cands.end(), context_rule), cands.end());
   cands = resolve_overlaps(
       std::move(cands), [](const EntityCandidate& c) { return c.mention.span; },
       [](const EntityCandidate& c) { return c.priority; });
+  apply_evidence(ctx, evidence, &cands);
   vote_types(ctx, &cands);
   link_acronyms(ctx, &cands);
   link_shouted(&cands);
