@@ -742,6 +742,9 @@ void link_shouted(std::vector<EntityCandidate>* cands) {
     if (c.name.size() < 4 || upper(c.name) != c.name) continue;
     auto it = known.find(c.name);
     if (it == known.end()) continue;
+    // A rule's type stands: the dateline "BALTIMORE" is the city even where "Baltimore" is
+    // the team.
+    if (!c.auto_typed && c.type != it->second.second) continue;
     c.name = it->second.first;
     c.type = it->second.second;
   }
