@@ -202,8 +202,11 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   };
   auto no_name = [&](std::string_view w) {
     std::string low = lower_ascii(w);
-    // "Seattle-based", "UN-led": an adjective made of a name.
+    // "Jan-April": a range of months.
     size_t dash = w.rfind('-');
+    if (dash != std::string_view::npos && in_lex(ctx, "not_name_words", w.substr(0, w.find('-'))))
+      return true;
+    // "Seattle-based", "UN-led": an adjective made of a name.
     if (dash != std::string_view::npos && dash + 3 < w.size() &&
         std::islower(static_cast<unsigned char>(w[dash + 1])) &&
         in_lex(ctx, "common_words", w.substr(dash + 1)))
@@ -316,8 +319,8 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
     // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
     if (n == 1 && !given_name(ctx, text) && demonym_like(ctx, text)) continue;
-    // A language or people ("Tajik", "Chechens") is no entity of these types.
-    if (n == 1 && (in_lex(ctx, "languages", text) ||
+    // A language or people ("Tajik", "Chechens", "Muslims") is no entity of these types.
+    if (n == 1 && (in_lex(ctx, "languages", text) || in_lex(ctx, "people_words", text) ||
                    (text.size() > 4 && text.back() == 's' &&
                     in_lex(ctx, "languages", text.substr(0, text.size() - 1)))))
       continue;
@@ -351,8 +354,14 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     std::string_view after = word_after_pos(ctx, span.end, sent.end);
     if (in_lex(ctx, "speech_verbs", after)) ev.insert("speech_after");
     if (in_lex(ctx, "person_followers", after)) ev.insert("person_follower");
-    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0])))
-      ev.insert("number_after");
+    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0]))) {
+      // "( Keller 18th minute , ...)": a scorer's minute, not a table's figure.
+      size_t d = 0;
+      while (d < after.size() && std::isdigit(static_cast<unsigned char>(after[d]))) ++d;
+      std::string_view suffix = after.substr(d, 2);
+      bool ordinal = suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th";
+      ev.insert(ordinal ? "ordinal_after" : "number_after");
+    }
     for (size_t k = pc.b; k < pc.e; ++k)
       if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
     if (lookup(ctx, "org_suffixes", last_word)) ev.insert("org_keyword");
