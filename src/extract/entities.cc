@@ -372,7 +372,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (n >= 2 && (in_lex(ctx, "place_keywords", last_word) ||
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
       ev.insert("place_keyword");
-    if (in_lex(ctx, "place_prepositions", prev)) ev.insert("place_preposition");
+    if (in_lex(ctx, "place_prepositions", lower_ascii(prev))) ev.insert("place_preposition");
     if (in_lex(ctx, "more_cities", text)) ev.insert("city_name");
     if (in_lex(ctx, "org_followers", after)) ev.insert("org_follower");
     if (in_lex(ctx, "place_nouns", lower_ascii(after))) ev.insert("place_noun");
