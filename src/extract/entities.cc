@@ -614,9 +614,11 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
     if (words.empty()) continue;
     bool common = true;
     for (auto w : words) common = common && in_lex(ctx, "common_words", lower_ascii(w));
-    if (common || (words.size() == 1 && in_lex(ctx, "sentence_starters", title_case(text))))
-      continue;
     std::string titled = title_case(text);
+    // Common words stay out ("Total 3 4"), unless a town is so named ("Nice 3 0 1 2").
+    if ((common && !in_lex(ctx, "more_cities", titled)) ||
+        (words.size() == 1 && in_lex(ctx, "sentence_starters", titled)))
+      continue;
     EntityCandidate c;
     c.mention = {s, ev.mention.rule, "name"};
     c.auto_typed = true;
