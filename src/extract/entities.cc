@@ -337,6 +337,21 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     std::set<std::string> ev;
     std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
     if (n >= 2 && given_name(ctx, first_word)) ev.insert("given_name");
+    if (n == 1 && given_name(ctx, first_word)) ev.insert("given_name_alone");
+    // "Thomas Enqvist ( Sweden )": a country in brackets after a name marks a competitor.
+    {
+      std::string_view rest = ctx.text.substr(span.end, std::min<size_t>(48, sent.end - span.end));
+      size_t close = rest.find(')');
+      if (rest.substr(0, 2) == " (" && close != std::string_view::npos) {
+        std::string_view inner = rest.substr(2, close - 2);
+        while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
+        while (!inner.empty() && inner.back() == ' ') inner.remove_suffix(1);
+        const LexiconEntry* e = lookup(ctx, "countries", inner);
+        if (!e) e = lookup(ctx, "place_aliases", inner);
+        if ((e && e->attrs.value("subtype", "") == "country") || in_lex(ctx, "nations", inner))
+          ev.insert("country_note");
+      }
+    }
     if (initials > 0 || (first_word.size() > 2 && first_word[1] == '.' &&
                          std::isupper(static_cast<unsigned char>(first_word[2]))))
       ev.insert("initial");
