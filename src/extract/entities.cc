@@ -168,6 +168,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   // "ex-Yugoslavia", "Anglo-French": a part of a hyphenated word.
   if (m.span.start > sent.start && ctx.text[m.span.start - 1] == '-') return;
   if (m.span.end < sent.end && ctx.text[m.span.end] == '$') return;  // "NZ$40bn"
+  // "U.N.-sponsored", "NATO-led": the name is part of an adjective.
+  if (m.span.end + 1 < sent.end && ctx.text[m.span.end] == '-' &&
+      std::islower(static_cast<unsigned char>(ctx.text[m.span.end + 1])))
+    return;
   std::vector<Tok> toks;
   for (auto t : tokens(ctx.slice(m.span))) {
     size_t b = static_cast<size_t>(t.data() - ctx.text.data());
@@ -256,6 +260,18 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         // word only when the name is that word alone ("Trailing by 213") or a given name
         // follows ("Fullback Andre Joubert").
         bool alone = i + 1 >= toks.size() || no_name(word(i + 1)) || given_name(ctx, word(i + 1));
+        // ... or a country is the rest ("Hijacked Sudan plane ...", but "East Jerusalem",
+        // "Dynamo Moscow").
+        if (!alone && !in_lex(ctx, "place_exclusions", w)) {
+          size_t r = i + 1;
+          while (r < toks.size() && !no_name(word(r))) ++r;
+          std::string_view rest =
+              ctx.text.substr(toks[i + 1].start, toks[r - 1].end - toks[i + 1].start);
+          std::string_view whole = ctx.text.substr(toks[i].start, toks[r - 1].end - toks[i].start);
+          const LexiconEntry* e = lookup(ctx, "countries", rest);
+          if (!e) e = lookup(ctx, "place_aliases", rest);
+          alone = e && e->attrs.value("subtype", "") == "country" && !lexicon_name(ctx, whole);
+        }
         if (in_lex(ctx, "sentence_starters", w) ||
             (alone && in_lex(ctx, "common_words", lower_ascii(w)))) {
           ++i;
