@@ -600,8 +600,8 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
   const auto& retype = field(model, "retype");
   auto give = [&](EntityCandidate& c, const EntityCandidate& ev) {
     if (!c.auto_typed) {
-      // By rule ("Credit Suisse said": person.name-said), else a place by its subtype, but
-      // not a nation that fields national teams ("England v Pakistan").
+      // By the rule that typed it (a key of `retype` may be a rule id), else a place by its
+      // subtype, but not a nation that fields national teams ("England v Pakistan").
       const nlohmann::json* w = &field(retype, std::string(c.mention.rule));
       if (!w->is_number() && c.type == "place" && !in_lex(ctx, "nations", c.name))
         w = &field(retype, c.subtype);
