@@ -412,6 +412,13 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
          in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
       ev.insert("place_noun");
     if (n == 1 && acronym_shape(text)) ev.insert("acronym");
+    // "Cleveland Indians": a people's word after a name is a team's or a group's (not after
+    // a common word: "West African", "Leading Russian shares").
+    for (size_t k = pc.b + 1; k < pc.e; ++k)
+      if (in_lex(ctx, "demonyms", word(k)) && !in_lex(ctx, "demonyms", word(k - 1)) &&
+          !in_lex(ctx, "common_words", lower_ascii(word(k - 1))) &&
+          !in_lex(ctx, "place_exclusions", word(k - 1)))
+        ev.insert("demonym_inside");
     // A place inside a longer name that is not all places ("Chicago White Sox", "Ajax
     // Amsterdam", "Jakarta Stock Exchange"): a club, team or company named after it.
     if (n >= 2) {
@@ -507,6 +514,10 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
   if (toks.empty()) return;
   if (r.attrs.contains("reject_first_token") && in_any(ctx, r.attrs["reject_first_token"], toks[0]))
     return;
+  // "General Motors" after the title "General": a word of these lexicons rules the name out.
+  if (r.attrs.contains("reject_any_token"))
+    for (auto t : toks)
+      if (in_any(ctx, r.attrs["reject_any_token"], t)) return;
   if (r.attrs.contains("exclude_lexicon")) {
     const Lexicon* ex = ctx.book.lexicon(r.attrs["exclude_lexicon"].get<std::string>());
     if (ex && ex->find(text)) return;
