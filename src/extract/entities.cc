@@ -212,9 +212,13 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       return true;
     // "Seattle-based", "UN-led": an adjective made of a name.
     if (dash != std::string_view::npos && dash + 3 < w.size() &&
-        std::islower(static_cast<unsigned char>(w[dash + 1])) &&
-        in_lex(ctx, "common_words", w.substr(dash + 1)))
-      return true;
+        std::islower(static_cast<unsigned char>(w[dash + 1]))) {
+      std::string_view tail = w.substr(dash + 1);
+      auto ends = [&](std::string_view e) {
+        return tail.size() > e.size() + 2 && tail.substr(tail.size() - e.size()) == e;
+      };
+      if (in_lex(ctx, "common_words", tail) || ends("ed") || ends("ing")) return true;
+    }
     return in_lex(ctx, "not_name_words", w) ||
            ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
             !given_name(ctx, w));
