@@ -443,9 +443,12 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       if (place_word && other_word) ev.insert("place_inside");
     }
     // "Sierra Semiconductor", "Lamonts Apparel": a person's name seldom ends in a common
-    // English word unless a given name or an initial opens it.
+    // English word unless a given name or an initial opens it, or the word is a surname too
+    // after a word that is no common one ("Jansher Khan", but "Pan Am", "All Blacks").
     if (n >= 2 && !ev.count("given_name") && !ev.count("initial") && !acronym_shape(last_word) &&
-        in_lex(ctx, "common_words", lower_ascii(last_word)))
+        in_lex(ctx, "common_words", lower_ascii(last_word)) &&
+        !(in_lex(ctx, "proper_common_words", last_word) &&
+          !in_lex(ctx, "common_words", lower_ascii(first_word))))
       ev.insert("common_last");
     for (const auto& e : ev)
       for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
