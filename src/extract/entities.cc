@@ -519,6 +519,10 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
   std::string_view text = ctx.slice(c.mention.span);
   auto toks = tokens(text);
   if (toks.empty()) return;
+  // "NZ$40bn", "US$5": a currency's prefix, not a mention of the place.
+  if (c.type == "place" && c.mention.span.end < ctx.text.size() &&
+      ctx.text[c.mention.span.end] == '$')
+    return;
   if (r.attrs.contains("reject_first_token") && in_any(ctx, r.attrs["reject_first_token"], toks[0]))
     return;
   // "General Motors" after the title "General": a word of these lexicons rules the name out.
