@@ -620,20 +620,28 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
   if (evidence.empty()) return;
   const nlohmann::json& model = ctx.book.model("entities");
   const auto& retype = field(model, "retype");
+  // A rule-typed mention becomes a name typed by evidence, keeping the model's `retype` weight
+  // for its type: by the rule that typed it (a key may be a rule id), else a place by its
+  // subtype, but not a nation that fields national teams ("England v Pakistan").
+  auto retyped = [&](EntityCandidate& c) {
+    if (c.auto_typed) return true;
+    const nlohmann::json* w = &field(retype, std::string(c.mention.rule));
+    if (!w->is_number() && c.type == "place" && !in_lex(ctx, "nations", c.name))
+      w = &field(retype, c.subtype);
+    if (!w->is_number()) return false;
+    c.auto_typed = true;
+    c.lexicon_subtype = c.subtype;
+    c.evidence = {};
+    for (size_t t = 0; t < kTypes.size(); ++t)
+      if (c.type == kTypes[t]) c.evidence[t] = w->get<double>();
+    c.words = tokens(ctx.slice(c.mention.span)).size();
+    return true;
+  };
+  std::set<std::string> reached;  // names of rule-typed mentions that context retyped
   auto give = [&](EntityCandidate& c, const EntityCandidate& ev) {
     if (!c.auto_typed) {
-      // By the rule that typed it (a key of `retype` may be a rule id), else a place by its
-      // subtype, but not a nation that fields national teams ("England v Pakistan").
-      const nlohmann::json* w = &field(retype, std::string(c.mention.rule));
-      if (!w->is_number() && c.type == "place" && !in_lex(ctx, "nations", c.name))
-        w = &field(retype, c.subtype);
-      if (!w->is_number()) return;
-      c.auto_typed = true;
-      c.lexicon_subtype = c.subtype;
-      c.evidence = {};
-      for (size_t t = 0; t < kTypes.size(); ++t)
-        if (c.type == kTypes[t]) c.evidence[t] = w->get<double>();
-      c.words = tokens(ctx.slice(c.mention.span)).size();
+      if (!retyped(c)) return;
+      reached.insert(c.name);
     }
     for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, ev.evidence_of, t);
     if (c.evidence_rule.empty()) {
@@ -694,6 +702,7 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
         c.name = e->attrs.value("name", e->form);
         c.lexicon_subtype = subtype;
         c.evidence[2] = w.get<double>();
+        reached.insert(c.name);
       }
       break;
     }
@@ -702,6 +711,11 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
     created.push_back(std::move(c));
     give(created.back(), ev);
   }
+  // The name's other mentions join the vote on the same terms ("Toronto won its fifth
+  // straight" in the story whose table lists "Toronto 75 55"), so the document types it once.
+  if (!reached.empty())
+    for (auto& c : *cands)
+      if (!c.auto_typed && reached.count(c.name)) retyped(c);
   if (created.empty()) return;
   for (auto& c : created) cands->push_back(std::move(c));
   *cands = resolve_overlaps(
