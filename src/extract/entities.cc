@@ -309,6 +309,8 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         for (size_t x = b; x < k; ++x) before = before || keyword(x);
         for (size_t x = k + 1; x < j; ++x) after = after || keyword(x);
         split = word(k) == "and" ? (before || !after) : !before;
+        // A legal form ends the name: "Daniels Pharmaceuticals Inc of St. Petersburg".
+        split = split || (k > b && in_lex(ctx, "company_forms", word(k - 1)));
       }
       if (!split) continue;
       size_t e = k;
@@ -494,6 +496,30 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
     size_t k = 0;
     while (k + 1 < toks.size() && in_any(ctx, r.attrs["trim_leading"], toks[k])) ++k;
     if (k > 0) c.mention.span.start = static_cast<size_t>(toks[k].data() - ctx.text.data());
+  }
+  // "Johnson Controls Inc and Lear Corp": the name ends at a word of these lexicons (a legal
+  // form) that a connector follows.
+  if (r.attrs.contains("end_before_connector")) {
+    auto toks = tokens(ctx.slice(c.mention.span));
+    for (size_t k = 0; k + 1 < toks.size(); ++k)
+      if (in_any(ctx, r.attrs["end_before_connector"], toks[k]) && is_connector(toks[k + 1]) &&
+          toks[k + 1] != "&") {
+        c.mention.span.end = static_cast<size_t>(toks[k].data() - ctx.text.data()) + toks[k].size();
+        break;
+      }
+  }
+  // "Lynn Reaser of Barnett Banks Inc.": "of" or "for" joins only after a word of these
+  // lexicons ("Bank of Japan"); else the name starts after it.
+  if (r.attrs.contains("of_after")) {
+    auto toks = tokens(ctx.slice(c.mention.span));
+    bool head = false;
+    for (size_t k = 0; k + 1 < toks.size(); ++k) {
+      if ((toks[k] == "of" || toks[k] == "for") && !head) {
+        c.mention.span.start = static_cast<size_t>(toks[k + 1].data() - ctx.text.data());
+        break;
+      }
+      head = head || in_any(ctx, r.attrs["of_after"], toks[k]);
+    }
   }
   // "Kurdistan Democratic Party (KDP)": the span is the shortest run of last words whose
   // capitals spell the acronym; no such run, no mention.

@@ -442,9 +442,9 @@ std::string attribute_problem(const Rule& r) {
   static const std::set<std::string> kStrings{
       "type",          "subtype",         "form",          "status",  "feature", "role", "unit",
       "default_order", "exclude_lexicon", "acronym_group", "evidence"};
-  static const std::set<std::string> kLists{"skip_zones",         "trim_leading",
-                                            "reject_first_token", "reject_any_token",
-                                            "count_not_in",       "reject_single_words"};
+  static const std::set<std::string> kLists{
+      "skip_zones",           "trim_leading", "reject_first_token", "reject_any_token",
+      "end_before_connector", "of_after",     "count_not_in",       "reject_single_words"};
   auto names = [](const nlohmann::json& v) {
     return v.is_array() &&
            std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); });
