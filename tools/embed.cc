@@ -223,6 +223,32 @@ std::string common_words_lexicon(const std::string& words) {
   return word_list("common_words", "wamerican american-english", seen);
 }
 
+// wamerican's capitalised words whose lowercase is a common word too ("Khan", "Smith", "Bush",
+// "Baker"): surnames, places and brands spelt like words. A name that ends in one may be a
+// person's ("Jansher Khan") as well as a company's ("Sierra Semiconductor" ends in no such word).
+std::string proper_common_words_lexicon(const std::string& words) {
+  std::istringstream in(read_file(words));
+  std::set<std::string> lower, capital;
+  std::string line;
+  auto letters = [](const std::string& w) {
+    return std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalpha(c); });
+  };
+  while (std::getline(in, line)) {
+    if (line.size() < 2 || !letters(line)) continue;
+    if (line[0] >= 'a' && line[0] <= 'z') lower.insert(line);
+    if (line[0] >= 'A' && line[0] <= 'Z' &&
+        std::all_of(line.begin() + 1, line.end(), [](unsigned char c) { return std::islower(c); }))
+      capital.insert(line);
+  }
+  std::set<std::string> both;
+  for (const auto& w : capital) {
+    std::string low = w;
+    low[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(low[0])));
+    if (lower.count(low)) both.insert(w);
+  }
+  return word_list("proper_common_words", "wamerican american-english", both);
+}
+
 // miscfiles' propernames: given names, one a line. Evidence that "Phil Simmons" is a person.
 std::string given_names_lexicon(const std::string& names) {
   std::istringstream in(read_file(names));
@@ -290,6 +316,7 @@ int main(int argc, char** argv) {
                      word_list("more_cities", "miscfiles cities.dat and airport",
                                miscfiles_cities(cities_dat, airports, words, given_names)));
   files.emplace_back("generated/common_words.yaml", common_words_lexicon(words));
+  files.emplace_back("generated/proper_common_words.yaml", proper_common_words_lexicon(words));
   files.emplace_back("generated/given_names.yaml", given_names_lexicon(given_names));
 
   std::ostringstream out;

@@ -1,6 +1,7 @@
 // Entities: mentions from the `entities` pack, canonical names from lexicons, then linking
 // within the document ("Carney" -> Mark Carney once "Mark Carney" is a person).
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -85,6 +86,13 @@ std::string title_case(std::string_view s) {
   return out;
 }
 
+// Places the lexicon rules name whole.
+bool place_name(const Context& ctx, std::string_view s) {
+  for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "former_countries"})
+    if (in_lex(ctx, l, s)) return true;
+  return false;
+}
+
 // Places and organizations the lexicon rules name whole.
 bool lexicon_name(const Context& ctx, std::string_view s) {
   for (const char* l : {"countries", "place_aliases", "cities", "subdivisions", "former_countries",
@@ -160,6 +168,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   // "ex-Yugoslavia", "Anglo-French": a part of a hyphenated word.
   if (m.span.start > sent.start && ctx.text[m.span.start - 1] == '-') return;
   if (m.span.end < sent.end && ctx.text[m.span.end] == '$') return;  // "NZ$40bn"
+  // "U.N.-sponsored", "NATO-led": the name is part of an adjective.
+  if (m.span.end + 1 < sent.end && ctx.text[m.span.end] == '-' &&
+      std::islower(static_cast<unsigned char>(ctx.text[m.span.end + 1])))
+    return;
   std::vector<Tok> toks;
   for (auto t : tokens(ctx.slice(m.span))) {
     size_t b = static_cast<size_t>(t.data() - ctx.text.data());
@@ -194,6 +206,19 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
   };
   auto no_name = [&](std::string_view w) {
     std::string low = lower_ascii(w);
+    // "Jan-April": a range of months.
+    size_t dash = w.rfind('-');
+    if (dash != std::string_view::npos && in_lex(ctx, "not_name_words", w.substr(0, w.find('-'))))
+      return true;
+    // "Seattle-based", "UN-led": an adjective made of a name.
+    if (dash != std::string_view::npos && dash + 3 < w.size() &&
+        std::islower(static_cast<unsigned char>(w[dash + 1]))) {
+      std::string_view tail = w.substr(dash + 1);
+      auto ends = [&](std::string_view e) {
+        return tail.size() > e.size() + 2 && tail.substr(tail.size() - e.size()) == e;
+      };
+      if (in_lex(ctx, "common_words", tail) || ends("ed") || ends("ing")) return true;
+    }
     return in_lex(ctx, "not_name_words", w) ||
            ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
             !given_name(ctx, w));
@@ -239,6 +264,18 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         // word only when the name is that word alone ("Trailing by 213") or a given name
         // follows ("Fullback Andre Joubert").
         bool alone = i + 1 >= toks.size() || no_name(word(i + 1)) || given_name(ctx, word(i + 1));
+        // ... or a country is the rest ("Hijacked Sudan plane ...", but "East Jerusalem",
+        // "Dynamo Moscow").
+        if (!alone && !in_lex(ctx, "place_exclusions", w)) {
+          size_t r = i + 1;
+          while (r < toks.size() && !no_name(word(r))) ++r;
+          std::string_view rest =
+              ctx.text.substr(toks[i + 1].start, toks[r - 1].end - toks[i + 1].start);
+          std::string_view whole = ctx.text.substr(toks[i].start, toks[r - 1].end - toks[i].start);
+          const LexiconEntry* e = lookup(ctx, "countries", rest);
+          if (!e) e = lookup(ctx, "place_aliases", rest);
+          alone = e && e->attrs.value("subtype", "") == "country" && !lexicon_name(ctx, whole);
+        }
         if (in_lex(ctx, "sentence_starters", w) ||
             (alone && in_lex(ctx, "common_words", lower_ascii(w)))) {
           ++i;
@@ -272,6 +309,8 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         for (size_t x = b; x < k; ++x) before = before || keyword(x);
         for (size_t x = k + 1; x < j; ++x) after = after || keyword(x);
         split = word(k) == "and" ? (before || !after) : !before;
+        // A legal form ends the name: "Daniels Pharmaceuticals Inc of St. Petersburg".
+        split = split || (k > b && in_lex(ctx, "company_forms", word(k - 1)));
       }
       if (!split) continue;
       size_t e = k;
@@ -302,8 +341,8 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (acronym_shape(text) && text.size() > 4 && lexicon_name(ctx, titled)) continue;
     // Adjectives and plurals of peoples ("Kurdish", "Sudanese", "Koreans") are no names.
     if (n == 1 && !given_name(ctx, text) && demonym_like(ctx, text)) continue;
-    // A language or people ("Tajik", "Chechens") is no entity of these types.
-    if (n == 1 && (in_lex(ctx, "languages", text) ||
+    // A language or people ("Tajik", "Chechens", "Muslims") is no entity of these types.
+    if (n == 1 && (in_lex(ctx, "languages", text) || in_lex(ctx, "people_words", text) ||
                    (text.size() > 4 && text.back() == 's' &&
                     in_lex(ctx, "languages", text.substr(0, text.size() - 1)))))
       continue;
@@ -320,6 +359,21 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     std::set<std::string> ev;
     std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
     if (n >= 2 && given_name(ctx, first_word)) ev.insert("given_name");
+    if (n == 1 && given_name(ctx, first_word)) ev.insert("given_name_alone");
+    // "Thomas Enqvist ( Sweden )": a country in brackets after a name marks a competitor.
+    {
+      std::string_view rest = ctx.text.substr(span.end, std::min<size_t>(48, sent.end - span.end));
+      size_t close = rest.find(')');
+      if (rest.substr(0, 2) == " (" && close != std::string_view::npos) {
+        std::string_view inner = rest.substr(2, close - 2);
+        while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
+        while (!inner.empty() && inner.back() == ' ') inner.remove_suffix(1);
+        const LexiconEntry* e = lookup(ctx, "countries", inner);
+        if (!e) e = lookup(ctx, "place_aliases", inner);
+        if ((e && e->attrs.value("subtype", "") == "country") || in_lex(ctx, "nations", inner))
+          ev.insert("country_note");
+      }
+    }
     if (initials > 0 || (first_word.size() > 2 && first_word[1] == '.' &&
                          std::isupper(static_cast<unsigned char>(first_word[2]))))
       ev.insert("initial");
@@ -337,8 +391,14 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     std::string_view after = word_after_pos(ctx, span.end, sent.end);
     if (in_lex(ctx, "speech_verbs", after)) ev.insert("speech_after");
     if (in_lex(ctx, "person_followers", after)) ev.insert("person_follower");
-    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0])))
-      ev.insert("number_after");
+    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0]))) {
+      // "( Keller 18th minute , ...)": a scorer's minute, not a table's figure.
+      size_t d = 0;
+      while (d < after.size() && std::isdigit(static_cast<unsigned char>(after[d]))) ++d;
+      std::string_view suffix = after.substr(d, 2);
+      bool ordinal = suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th";
+      ev.insert(ordinal ? "ordinal_after" : "number_after");
+    }
     for (size_t k = pc.b; k < pc.e; ++k)
       if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
     if (lookup(ctx, "org_suffixes", last_word)) ev.insert("org_keyword");
@@ -349,7 +409,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (n >= 2 && (in_lex(ctx, "place_keywords", last_word) ||
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
       ev.insert("place_keyword");
-    if (in_lex(ctx, "place_prepositions", prev)) ev.insert("place_preposition");
+    if (in_lex(ctx, "place_prepositions", lower_ascii(prev))) ev.insert("place_preposition");
     if (in_lex(ctx, "more_cities", text)) ev.insert("city_name");
     if (in_lex(ctx, "org_followers", after)) ev.insert("org_follower");
     if (in_lex(ctx, "place_nouns", lower_ascii(after))) ev.insert("place_noun");
@@ -358,6 +418,40 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
          in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
       ev.insert("place_noun");
     if (n == 1 && acronym_shape(text)) ev.insert("acronym");
+    // "Cleveland Indians": a people's word after a name is a team's or a group's (not after
+    // a common word: "West African", "Leading Russian shares").
+    for (size_t k = pc.b + 1; k < pc.e; ++k)
+      if (in_lex(ctx, "demonyms", word(k)) && !in_lex(ctx, "demonyms", word(k - 1)) &&
+          !in_lex(ctx, "common_words", lower_ascii(word(k - 1))) &&
+          !in_lex(ctx, "place_exclusions", word(k - 1)))
+        ev.insert("demonym_inside");
+    // A place inside a longer name that is not all places ("Chicago White Sox", "Ajax
+    // Amsterdam", "Jakarta Stock Exchange"): a club, team or company named after it.
+    if (n >= 2) {
+      bool place_word = false, other_word = false;
+      for (size_t k = pc.b; k < pc.e;) {
+        size_t len = 0;
+        for (size_t l = std::min<size_t>(3, pc.e - k); l >= 1 && !len; --l)
+          if (place_name(ctx, ctx.text.substr(toks[k].start, toks[k + l - 1].end - toks[k].start)))
+            len = l;
+        if (len) {
+          place_word = true;
+          k += len;
+        } else {
+          if (!is_connector(word(k)) && !in_lex(ctx, "name_particles", word(k))) other_word = true;
+          ++k;
+        }
+      }
+      if (place_word && other_word) ev.insert("place_inside");
+    }
+    // "Sierra Semiconductor", "Lamonts Apparel": a person's name seldom ends in a common
+    // English word unless a given name or an initial opens it, or the word is a surname too
+    // after a word that is no common one ("Jansher Khan", but "Pan Am", "All Blacks").
+    if (n >= 2 && !ev.count("given_name") && !ev.count("initial") && !acronym_shape(last_word) &&
+        in_lex(ctx, "common_words", lower_ascii(last_word)) &&
+        !(in_lex(ctx, "proper_common_words", last_word) &&
+          !in_lex(ctx, "common_words", lower_ascii(first_word))))
+      ev.insert("common_last");
     for (const auto& e : ev)
       for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
     const auto& prio = field(model, "priority");
@@ -382,6 +476,15 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
   const Rule& r = *m.rule;
   if (r.attrs.value("type", "") == "auto") return interpret_capitalised(ctx, m, out);
   EntityCandidate c;
+  if (r.attrs.contains("evidence")) {
+    c.mention = {m.span, r.id, "name"};
+    c.evidence_of = r.attrs["evidence"].get<std::string>();
+    c.type = r.attrs.value("type", "");
+    c.subtype = r.attrs.value("subtype", "");
+    c.auto_typed = r.attrs.value("create", false);
+    out->push_back(std::move(c));
+    return;
+  }
   c.mention.span = m.span;
   c.mention.rule = r.id;
   c.type = r.attrs.value("type", "");
@@ -393,6 +496,30 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
     size_t k = 0;
     while (k + 1 < toks.size() && in_any(ctx, r.attrs["trim_leading"], toks[k])) ++k;
     if (k > 0) c.mention.span.start = static_cast<size_t>(toks[k].data() - ctx.text.data());
+  }
+  // "Johnson Controls Inc and Lear Corp": the name ends at a word of these lexicons (a legal
+  // form) that a connector follows.
+  if (r.attrs.contains("end_before_connector")) {
+    auto toks = tokens(ctx.slice(c.mention.span));
+    for (size_t k = 0; k + 1 < toks.size(); ++k)
+      if (in_any(ctx, r.attrs["end_before_connector"], toks[k]) && is_connector(toks[k + 1]) &&
+          toks[k + 1] != "&") {
+        c.mention.span.end = static_cast<size_t>(toks[k].data() - ctx.text.data()) + toks[k].size();
+        break;
+      }
+  }
+  // "Lynn Reaser of Barnett Banks Inc.": "of" or "for" joins only after a word of these
+  // lexicons ("Bank of Japan"); else the name starts after it.
+  if (r.attrs.contains("of_after")) {
+    auto toks = tokens(ctx.slice(c.mention.span));
+    bool head = false;
+    for (size_t k = 0; k + 1 < toks.size(); ++k) {
+      if ((toks[k] == "of" || toks[k] == "for") && !head) {
+        c.mention.span.start = static_cast<size_t>(toks[k + 1].data() - ctx.text.data());
+        break;
+      }
+      head = head || in_any(ctx, r.attrs["of_after"], toks[k]);
+    }
   }
   // "Kurdistan Democratic Party (KDP)": the span is the shortest run of last words whose
   // capitals spell the acronym; no such run, no mention.
@@ -418,8 +545,16 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
   std::string_view text = ctx.slice(c.mention.span);
   auto toks = tokens(text);
   if (toks.empty()) return;
+  // "NZ$40bn", "US$5": a currency's prefix, not a mention of the place.
+  if (c.type == "place" && c.mention.span.end < ctx.text.size() &&
+      ctx.text[c.mention.span.end] == '$')
+    return;
   if (r.attrs.contains("reject_first_token") && in_any(ctx, r.attrs["reject_first_token"], toks[0]))
     return;
+  // "General Motors" after the title "General": a word of these lexicons rules the name out.
+  if (r.attrs.contains("reject_any_token"))
+    for (auto t : toks)
+      if (in_any(ctx, r.attrs["reject_any_token"], t)) return;
   if (r.attrs.contains("exclude_lexicon")) {
     const Lexicon* ex = ctx.book.lexicon(r.attrs["exclude_lexicon"].get<std::string>());
     if (ex && ex->find(text)) return;
@@ -501,6 +636,119 @@ void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands)
   for (auto& c : added) cands->push_back(std::move(c));
 }
 
+// Context rules (attribute `evidence`) add their evidence to the names their span overlaps: a
+// name.capitalised mention, or a lexicon place of a subtype the model's `retype` lets context
+// retype ("Chicago" in "Chicago 3 Boston 2"; the place keeps that weight). With `create: true`
+// a span no name covers becomes one ("MILWAUKEE 60 68 .469" in a shouted table), unless it is a
+// country, a known organization or shouted common words. Linear: one binary search a record.
+void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evidence,
+                    std::vector<EntityCandidate>* cands) {
+  if (evidence.empty()) return;
+  const nlohmann::json& model = ctx.book.model("entities");
+  const auto& retype = field(model, "retype");
+  // A rule-typed mention becomes a name typed by evidence, keeping the model's `retype` weight
+  // for its type: by the rule that typed it (a key may be a rule id), else a place by its
+  // subtype, but not a nation that fields national teams ("England v Pakistan").
+  auto retyped = [&](EntityCandidate& c) {
+    if (c.auto_typed) return true;
+    const nlohmann::json* w = &field(retype, std::string(c.mention.rule));
+    if (!w->is_number() && c.type == "place" && !in_lex(ctx, "nations", c.name))
+      w = &field(retype, c.subtype);
+    if (!w->is_number()) return false;
+    c.auto_typed = true;
+    c.lexicon_subtype = c.subtype;
+    c.evidence = {};
+    for (size_t t = 0; t < kTypes.size(); ++t)
+      if (c.type == kTypes[t]) c.evidence[t] = w->get<double>();
+    c.words = tokens(ctx.slice(c.mention.span)).size();
+    return true;
+  };
+  std::set<std::string> reached;  // names of rule-typed mentions that context retyped
+  auto give = [&](EntityCandidate& c, const EntityCandidate& ev) {
+    if (!c.auto_typed) {
+      if (!retyped(c)) return;
+      reached.insert(c.name);
+    }
+    for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, ev.evidence_of, t);
+    if (c.evidence_rule.empty()) {
+      c.evidence_rule = ev.mention.rule;
+      c.evidence_type = ev.type;
+    }
+  };
+  std::vector<EntityCandidate> created;
+  std::map<std::pair<size_t, size_t>, size_t> created_at;
+  for (const EntityCandidate& ev : evidence) {
+    const TextRange s = ev.mention.span;
+    auto it = std::partition_point(cands->begin(), cands->end(), [&](const EntityCandidate& c) {
+      return c.mention.span.end <= s.start;
+    });
+    bool found = false;
+    for (; it != cands->end() && it->mention.span.start < s.end; ++it) {
+      // The name the span ends or starts with ("Hapoel Ironi" in "Add Hapoel Ironi v ..."),
+      // not a place inside it.
+      if (it->mention.span.start == s.start || it->mention.span.end == s.end) give(*it, ev);
+      found = true;
+    }
+    if (found || !ev.auto_typed) continue;
+    auto key = std::make_pair(s.start, s.end);
+    auto at = created_at.find(key);
+    if (at != created_at.end()) {
+      give(created[at->second], ev);
+      continue;
+    }
+    std::string_view text = ctx.slice(s);
+    auto words = tokens(text);
+    if (words.empty()) continue;
+    bool common = true;
+    for (auto w : words) common = common && in_lex(ctx, "common_words", lower_ascii(w));
+    std::string titled = title_case(text);
+    // Common words stay out ("Total 3 4"), unless a town is so named ("Nice 3 0 1 2").
+    if ((common && !in_lex(ctx, "more_cities", titled)) ||
+        (words.size() == 1 && in_lex(ctx, "sentence_starters", titled)))
+      continue;
+    EntityCandidate c;
+    c.mention = {s, ev.mention.rule, "name"};
+    c.auto_typed = true;
+    c.words = words.size();
+    c.name = squeeze(text);
+    c.priority = ev.priority;
+    bool skip = false;
+    for (const char* l : {"place_aliases", "countries", "cities", "subdivisions",
+                          "former_countries", "organizations"}) {
+      const Lexicon* x = ctx.lexicon(l);
+      const LexiconEntry* e = x ? x->find(text) : nullptr;
+      if (!e && x) e = x->find(titled);
+      if (!e) continue;
+      std::string subtype = e->attrs.value("subtype", "");
+      const auto& w = field(retype, subtype);
+      if (std::strcmp(l, "organizations") == 0 || !w.is_number() ||
+          in_lex(ctx, "nations", e->attrs.value("name", e->form))) {
+        skip = true;  // left to the lexicon rules and the shouting pass
+      } else {
+        c.name = e->attrs.value("name", e->form);
+        c.lexicon_subtype = subtype;
+        c.evidence[2] = w.get<double>();
+        reached.insert(c.name);
+      }
+      break;
+    }
+    if (skip) continue;
+    created_at.emplace(key, created.size());
+    created.push_back(std::move(c));
+    give(created.back(), ev);
+  }
+  // The name's other mentions join the vote on the same terms ("Toronto won its fifth
+  // straight" in the story whose table lists "Toronto 75 55"), so the document types it once.
+  if (!reached.empty())
+    for (auto& c : *cands)
+      if (!c.auto_typed && reached.count(c.name)) retyped(c);
+  if (created.empty()) return;
+  for (auto& c : created) cands->push_back(std::move(c));
+  *cands = resolve_overlaps(
+      std::move(*cands), [](const EntityCandidate& c) { return c.mention.span; },
+      [](const EntityCandidate& c) { return c.priority; });
+}
+
 // name.capitalised mentions take one type per name and document: the prior plus the evidence
 // of every mention of that name; a name typed by another rule ("Carney" after "Prime
 // Minister") counts too, and a single word that ends a person's name is that person.
@@ -550,6 +798,8 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
     if (c.auto_typed) {
       c.type = decide(c);
       if (c.type != "organization") c.subtype.clear();
+      if (c.type == "place") c.subtype = c.lexicon_subtype;
+      if (!c.evidence_rule.empty() && c.type == c.evidence_type) c.mention.rule = c.evidence_rule;
     }
   // A single common word ("Results", "Golf") with no evidence anywhere in the document is
   // capitalised for another reason: no name.
@@ -596,6 +846,9 @@ void link_shouted(std::vector<EntityCandidate>* cands) {
     if (c.name.size() < 4 || upper(c.name) != c.name) continue;
     auto it = known.find(c.name);
     if (it == known.end()) continue;
+    // A rule's type stands: the dateline "BALTIMORE" is the city even where "Baltimore" is
+    // the team.
+    if (!c.auto_typed && c.type != it->second.second) continue;
     c.name = it->second.first;
     c.type = it->second.second;
   }
@@ -685,9 +938,14 @@ void find_in_shouting(const Context& ctx, std::vector<EntityCandidate>* cands) {
 }  // namespace
 
 void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Result* out) {
+  std::vector<EntityCandidate> evidence;
+  auto context_rule = [](const EntityCandidate& c) { return !c.evidence_of.empty(); };
+  std::copy_if(cands.begin(), cands.end(), std::back_inserter(evidence), context_rule);
+  cands.erase(std::remove_if(cands.begin(), cands.end(), context_rule), cands.end());
   cands = resolve_overlaps(
       std::move(cands), [](const EntityCandidate& c) { return c.mention.span; },
       [](const EntityCandidate& c) { return c.priority; });
+  apply_evidence(ctx, evidence, &cands);
   vote_types(ctx, &cands);
   link_acronyms(ctx, &cands);
   link_shouted(&cands);

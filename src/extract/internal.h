@@ -75,6 +75,15 @@ struct EntityCandidate {
   std::string acronym;  // defined in parentheses after the name ("(KDP)")
   size_t words = 0;
   std::array<double, 3> evidence{};
+  // A context rule (attribute `evidence`): no mention of its own, its evidence goes to the
+  // name its span overlaps (or, with `create: true`, to a new name when there is none).
+  std::string evidence_of;
+  // The first context rule that gave this name evidence, and the type that rule argues for:
+  // the mention carries that rule's id when the name ends up of that type.
+  std::string_view evidence_rule;
+  std::string evidence_type;
+  // A lexicon place that context retyped (its lexicon subtype, kept should it stay a place).
+  std::string lexicon_subtype;
 };
 
 struct AgreementCandidate {

@@ -440,10 +440,11 @@ void groups_from_re2(const re2::RE2& re, Rule* r) {
 // The interpreters read these rule attributes; a wrong type is a pack error, not a crash.
 std::string attribute_problem(const Rule& r) {
   static const std::set<std::string> kStrings{
-      "type", "subtype", "form",          "status",          "feature",
-      "role", "unit",    "default_order", "exclude_lexicon", "acronym_group"};
-  static const std::set<std::string> kLists{"skip_zones", "trim_leading", "reject_first_token",
-                                            "count_not_in", "reject_single_words"};
+      "type",          "subtype",         "form",          "status",  "feature", "role", "unit",
+      "default_order", "exclude_lexicon", "acronym_group", "evidence"};
+  static const std::set<std::string> kLists{
+      "skip_zones",           "trim_leading", "reject_first_token", "reject_any_token",
+      "end_before_connector", "of_after",     "count_not_in",       "reject_single_words"};
   auto names = [](const nlohmann::json& v) {
     return v.is_array() &&
            std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); });
@@ -454,7 +455,7 @@ std::string attribute_problem(const Rule& r) {
     if ((key == "min_value" || key == "sub_divisor") && !v.is_number())
       return "`" + key + "` must be a number";
     if ((key == "longest" || key == "reject_year_like" || key == "split_words" ||
-         key == "proper_ratio" || key == "known_codes_only") &&
+         key == "proper_ratio" || key == "known_codes_only" || key == "create") &&
         !v.is_boolean())
       return "`" + key + "` must be true or false";
   }
