@@ -87,11 +87,13 @@ std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match
 }
 
 int status_priority(const Context& ctx, std::string_view status) {
-  int best = 0;
+  // The plainest cue of a status sets its rank: "close to agreeing" (negotiating, 70) outranks
+  // what a verb says, but negotiating itself ranks as talks do (20).
+  int rank = 0;
   for (const Rule& r : ctx.book.rules())
     if (r.kind == "agreement-status" && r.attrs.value("status", "") == status)
-      best = std::max(best, r.priority);
-  return best;
+      rank = rank == 0 ? r.priority : std::min(rank, r.priority);
+  return rank;
 }
 
 namespace {
@@ -178,8 +180,9 @@ class DealBuilder {
   // (one side is talk of a deal, not a deal).
   std::optional<Frame> plan(const AgreementCandidate& c) const {
     Frame f;
-    for (const auto& [slot, span] : c.slots) fill_slot(c, slot, span, &f);
+    // The subject first: "the whole firm" after it is another company than the subject.
     fill_subject(c, &f);
+    for (const auto& [slot, span] : c.slots) fill_slot(c, slot, span, &f);
     if (f.size() < 2 || !needs_person_ok(c, f)) return std::nullopt;
     // Talks are a deal's only when the words say which ("merger talks"), not "held talks".
     const LexiconEntry* noun = lookup(ctx_, "deal_nouns", ctx_.slice(c.head));
@@ -192,7 +195,7 @@ class DealBuilder {
         if (lower(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
     // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
     // success", "bought Google shares") is no party.
-    if (describes_next(f.tail_end != kNoPos ? f.tail_end : c.whole.end)) return std::nullopt;
+    if (f.tail_end != kNoPos && describes_next(f.tail_end)) return std::nullopt;
     // Deals are between companies, clubs, states: people alone are coaches, duos, rivals.
     bool people = true;
     for (size_t p : f.parties) people = people && p < kFresh && is_full_person(out_->entities[p]);
@@ -247,6 +250,36 @@ class DealBuilder {
     if (roles == c.rule->attrs.end() || !roles->is_object()) return "";
     std::string base = slot == "a2" ? "a" : slot;
     return roles->value(slot, roles->value(base, ""));
+  }
+
+  static bool has_capital_word(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((i == 0 || s[i - 1] == ' ') && std::isupper(static_cast<unsigned char>(s[i])))
+        return true;
+    return false;
+  }
+
+  // What "the firm" or "the government" before `at` stands for: the nearest earlier entity,
+  // within the sentence and the three before it, that is not already a party of the frame; a
+  // country for the government, the state or the authorities, a company for the rest.
+  std::optional<size_t> antecedent(size_t at, int sentence, std::string_view noun,
+                                   const Frame& f) const {
+    bool state = noun == "government" || noun == "state" || noun == "authorities";
+    size_t floor = (*ctx_.sentences)[std::max(0, sentence - 3)].span.start;
+    auto it =
+        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
+                         [](const MentionIndex::Entry& e, size_t x) { return e.span.start < x; });
+    while (it != mentions_.all.begin()) {
+      --it;
+      if (it->span.start < floor) break;
+      if (std::find(f.parties.begin(), f.parties.end(), fullest(it->entity)) != f.parties.end())
+        continue;
+      const Entity& e = out_->entities[it->entity];
+      if (state ? e.subtype == "country"
+                : e.type == "organization" || (e.type == "person" && !is_full_person(e)))
+        return fullest(it->entity);
+    }
+    return std::nullopt;
   }
 
   // Only a role noun between two mentions ("LSE boss Clara Furse", "Euronext chief ...").
@@ -571,8 +604,9 @@ class DealBuilder {
   // missed, and a frame's role (buyer, target) says which.
   bool is_full_person(const Entity& e) const {
     if (e.type != "person") return false;
-    for (const auto& m : e.mentions)  // "Prof Reddy", "Mr McGuire": a title says person
-      if (m.form == "title") return true;
+    // "Prof Reddy", "President Nestor Kirchner": a title, or a rule that reads people only.
+    for (const auto& m : e.mentions)
+      if (m.form == "title" || m.rule.rfind("person.", 0) == 0) return true;
     size_t sp = e.name.find(' ');
     if (sp == std::string::npos) return false;
     std::string_view first = std::string_view(e.name).substr(0, sp);
@@ -630,6 +664,16 @@ class DealBuilder {
         if (TextRange name = opening_name(span, c.sentence); set(name)) add_fresh(f, name, role);
       return;
     }
+    // "the whole firm", "the US unit", "the government": what the story named before.
+    if (w.rfind("the ", 0) == 0 && !has_capital_word(ctx_.slice(span))) {
+      std::string_view last = std::string_view(w).substr(w.rfind(' ') + 1);
+      if (!lookup(ctx_, "deal_anaphor_nouns", last)) return;
+      if (auto ei = antecedent(span.start, c.sentence, last, *f)) {
+        add_party(f, *ei, role);
+        if (out_->entities[*ei].type != "place") f->company.insert(*ei);
+      }
+      return;
+    }
     // A slot that ends the frame in "'s" names what describes the party ("a tie-up with
     // China's top carmaker"), not the party.
     if (span.end == c.whole.end && possessive_suffix(ctx_.slice(span)) > 0) return;
@@ -679,6 +723,15 @@ class DealBuilder {
     // "an alliance between Canada and Mexico" names both sides.
     if (ctx_.text.substr(c.head.end, 9) == " between ") return;
     size_t begin = (*ctx_.sentences)[c.sentence].span.start;
+    // `subject_from: sentence`: an elided subject ("... and was sold to", "... and came close
+    // to buying") is the sentence's.
+    if (c.rule->attrs.value("subject_from", "") == "sentence") {
+      if (auto s = subject_in({begin, c.head.start})) {
+        f->parties.insert(f->parties.begin(), fullest(*s));
+        f->roles.insert(f->roles.begin(), role_of(c, slot));
+      }
+      return;
+    }
     std::optional<MentionIndex::Entry> best, before_best;
     for (const auto& e : mentions_.inside({begin, c.head.start}))
       if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end()) {
@@ -695,13 +748,15 @@ class DealBuilder {
     // in "Bournemouth hosted it before the party signed a deal" is no Bournemouth.
     size_t after = best ? best->span.end : begin;
     if (std::string_view noun = anaphor_before(after, c.head.start); !noun.empty()) {
-      who = named_by(noun, c.head.start, c.sentence);
-      if (who) who = fullest(*who);
-      if (!who) who = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
-      if (who && best && *who != fullest(best->entity) &&
-          out_->entities[*who].type != "organization")
-        who.reset();
-      if (who) f->company.insert(*who);
+      std::optional<size_t> ref = named_by(noun, c.head.start, c.sentence);
+      if (!ref) ref = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
+      if (ref) ref = fullest(*ref);
+      // What the anaphor stands for wins over the nearest entity when it is a company, or
+      // the nearest entity itself ("Nordvik said it would ...").
+      if (ref && (!who || *ref == *who || out_->entities[*ref].type == "organization")) {
+        who = ref;
+        f->company.insert(*who);
+      }
     }
     if (who && std::find(f->parties.begin(), f->parties.end(), *who) == f->parties.end()) {
       f->parties.insert(f->parties.begin(), *who);
@@ -902,6 +957,9 @@ class DealBuilder {
     if (shared < std::min<size_t>(2, std::min(a.parties.size(), f.parties.size()))) return false;
     // Two amounts far apart are two deals ("a $10bn loan" and "the current $18.6bn one").
     if (a.value && f.value && *a.value != *f.value) {
+      // Amounts in two currencies cannot be told apart: "$339m for the unit" and "a £308m
+      // takeover" are two deals; a deal quoted twice is quoted in its sentence's first currency.
+      if (out_->figures[*a.value].currency != out_->figures[*f.value].currency) return false;
       double x = amount(a.value), y = amount(f.value);
       if (x > 0 && y > 0 && std::abs(x - y) > 0.1 * std::max(x, y)) return false;
     }
