@@ -206,7 +206,9 @@ class DealBuilder {
     for (size_t i = 0; i < f.parties.size(); ++i) {
       if (f.roles[i] == "buyer" && f.parties[i] < kFresh)
         person_buyer = is_full_person(out_->entities[f.parties[i]]);
-      if (f.roles[i] == "target") fresh_target = f.parties[i] >= kFresh;
+      if (f.roles[i] == "target")
+        fresh_target =
+            f.parties[i] >= kFresh || out_->entities[f.parties[i]].type != "organization";
     }
     if (person_buyer && fresh_target) return std::nullopt;
     return f;
@@ -482,6 +484,20 @@ class DealBuilder {
            lookup(ctx_, "common_words", std::string_view(low).substr(0, low.size() - 1));
   }
 
+  // A sentence-opening determiner or number ("Other measures", "Five unions") is a name only
+  // where the document also writes it capitalised inside a sentence.
+  bool unproven_common(std::string_view w, size_t at) const {
+    std::string low = lower(w);
+    if (!lookup(ctx_, "deal_determiners_not_names", low) && !lookup(ctx_, "number_words", low))
+      return false;
+    for (size_t pos : ctx_.find_in_items(w)) {
+      if (pos == at) continue;
+      int si = ctx_.sentence_at(pos);
+      if (si >= 0 && (*ctx_.sentences)[si].span.start != pos) return false;
+    }
+    return true;
+  }
+
   // The name a slot ends with, when no rule found an entity in it: its last run of capitalised
   // words, less a sentence-opening common word and an "X-based" before it.
   TextRange trailing_name(TextRange slot, int sentence) const {
@@ -510,7 +526,7 @@ class DealBuilder {
       bool opens = at == (*ctx_.sentences)[sentence].span.start;
       bool drop = joins.count(w) || (w.size() > 6 && w.substr(w.size() - 6) == "-based") ||
                   lookup(ctx_, "sentence_starters", w) || lookup(ctx_, "not_name_words", w) ||
-                  (opens && generic_plural(w));
+                  (opens && (generic_plural(w) || unproven_common(w, at)));
       if (!drop) break;
       ++first;
     }
@@ -741,6 +757,12 @@ class DealBuilder {
     // "Euronext chief Jean-Francois Theodore held talks with ...": the body, not its officer.
     if (best && before_best && role_between(before_best->span.end, best->span.start))
       best = before_best;
+    // "Euronext, which combines the Paris and Lisbon exchanges, also began talks with ...":
+    // past a relative clause the subject is the sentence's.
+    std::string_view lead = ctx_.text.substr(begin, c.head.start - begin);
+    if (best && (lead.find(", which ") != std::string_view::npos ||
+                 lead.find(", who ") != std::string_view::npos))
+      if (auto s = subject_in({begin, c.head.start})) best = MentionIndex::Entry{{0, 0}, *s};
     std::optional<size_t> who;
     if (best) who = fullest(best->entity);
     // "The airline also said it had agreed a $600m loan from ...": "it" or "the airline"
@@ -1047,7 +1069,10 @@ class DealBuilder {
     TextRange sent = (*ctx_.sentences)[c.sentence].span;
     size_t from = c.whole.start > sent.start + 30 ? c.whole.start - 30 : sent.start;
     auto cue = cue_in(c.sentence, from, sent.end);
-    set_status(*best, cue.first, cue.second);
+    // A later sentence may end a deal or take it further, not take it back to talk ("the
+    // firm wants to sign more deals" after "signed a deal").
+    bool step_back = cue.first == "proposed" || cue.first == "negotiating";
+    if (!(step_back && !a.status.empty())) set_status(*best, cue.first, cue.second);
     if (!a.value) {
       for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
         const Figure& fg = out_->figures[fi];
