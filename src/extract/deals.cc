@@ -304,6 +304,7 @@ class DealBuilder {
   // "shares on Monday"): lexicon `deal_slot_breaks`.
   TextRange cut_slot(TextRange slot, bool of_ends) const {
     std::string_view s = ctx_.slice(slot);
+    bool named = false;  // a capitalised word came before
     for (size_t i = 0; i < s.size();) {
       size_t j = s.find(' ', i);
       if (j == std::string_view::npos) j = s.size();
@@ -311,7 +312,12 @@ class DealBuilder {
       // "of" ends a description ("two copies of ..."), not a name ("Bank of America").
       bool of = of_ends && w == "of" && i > 1 &&
                 std::islower(static_cast<unsigned char>(s[s.rfind(' ', i - 2) + 1]));
-      if (of || lookup(ctx_, "deal_slot_breaks", w) || lookup(ctx_, "deal_time_words", w))
+      // A past tense after the name is the clause's verb ("the LSE resumed ..."); before it,
+      // a describing word ("troubled Russian oil firm Yukos").
+      bool verb = named && w.size() > 3 && w.substr(w.size() - 2) == "ed" &&
+                  std::islower(static_cast<unsigned char>(w[0]));
+      if (!w.empty() && std::isupper(static_cast<unsigned char>(w[0]))) named = true;
+      if (of || verb || lookup(ctx_, "deal_slot_breaks", w) || lookup(ctx_, "deal_time_words", w))
         return i == 0 ? TextRange{kNoPos, kNoPos} : TextRange{slot.start, slot.start + i - 1};
       i = j + 1;
     }
@@ -622,7 +628,7 @@ class DealBuilder {
     if (e.type != "person") return false;
     // "Prof Reddy", "President Nestor Kirchner": a title, or a rule that reads people only.
     for (const auto& m : e.mentions)
-      if (m.form == "title" || m.rule.rfind("person.", 0) == 0) return true;
+      if (m.form == "title" || m.rule == "person.title-name") return true;
     size_t sp = e.name.find(' ');
     if (sp == std::string::npos) return false;
     std::string_view first = std::string_view(e.name).substr(0, sp);
@@ -858,7 +864,9 @@ class DealBuilder {
       return false;
     size_t sp = rest.find_first_of(" ,.;:!?)", 1);
     std::string_view w = rest.substr(1, sp == std::string_view::npos ? sp : sp - 1);
-    return !lookup(ctx_, "deal_slot_breaks", w) && !lookup(ctx_, "deal_time_words", w) &&
+    // A past tense is the clause's verb ("the merger of X and Y created ..."), not a noun.
+    bool past = w.size() > 3 && w.substr(w.size() - 2) == "ed";
+    return !past && !lookup(ctx_, "deal_slot_breaks", w) && !lookup(ctx_, "deal_time_words", w) &&
            !lookup(ctx_, "deal_followers", w);
   }
 
@@ -963,7 +971,9 @@ class DealBuilder {
   }
   static bool compatible(const std::string& a, const std::string& b) {
     int ga = kind_group(a), gb = kind_group(b);
-    return ga == 0 || gb == 0 || ga == gb;
+    // A tie-up is told as a merger as often as a partnership.
+    bool tie_up = (a == "merger" && b == "partnership") || (a == "partnership" && b == "merger");
+    return ga == 0 || gb == 0 || ga == gb || tie_up;
   }
 
   double amount(std::optional<size_t> fi) const {
