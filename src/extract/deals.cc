@@ -911,14 +911,15 @@ class DealBuilder {
     for (const Hit* h : it->second) {
       // `scope: sentence`: speculation anywhere before the frame colours it.
       size_t begin = h->rule->attrs.value("scope", "") == "sentence" ? sentence_start : from;
-      if (h->span.start >= begin && h->span.end <= to && h->rule->priority > best.second)
+      // A cue that reaches into the window counts ("whether to begin talks").
+      if (h->span.end > begin && h->span.start < to && h->rule->priority > best.second)
         best = {h->rule->attrs.value("status", ""), h->rule->priority};
     }
     return best;
   }
 
   // Cues inside the frame or just after it ("... bid for the LSE was rejected"), then the verb
-  // before the deal noun, the frame's own status, the deal noun's.
+  // before the deal noun, the deal noun's ("a bid" is proposed), the frame's own status.
   std::pair<std::string, int> frame_status(const AgreementCandidate& c) const {
     size_t send = (*ctx_.sentences)[c.sentence].span.end;
     auto cue = cue_in(c.sentence, c.whole.start, std::min(send, c.whole.end + 40));
@@ -931,8 +932,8 @@ class DealBuilder {
       bool article = next.substr(0, 2) == "a " || next.substr(0, 3) == "an " || next == "the ";
       if (!v->attrs.value("needs_article", false) || article) s = v->attrs.value("status", "");
     }
-    if (s.empty()) s = c.rule->attrs.value("status", "");
     if (s.empty()) s = lookup_attr(ctx_, "deal_nouns", ctx_.slice(c.head), "status");
+    if (s.empty()) s = c.rule->attrs.value("status", "");
     if (s.empty()) return {"", 0};
     auto [it, fresh] = status_priorities_.emplace(s, 0);
     if (fresh) it->second = status_priority(ctx_, s);
