@@ -360,7 +360,8 @@ class DealBuilder {
     }
     // "LSE boss Clara Furse": the body a role noun ties a person to is the party.
     for (size_t i = 0; i + 1 < in.size(); ++i)
-      if (role_between(in[i].span.end, in[i + 1].span.start)) {
+      if (in[i].entity && out_->entities[*in[i].entity].type == "organization" &&
+          role_between(in[i].span.end, in[i + 1].span.start)) {
         in.resize(i + 1);
         return in;
       }
@@ -761,7 +762,8 @@ class DealBuilder {
         best = e;
       }
     // "Euronext chief Jean-Francois Theodore held talks with ...": the body, not its officer.
-    if (best && before_best && role_between(before_best->span.end, best->span.start))
+    if (best && before_best && out_->entities[before_best->entity].type == "organization" &&
+        role_between(before_best->span.end, best->span.start))
       best = before_best;
     // "Euronext, which combines the Paris and Lisbon exchanges, also began talks with ...":
     // past a relative clause the subject is the sentence's.
