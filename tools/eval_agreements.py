@@ -28,7 +28,7 @@ import subprocess
 import sys
 import zlib
 
-from evalkit import check_floors, prf
+from evalkit import check_floors, claimx_documents, prf
 
 
 def part_of(article_id):
@@ -158,13 +158,10 @@ def main():
                            "--input-format", "jsonl", *extra, "-"],
                           input=("\n".join(records) + "\n").encode(), capture_output=True,
                           timeout=600)
-    if proc.returncode != 0:
-        print(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+    docs = claimx_documents(proc)
+    if docs is None:
         return 1
-    outputs = {}
-    for line in proc.stdout.decode("utf-8").splitlines():
-        out = json.loads(line)
-        outputs[out["document"]["id"]] = out
+    outputs = {out["document"]["id"]: out for out in docs}
 
     parts = {"all": articles,
              "develop": [a for a in articles if part_of(a) == "develop"],

@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 
-from evalkit import check_floors, prf
+from evalkit import check_floors, claimx_documents, prf
 import tempfile
 
 # Which claimx figure kinds answer each Recognizers-Text category.
@@ -225,13 +225,10 @@ def main():
         proc = subprocess.run([args.binary, "--only", "figures", tmp.name], capture_output=True, timeout=600)
     finally:
         os.unlink(tmp.name)
-    if proc.returncode != 0:
-        print(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+    docs = claimx_documents(proc)
+    if docs is None:
         return 1
-    outputs = {}
-    for line in proc.stdout.decode("utf-8").splitlines():
-        doc = json.loads(line)
-        outputs[int(doc["document"]["id"])] = doc["figures"]
+    outputs = {int(doc["document"]["id"]): doc["figures"] for doc in docs}
 
     totals = {c: {"gold": 0, "pred": 0, **{m: 0 for m in MATCHERS}} for c in KINDS}
     misses = {c: [] for c in KINDS}

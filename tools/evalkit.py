@@ -27,3 +27,12 @@ def check_floors(scores, path):
         return 1
     print("all floors met")
     return 0
+
+
+def claimx_documents(proc):
+    """The JSON documents a finished claimx run printed, one a line; None (and why, printed)
+    when it failed."""
+    if proc.returncode != 0:
+        print(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+        return None
+    return [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
