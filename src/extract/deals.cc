@@ -106,14 +106,24 @@ struct MentionIndex {
   };
   std::vector<Entry> all;  // sorted by start; demonyms left out
 
+  SpanIndex spans;  // the same spans, for overlap tests in O(log n)
+
+  static bool before(const Entry& a, const Entry& b) {
+    return a.span.start != b.span.start ? a.span.start < b.span.start : a.entity < b.entity;
+  }
   void build(const Result& r) {
     all.clear();
     for (size_t ei = 0; ei < r.entities.size(); ++ei)
       for (const auto& mn : r.entities[ei].mentions)
         if (mn.form != "demonym") all.push_back({mn.span, ei});
-    std::sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) {
-      return a.span.start != b.span.start ? a.span.start < b.span.start : a.entity < b.entity;
-    });
+    std::sort(all.begin(), all.end(), before);
+    for (const auto& e : all) spans.add(e.span);
+  }
+  // One more mention (a new party's): kept in order without rebuilding.
+  void add(TextRange span, size_t entity) {
+    Entry e{span, entity};
+    all.insert(std::upper_bound(all.begin(), all.end(), e, before), e);
+    spans.add(span);
   }
   // Mentions wholly inside r, in order.
   std::vector<Entry> inside(TextRange r) const {
@@ -124,11 +134,7 @@ struct MentionIndex {
       if (it->span.end <= r.end) out.push_back(*it);
     return out;
   }
-  bool overlaps(TextRange r) const {
-    for (const auto& e : all)  // callers ask rarely (a slot with no entity): a scan is enough
-      if (e.span.start < r.end && r.start < e.span.end) return true;
-    return false;
-  }
+  bool overlaps(TextRange r) const { return spans.overlaps(r); }
 };
 
 constexpr size_t kFresh = SIZE_MAX / 2;  // Frame::parties: a new name, not yet an entity
@@ -167,10 +173,14 @@ class DealBuilder {
       : ctx_(ctx), out_(out) {
     for (const Hit& h : cues) cues_[h.sentence].push_back(&h);
     mentions_.build(*out);
+    for (size_t ei = 0; ei < out->entities.size(); ++ei) index_name(ei);
     // Named agreements are deals too: "an alliance between Canada and Mexico" and "the
     // partnership" join the Canada-Mexico Comprehensive Strategic Partnership.
     for (size_t ai = 0; ai < out->agreements.size(); ++ai) {
       deals_.push_back(ai);
+      for (const auto& mn : out->agreements[ai].mentions) starts_[ai].push_back(mn.span.start);
+      std::sort(starts_[ai].begin(), starts_[ai].end());
+      for (size_t p : out->agreements[ai].parties) deals_by_party_[p].push_back(ai);
       const std::string& st = out->agreements[ai].status;
       status_prio_[ai] = st.empty() ? 0 : status_priority(ctx, st);
     }
@@ -239,7 +249,14 @@ class DealBuilder {
     std::tie(f.status, f.status_priority) = frame_status(c);
     f.value = nearest_figure(c, true);
     f.date = nearest_figure(c, false);
-    for (size_t di : deals_)
+    // Only deals sharing a party can be this one (in creation order, the first that fits).
+    std::vector<size_t> near;
+    for (size_t p : f.parties)
+      if (auto it = deals_by_party_.find(p); it != deals_by_party_.end())
+        near.insert(near.end(), it->second.begin(), it->second.end());
+    std::sort(near.begin(), near.end());
+    near.erase(std::unique(near.begin(), near.end()), near.end());
+    for (size_t di : near)
       if (same_deal(out_->agreements[di], f)) return merge(di, c, f);
     create(c, f);
   }
@@ -497,12 +514,14 @@ class DealBuilder {
     std::string low = lower(w);
     if (!lookup(ctx_, "deal_determiners_not_names", low) && !lookup(ctx_, "number_words", low))
       return false;
-    for (size_t pos : ctx_.find_in_items(w)) {
-      if (pos == at) continue;
-      int si = ctx_.sentence_at(pos);
-      if (si >= 0 && (*ctx_.sentences)[si].span.start != pos) return false;
-    }
-    return true;
+    // Whether the word is written capitalised inside a sentence anywhere: once per word.
+    auto [it, fresh] = proven_.emplace(std::string(w), false);
+    if (fresh)
+      for (size_t pos : ctx_.find_in_items(w)) {
+        int si = ctx_.sentence_at(pos);
+        if (pos != at && si >= 0 && (*ctx_.sentences)[si].span.start != pos) it->second = true;
+      }
+    return !it->second;
   }
 
   // The name a slot ends with, when no rule found an entity in it: its last run of capitalised
@@ -554,26 +573,51 @@ class DealBuilder {
   // A new organization for a name no rule typed, with its other whole-word mentions.
   size_t new_party(TextRange name, const Rule& rule) {
     std::string text(ctx_.slice(name));
-    for (size_t ei = 0; ei < out_->entities.size(); ++ei)
-      if (out_->entities[ei].name == text) {
-        out_->entities[ei].mentions.push_back({name, rule.id, "name"});
-        sort_mentions(out_->entities[ei]);
-        mentions_.build(*out_);
-        return ei;
-      }
+    if (auto known = by_name_.find(text); known != by_name_.end()) {
+      size_t ei = known->second.front();
+      // In place: frames come in document order, so this is nearly always the end.
+      auto& ms = out_->entities[ei].mentions;
+      Mention m{name, rule.id, "name"};
+      ms.insert(std::upper_bound(
+                    ms.begin(), ms.end(), m,
+                    [](const Mention& a, const Mention& b) { return a.span.start < b.span.start; }),
+                std::move(m));
+      mentions_.add(name, ei);
+      return ei;
+    }
     Entity e;
     e.type = "organization";
     e.name = text;
     e.mentions.push_back({name, rule.id, "name"});
-    for (size_t at : ctx_.find_in_items(text)) {
-      TextRange r{at, at + text.size()};
-      if (at != name.start && !mentions_.overlaps(r))
-        e.mentions.push_back({r, "link.deal-party", "name"});
-    }
+    // Its other mentions, for the first kLinkedParties new names of a document: each search
+    // reads the whole document, and a flood of deals must stay linear.
+    if (++linked_parties_ <= kLinkedParties)
+      for (size_t at : ctx_.find_in_items(text)) {
+        TextRange r{at, at + text.size()};
+        if (at != name.start && !mentions_.overlaps(r))
+          e.mentions.push_back({r, "link.deal-party", "name"});
+      }
     sort_mentions(e);
+    size_t ei = out_->entities.size();
+    for (const auto& m : e.mentions) mentions_.add(m.span, ei);
     out_->entities.push_back(std::move(e));
-    mentions_.build(*out_);
-    return out_->entities.size() - 1;
+    index_name(ei);
+    return ei;
+  }
+
+  // Entities by name and multi-word organizations by initials, for fullest() and expansion().
+  void index_name(size_t ei) {
+    const Entity& e = out_->entities[ei];
+    by_name_[e.name].push_back(ei);
+    if (e.type == "person" || e.name.find(' ') == std::string::npos) return;
+    std::string initials;
+    for (size_t at = 0; at < e.name.size();) {
+      size_t sp = e.name.find(' ', at);
+      if (sp == std::string::npos) sp = e.name.size();
+      if (sp > at && std::isupper(static_cast<unsigned char>(e.name[at]))) initials += e.name[at];
+      at = sp + 1;
+    }
+    by_initials_.emplace(initials, ei);  // the first entity of those initials keeps them
   }
 
   static void sort_mentions(Entity& e) {
@@ -586,17 +630,25 @@ class DealBuilder {
   // contexts ("RSA" said, shares in "RSA") than its full name ("RSA Security", once).
   size_t fullest(size_t ei) const {
     const std::string& name = out_->entities[ei].name;
-    if (is_full_person(out_->entities[ei])) return ei;
+    // A person or a place keeps its name ("Mexico" is no "Mexico City").
+    if (is_full_person(out_->entities[ei]) || out_->entities[ei].type == "place") return ei;
     if (auto full = expansion(name)) return *full;
     if (name.size() < 3) return ei;
+    // The longest longer name that opens with this one and a space, the first entity of it.
     size_t best = ei;
-    for (size_t j = 0; j < out_->entities.size(); ++j) {
-      const Entity& e = out_->entities[j];
-      if (j != ei && e.name.size() > out_->entities[best].name.size() &&
-          e.name.compare(0, name.size(), name) == 0 && e.name[name.size()] == ' ' &&
-          e.name.find_first_of("0123456789", name.size()) == std::string::npos)  // "Airbus A300s"
-        best = j;
-    }
+    std::string prefix = name + " ";
+    int looked = 0;
+    for (auto it = by_name_.lower_bound(prefix);
+         it != by_name_.end() && it->first.compare(0, prefix.size(), prefix) == 0 && ++looked <= 64;
+         ++it)
+      for (size_t j : it->second) {
+        const Entity& e = out_->entities[j];
+        size_t have = out_->entities[best].name.size();
+        bool longer = e.name.size() > have || (best != ei && e.name.size() == have && j < best);
+        if (e.type != "place" && longer &&
+            e.name.find_first_of("0123456789", name.size()) == std::string::npos)  // "Airbus A300s"
+          best = j;
+      }
     return best;
   }
 
@@ -606,20 +658,10 @@ class DealBuilder {
     if (acr.size() < 2 || acr.size() > 6) return std::nullopt;
     for (char ch : acr)
       if (!std::isupper(static_cast<unsigned char>(ch))) return std::nullopt;
-    for (size_t j = 0; j < out_->entities.size(); ++j) {
-      const Entity& e = out_->entities[j];
-      if (e.type == "person" || e.name.find(' ') == std::string::npos) continue;
-      std::string initials;
-      for (size_t at = 0; at < e.name.size();) {
-        size_t sp = e.name.find(' ', at);
-        if (sp == std::string::npos) sp = e.name.size();
-        std::string_view w = std::string_view(e.name).substr(at, sp - at);
-        if (!w.empty() && std::isupper(static_cast<unsigned char>(w[0]))) initials += w[0];
-        at = sp + 1;
-      }
-      if (initials == acr) return j;
-    }
-    return std::nullopt;
+    auto it = by_initials_.find(acr);
+    if (it == by_initials_.end() || out_->entities[it->second].type == "person")
+      return std::nullopt;
+    return it->second;
   }
 
   // A person by name: a given name then more ("Tony Roche"). A "person" of one word, or with
@@ -778,7 +820,7 @@ class DealBuilder {
     // in "Bournemouth hosted it before the party signed a deal" is no Bournemouth.
     size_t after = best ? best->span.end : begin;
     if (std::string_view noun = anaphor_before(after, c.head.start); !noun.empty()) {
-      std::optional<size_t> ref = named_by(noun, c.head.start, c.sentence);
+      std::optional<size_t> ref = named_by(noun, c.head.start);
       if (!ref) ref = pronoun({c.head.start, c.head.start}, c.sentence, "organization");
       if (ref) ref = fullest(*ref);
       // What the anaphor stands for wins over the nearest entity when it is a company, or
@@ -821,15 +863,15 @@ class DealBuilder {
     return found;
   }
 
-  // "the party" is the nearest earlier entity with "Party" in its name, within the sentence and
-  // the three before it.
-  std::optional<size_t> named_by(std::string_view noun, size_t before, int sentence) const {
+  // "the party" is the nearest earlier entity whose name ends in "Party", anywhere before.
+  std::optional<size_t> named_by(std::string_view noun, size_t before) const {
     if (noun.size() < 4) return std::nullopt;  // "it", "its"
-    size_t floor = (*ctx_.sentences)[std::max(0, sentence - 3)].span.start;
+    // A body named by its kind is the story's, however far back it was named.
     std::string want = " " + lower(noun);
-    for (auto it = mentions_.all.rbegin(); it != mentions_.all.rend(); ++it) {
-      if (it->span.start >= before) continue;
-      if (it->span.start < floor) break;
+    auto it = std::make_reverse_iterator(std::lower_bound(
+        mentions_.all.begin(), mentions_.all.end(), before,
+        [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; }));
+    for (int looked = 0; it != mentions_.all.rend() && looked < 4096; ++it, ++looked) {
       std::string name = " " + lower(out_->entities[it->entity].name);
       if (name.size() >= want.size() &&
           name.compare(name.size() - want.size(), want.size(), want) == 0)
@@ -1007,13 +1049,21 @@ class DealBuilder {
     status_prio_[di] = priority;
   }
 
+  // A mention joins a deal; its start is kept sorted for join_reference().
+  void add_mention(size_t di, const Mention& m) {
+    out_->agreements[di].mentions.push_back(m);
+    auto& starts = starts_[di];
+    starts.insert(std::upper_bound(starts.begin(), starts.end(), m.span.start), m.span.start);
+  }
+
   void merge(size_t di, const AgreementCandidate& c, const Frame& f) {
     Agreement& a = out_->agreements[di];
-    a.mentions.push_back(c.mentions.front());
+    add_mention(di, c.mentions.front());
     for (size_t i = 0; i < f.parties.size(); ++i)
       if (std::find(a.parties.begin(), a.parties.end(), f.parties[i]) == a.parties.end()) {
         a.parties.push_back(f.parties[i]);
         a.roles.push_back(f.roles[i]);
+        deals_by_party_[f.parties[i]].push_back(di);
       }
     if (kind_group(a.kind) == 0) a.kind = f.kind;
     if (!a.value) a.value = f.value;
@@ -1033,7 +1083,9 @@ class DealBuilder {
     a.evidence = (*ctx_.sentences)[c.sentence].span;
     a.mentions.push_back(c.mentions.front());
     a.name = deal_name(a);
+    for (size_t p : a.parties) deals_by_party_[p].push_back(out_->agreements.size());
     deals_.push_back(out_->agreements.size());
+    starts_[deals_.back()].push_back(c.mentions.front().span.start);
     out_->agreements.push_back(std::move(a));
     status_prio_[deals_.back()] = 0;
     set_status(deals_.back(), f.status, f.status_priority);
@@ -1064,20 +1116,28 @@ class DealBuilder {
     if (capital && named.empty()) return;
     std::optional<size_t> best;
     size_t best_at = 0;
-    for (size_t di : deals_) {
+    // The 64 most recent deals: a later mention refers to one told nearby, and a flood of deals
+    // stays linear.
+    size_t from_deal = deals_.size() > 64 ? deals_.size() - 64 : 0;
+    for (size_t k = from_deal; k < deals_.size(); ++k) {
+      size_t di = deals_[k];
       const Agreement& a = out_->agreements[di];
       if (!compatible(a.kind, kind)) continue;
       bool names_it = true;
       for (size_t e : named)
         names_it = names_it && std::find(a.parties.begin(), a.parties.end(), e) != a.parties.end();
       if (!names_it) continue;
-      for (const auto& mn : a.mentions)
-        if (mn.span.start < c.head.start && (!best || mn.span.start >= best_at))
-          best = di, best_at = mn.span.start;
+      // Its nearest mention before this one: a binary search, so a deal told 10,000 times
+      // stays linear.
+      const auto& starts = starts_[di];
+      auto at = std::lower_bound(starts.begin(), starts.end(), c.head.start);
+      if (at == starts.begin()) continue;
+      size_t start = *std::prev(at);
+      if (!best || start >= best_at) best = di, best_at = start;
     }
     if (!best) return;
     Agreement& a = out_->agreements[*best];
-    a.mentions.push_back(c.mentions.front());
+    add_mention(*best, c.mentions.front());
     // The verb of a later mention is as often before it ("they signed the deal") as after.
     TextRange sent = (*ctx_.sentences)[c.sentence].span;
     size_t from = c.whole.start > sent.start + 30 ? c.whole.start - 30 : sent.start;
@@ -1101,7 +1161,14 @@ class DealBuilder {
   MentionIndex mentions_;
   std::vector<size_t> deals_;          // indices into out_->agreements, in creation order
   std::map<size_t, int> status_prio_;  // by agreement index: the priority of its status
-  mutable std::map<std::string, int> status_priorities_;  // status_priority(), asked once
+  std::map<size_t, std::vector<size_t>> deals_by_party_;  // entity -> agreements, in order
+  std::map<size_t, std::vector<size_t>> starts_;  // agreement -> its mentions' starts, sorted
+  std::map<std::string, std::vector<size_t>, std::less<>> by_name_;  // entity name -> indices
+  std::map<std::string, size_t, std::less<>> by_initials_;  // "LSE" -> London Stock Exchange
+  static constexpr size_t kLinkedParties = 64;
+  size_t linked_parties_ = 0;  // new parties whose other mentions were searched
+  mutable std::map<std::string, int> status_priorities_;     // status_priority(), asked once
+  mutable std::map<std::string, bool, std::less<>> proven_;  // unproven_common(), per word
 };
 
 }  // namespace

@@ -64,6 +64,13 @@ CASES = {
     "emoji": ([], lambda k: repeat("\U0001F600 $5 \U0001F1E8\U0001F1E6 ", 25000 * k)),
     "number words": ([], lambda k: repeat("one hundred and ", 25000 * k) + b"five"),
     "BOM and CRLF lines": ([], lambda k: b"\xef\xbb\xbf" + repeat("It cost $5 million.\r\n", 25000 * k)),
+    # Deals (issue #17): every line a takeover between two new names, then the same deal told
+    # again and again: party look-ups, new organizations and merging stay linear.
+    "deals between new names": ([], lambda k: "".join(
+        f"Kal{i}vex Group said it had bought Vor{i}zan for $5m. The firm said the deal was agreed.\n"
+        for i in range(2500 * k)).encode()),
+    "one deal told again": ([], lambda k: repeat(
+        "Oracle has agreed to buy Zarvex for $5m. The takeover was agreed. ", 25000 * k)),
     "nested <div>s": (["--input-format", "html"],
                       lambda k: b"<html><body>" + b"<div>" * (12500 * k) + b"<p>Revenue rose 5% to $3 million.</p>"
                       + b"</div>" * (12500 * k) + b"</body></html>"),
