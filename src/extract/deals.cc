@@ -575,6 +575,9 @@ class DealBuilder {
     std::string text(ctx_.slice(name));
     if (auto known = by_name_.find(text); known != by_name_.end()) {
       size_t ei = known->second.front();
+      // Frames are planned before any is committed, so a later frame may name a party an
+      // earlier one made, at a place its other mentions already cover.
+      if (mentions_.overlaps(name)) return ei;
       // In place: frames come in document order, so this is nearly always the end.
       auto& ms = out_->entities[ei].mentions;
       Mention m{name, rule.id, "name"};
@@ -988,7 +991,8 @@ class DealBuilder {
   std::optional<size_t> nearest_figure(const AgreementCandidate& c, bool money) const {
     std::optional<size_t> best;
     size_t best_gap = SIZE_MAX;
-    for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
+    auto [from, to] = figures_in(c.sentence);
+    for (size_t fi = from; fi < to; ++fi) {
       const Figure& fg = out_->figures[fi];
       if (fg.sentence != c.sentence) continue;
       if (money ? fg.kind != "money" : fg.kind != "date") continue;
@@ -1000,6 +1004,16 @@ class DealBuilder {
       if (gap < best_gap) best = fi, best_gap = gap;
     }
     return best;
+  }
+
+  // The figures of a sentence, as a range of indices: figures are sorted by start.
+  std::pair<size_t, size_t> figures_in(int sentence) const {
+    TextRange s = (*ctx_.sentences)[sentence].span;
+    const auto& fs = out_->figures;
+    auto by_start = [](const Figure& f, size_t at) { return f.span.start < at; };
+    size_t from = std::lower_bound(fs.begin(), fs.end(), s.start, by_start) - fs.begin();
+    size_t to = std::lower_bound(fs.begin(), fs.end(), s.end, by_start) - fs.begin();
+    return {from, to};
   }
 
   // --- one agreement per deal ------------------------------------------------------------
@@ -1147,7 +1161,8 @@ class DealBuilder {
     bool step_back = cue.first == "proposed" || cue.first == "negotiating";
     if (!(step_back && !a.status.empty())) set_status(*best, cue.first, cue.second);
     if (!a.value) {
-      for (size_t fi = 0; fi < out_->figures.size(); ++fi) {
+      auto [from, to] = figures_in(c.sentence);
+      for (size_t fi = from; fi < to; ++fi) {
         const Figure& fg = out_->figures[fi];
         if (fg.kind == "money" && fg.span.start >= c.whole.start && fg.span.end <= c.head.start)
           a.value = fi;
