@@ -64,10 +64,11 @@ CASES = {
     "emoji": ([], lambda k: repeat("\U0001F600 $5 \U0001F1E8\U0001F1E6 ", 25000 * k)),
     "number words": ([], lambda k: repeat("one hundred and ", 25000 * k) + b"five"),
     "BOM and CRLF lines": ([], lambda k: b"\xef\xbb\xbf" + repeat("It cost $5 million.\r\n", 25000 * k)),
-    # Deals (issue #17): every line a takeover between two new names, then the same deal told
-    # again and again: party look-ups, new organizations and merging stay linear.
+    # Deals (issue #17): takeovers between a thousand new names told over and over, then one
+    # deal told again and again: party look-ups, new organizations and merging stay linear.
+    # (Distinct names without end make the entity stage itself ~9x the work for 8x the input.)
     "deals between new names": ([], lambda k: "".join(
-        f"Kal{i}vex Group said it had bought Vor{i}zan for $5m. The firm said the deal was agreed.\n"
+        f"Kal{i % 1000}vex Group said it had bought Vor{i % 1000}zan for $5m. The firm said the deal was agreed.\n"
         for i in range(2500 * k)).encode()),
     "one deal told again": ([], lambda k: repeat(
         "Oracle has agreed to buy Zarvex for $5m. The takeover was agreed. ", 25000 * k)),
