@@ -10,19 +10,14 @@ namespace claimx {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The first entry of `agreement_types` (in lexicon order) found as words in text.
 std::string type_from(const Context& ctx, std::string_view text) {
   const Lexicon* lex = ctx.book.lexicon("agreement_types");
   if (!lex) return "";
-  std::string low = lower(text);
+  std::string low = lower_ascii(text);
   for (const auto& e : lex->entries)
-    if (!find_words(low, 0, low.size(), lower(e.form)).empty()) return e.attrs.value("type", "");
+    if (!find_words(low, 0, low.size(), lower_ascii(e.form)).empty())
+      return e.attrs.value("type", "");
   return "";
 }
 
@@ -132,12 +127,13 @@ void add_parties(const Context& ctx, const AgreementCandidate& c, const PlaceInd
 // The kind of a named agreement: a word of its name that says one ("Treaty", "Partnership",
 // "Free Trade"), else its type's.
 std::string named_kind(const Context& ctx, const Agreement& a) {
-  std::string low = lower(a.name);
+  std::string low = lower_ascii(a.name);
   for (const char* lname : {"deal_kinds", "deal_nouns"})
     if (const Lexicon* lex = ctx.lexicon(lname))
       for (const auto& e : lex->entries) {
         std::string kind = e.attrs.value("kind", "");
-        if (kind != "other" && !find_words(low, 0, low.size(), lower(e.form)).empty()) return kind;
+        if (kind != "other" && !find_words(low, 0, low.size(), lower_ascii(e.form)).empty())
+          return kind;
       }
   if (a.type == "trade" || a.type == "investment") return "trade";
   if (a.type == "strategic") return "partnership";

@@ -21,12 +21,6 @@ TextRange range_of(const Match& m, std::string_view name) {
   return m.groups[it->second];
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string lookup_attr(const Context& ctx, const char* lexicon, std::string_view form,
                         const char* attr) {
   const LexiconEntry* e = lookup(ctx, lexicon, form);
@@ -202,7 +196,7 @@ class DealBuilder {
     // `exclude_heads`: deal words a frame does not read ("Britain's proposal for ...").
     if (auto ex = c.rule->attrs.find("exclude_heads"); ex != c.rule->attrs.end())
       for (const auto& h : *ex)
-        if (lower(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
+        if (lower_ascii(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
     // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
     // success", "bought Google shares") is no party.
     if (f.tail_end != kNoPos && describes_next(f.tail_end)) return std::nullopt;
@@ -242,8 +236,8 @@ class DealBuilder {
         }
     // Buyer, seller and target are the parts of a sale; in a settlement or a partnership the
     // same slots are just parties.
-    static const std::set<std::string, std::less<>> sales = {"takeover", "order", "transfer"};
-    if (!sales.count(f.kind))
+    const LexiconEntry* family = lookup(ctx_, "deal_kind_families", f.kind);
+    if (!family || !family->attrs.value("sale", false))
       for (auto& role : f.roles)
         if (role == "buyer" || role == "seller" || role == "target") role = "party";
     std::tie(f.status, f.status_priority) = frame_status(c);
@@ -283,7 +277,7 @@ class DealBuilder {
   // country for the government, the state or the authorities, a company for the rest.
   std::optional<size_t> antecedent(size_t at, int sentence, std::string_view noun,
                                    const Frame& f) const {
-    bool state = noun == "government" || noun == "state" || noun == "authorities";
+    bool state = lookup_attr(ctx_, "deal_anaphor_nouns", noun, "refers") == "country";
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 3)].span.start;
     auto it =
         std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
@@ -406,14 +400,6 @@ class DealBuilder {
 
   // "it", "its", "he", ...: the nearest earlier organization (person for he/she) within the
   // sentence or the two before it.
-  std::optional<size_t> pronoun(TextRange slot, int sentence) const {
-    std::string w = lower(ctx_.slice(slot));
-    if (w == "it" || w == "its" || w == "they" || w == "their")
-      return pronoun(slot, sentence, "organization");
-    if (w == "he" || w == "his" || w == "she" || w == "her")
-      return pronoun(slot, sentence, "person");
-    return std::nullopt;
-  }
   std::optional<size_t> pronoun(TextRange slot, int sentence, const std::string& want) const {
     if (want == "organization") {
       if (auto speaker = said_before((*ctx_.sentences)[sentence].span.start, slot.start))
@@ -503,7 +489,7 @@ class DealBuilder {
   // Singular ones ("Oracle", "Shell", "Bath") are as often companies or clubs.
   bool generic_plural(std::string_view w) const {
     if (w.size() < 4 || w.back() != 's') return false;
-    std::string low = lower(w);
+    std::string low = lower_ascii(w);
     return lookup(ctx_, "common_words", low) &&
            lookup(ctx_, "common_words", std::string_view(low).substr(0, low.size() - 1));
   }
@@ -511,7 +497,7 @@ class DealBuilder {
   // A sentence-opening determiner or number ("Other measures", "Five unions") is a name only
   // where the document also writes it capitalised inside a sentence.
   bool unproven_common(std::string_view w, size_t at) const {
-    std::string low = lower(w);
+    std::string low = lower_ascii(w);
     if (!lookup(ctx_, "deal_determiners_not_names", low) && !lookup(ctx_, "number_words", low))
       return false;
     // Whether the word is written capitalised inside a sentence anywhere: once per word.
@@ -672,6 +658,14 @@ class DealBuilder {
   // missed, and a frame's role (buyer, target) says which.
   bool is_full_person(const Entity& e) const {
     if (e.type != "person") return false;
+    // Asked for every candidate of every frame: the answer per entity is kept (an entity's
+    // name and title mentions do not change here; its type may, so that is read each time).
+    size_t ei = static_cast<size_t>(&e - out_->entities.data());
+    if (ei >= person_named_.size()) person_named_.resize(out_->entities.size(), -1);
+    if (person_named_[ei] < 0) person_named_[ei] = person_named(e) ? 1 : 0;
+    return person_named_[ei] == 1;
+  }
+  bool person_named(const Entity& e) const {
     // "Prof Reddy", "President Nestor Kirchner": a title, or a rule that reads people only.
     for (const auto& m : e.mentions)
       if (m.form == "title" || m.rule == "person.title-name") return true;
@@ -697,8 +691,6 @@ class DealBuilder {
 
   // A place in a company's role is the company ("Liverpool" the club, not the city).
   void retype(const Frame& f) {
-    static const std::set<std::string, std::less<>> company_roles = {"buyer", "seller", "target",
-                                                                     "club",  "lender", "borrower"};
     for (const auto& [full, short_name] : f.promoted) {
       Entity& e = out_->entities[full];
       if (!is_full_person(out_->entities[short_name]) &&
@@ -709,7 +701,7 @@ class DealBuilder {
     }
     for (size_t i = 0; i < f.parties.size(); ++i) {
       Entity& e = out_->entities[f.parties[i]];
-      bool company_role = company_roles.count(f.roles[i]) > 0;
+      bool company_role = lookup(ctx_, "deal_company_roles", f.roles[i]) != nullptr;
       if (f.company.count(f.parties[i]) ||
           (company_role && e.type == "place" && e.subtype != "country") ||
           (company_role && e.type == "person" && !is_full_person(e))) {
@@ -722,14 +714,15 @@ class DealBuilder {
   void fill_slot(const AgreementCandidate& c, const std::string& slot, TextRange span,
                  Frame* f) const {
     std::string role = role_of(c, slot);
-    std::string w = lower(ctx_.slice(span));
-    if (w == "it" || w == "its" || w == "he" || w == "his" || w == "she" || w == "her" ||
-        w == "they" || w == "their") {
-      if (auto ei = pronoun(span, c.sentence)) {
+    std::string w = lower_ascii(ctx_.slice(span));
+    if (const LexiconEntry* p = lookup(ctx_, "deal_pronouns", w)) {
+      bool company = p->attrs.value("company", false);
+      if (auto ei = pronoun(span, c.sentence, p->attrs.value("refers", ""))) {
         add_party(f, *ei, role);
-        if (w.rfind("it", 0) == 0) f->company.insert(*ei);
-      } else if (w.rfind("it", 0) == 0 || w.rfind("the", 0) == 0)
+        if (company) f->company.insert(*ei);
+      } else if (company) {
         if (TextRange name = opening_name(span, c.sentence); set(name)) add_fresh(f, name, role);
+      }
       return;
     }
     // "the whole firm", "the US unit", "the government": what the story named before.
@@ -870,12 +863,12 @@ class DealBuilder {
   std::optional<size_t> named_by(std::string_view noun, size_t before) const {
     if (noun.size() < 4) return std::nullopt;  // "it", "its"
     // A body named by its kind is the story's, however far back it was named.
-    std::string want = " " + lower(noun);
+    std::string want = " " + lower_ascii(noun);
     auto it = std::make_reverse_iterator(std::lower_bound(
         mentions_.all.begin(), mentions_.all.end(), before,
         [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; }));
     for (int looked = 0; it != mentions_.all.rend() && looked < 4096; ++it, ++looked) {
-      std::string name = " " + lower(out_->entities[it->entity].name);
+      std::string name = " " + lower_ascii(out_->entities[it->entity].name);
       if (name.size() >= want.size() &&
           name.compare(name.size() - want.size(), want.size(), want) == 0)
         return it->entity;
@@ -1018,21 +1011,19 @@ class DealBuilder {
 
   // --- one agreement per deal ------------------------------------------------------------
 
-  static int kind_group(const std::string& k) {
-    if (k == "takeover" || k == "merger") return 1;
-    if (k == "contract" || k == "transfer" || k == "sponsorship" || k == "licensing" ||
-        k == "order")
-      return 2;
-    if (k == "treaty" || k == "trade" || k == "ceasefire") return 3;
-    if (k == "partnership") return 4;
-    if (k == "settlement") return 5;
-    return 0;  // other: fits any
+  // The families of a kind (lexicon `deal_kind_families`); none for "other".
+  const nlohmann::json* families(const std::string& kind) const {
+    const LexiconEntry* e = lookup(ctx_, "deal_kind_families", kind);
+    auto it = e ? e->attrs.find("families") : nlohmann::json::const_iterator{};
+    return e && it != e->attrs.end() ? &*it : nullptr;
   }
-  static bool compatible(const std::string& a, const std::string& b) {
-    int ga = kind_group(a), gb = kind_group(b);
-    // A tie-up is told as a merger as often as a partnership.
-    bool tie_up = (a == "merger" && b == "partnership") || (a == "partnership" && b == "merger");
-    return ga == 0 || gb == 0 || ga == gb || tie_up;
+  // Two kinds may be one deal: one fits any, or they share a family.
+  bool compatible(const std::string& a, const std::string& b) const {
+    const nlohmann::json *fa = families(a), *fb = families(b);
+    if (!fa || !fb) return true;
+    for (const auto& x : *fa)
+      if (std::find(fb->begin(), fb->end(), x) != fb->end()) return true;
+    return false;
   }
 
   double amount(std::optional<size_t> fi) const {
@@ -1079,7 +1070,7 @@ class DealBuilder {
         a.roles.push_back(f.roles[i]);
         deals_by_party_[f.parties[i]].push_back(di);
       }
-    if (kind_group(a.kind) == 0) a.kind = f.kind;
+    if (!families(a.kind)) a.kind = f.kind;  // "other" takes the kind a later frame gives
     if (!a.value) a.value = f.value;
     if (!a.date) a.date = f.date;
     set_status(di, f.status, f.status_priority);
@@ -1183,6 +1174,7 @@ class DealBuilder {
   static constexpr size_t kLinkedParties = 64;
   size_t linked_parties_ = 0;  // new parties whose other mentions were searched
   mutable std::map<std::string, int> status_priorities_;     // status_priority(), asked once
+  mutable std::vector<signed char> person_named_;            // is_full_person(), by entity
   mutable std::map<std::string, bool, std::less<>> proven_;  // unproven_common(), per word
 };
 

@@ -64,12 +64,6 @@ bool in_lex(const Context& ctx, const char* name, std::string_view word) {
   return l && l->find(word);
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 // "LONDON" -> "London", "NEW YORK" -> "New York" (ASCII letters; others kept).
 std::string title_case(std::string_view s) {
   std::string out(s);

@@ -155,6 +155,8 @@ std::optional<Date> parse_iso_date(std::string_view s);
 std::string format_date(const Date& d);
 
 bool is_word_char(unsigned char c);
+// ASCII letters lowered; other bytes as they are.
+std::string lower_ascii(std::string_view s);
 
 // Spans sorted by start, for overlap tests in O(log n).
 class SpanIndex {

@@ -7,6 +7,12 @@
 
 namespace claimx {
 
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 int Context::sentence_at(size_t byte) const {
   const auto& s = *sentences;
   auto it = std::upper_bound(s.begin(), s.end(), byte,
