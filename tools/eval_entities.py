@@ -33,7 +33,7 @@ def predictions(doc):
         if not t:
             continue
         for m in e["mentions"]:
-            if m.get("form") == "demonym":
+            if m.get("form") in ("demonym", "description"):
                 continue
             out.append((m["start"], m["end"], t, m.get("rule", "")))
     return out

@@ -69,7 +69,7 @@ std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match
   c.head = range_of(m, "head");
   if (!set(c.head)) return std::nullopt;
   c.verb = range_of(m, "verb");
-  for (const char* slot : {"a", "a2", "b", "c"})
+  for (const char* slot : {"a", "a2", "b", "c", "g"})
     if (TextRange r = range_of(m, slot); set(r) && r.end > r.start) c.slots.emplace_back(slot, r);
   // Parties in the order the text names them.
   std::sort(c.slots.begin(), c.slots.end(),
@@ -152,8 +152,12 @@ struct Frame {
   // Names no rule typed: new organizations, made only when the frame holds (two parties).
   // Until then `parties` holds kFresh + their index here, so the text's order is kept.
   std::vector<TextRange> fresh;
-  std::set<size_t> company;  // entities "it" stands for: organizations, whatever their type
-  size_t tail_end = kNoPos;  // the end of the frame's last slot once cut
+  // A group a description names ("its pilots", "Rhode Island authorities"), by fresh index:
+  // its entity's name ("Delta pilots"); empty for a name.
+  std::vector<std::string> group_name;
+  std::set<size_t> company;       // entities "it" stands for: organizations, whatever their type
+  std::optional<size_t> officer;  // the person a role ties to the subject ("Arsenal manager X")
+  size_t tail_end = kNoPos;       // the end of the frame's last slot once cut
   std::map<size_t, size_t> promoted;  // fuller name -> the shorter one whose type it takes
   size_t size() const { return parties.size(); }
   std::string kind, status;
@@ -187,7 +191,17 @@ class DealBuilder {
     // The subject first: "the whole firm" after it is another company than the subject.
     fill_subject(c, &f);
     for (const auto& [slot, span] : c.slots) fill_slot(c, slot, span, &f);
-    if (f.size() < 2 || !needs_person_ok(c, f)) return std::nullopt;
+    // `one_side`: a deal made ("struck a deal to defer debt") needs only its maker.
+    size_t sides = c.rule->attrs.value("one_side", false) ? 1 : 2;
+    if (sides == 1) add_employment(&f);
+    if (f.size() < sides || !needs_person_ok(c, f)) return std::nullopt;
+    // A group alone ("I signed a deal with a new record company") names no side.
+    size_t named = 0;
+    for (size_t p : f.parties) named += p < kFresh || f.group_name[p - kFresh].empty();
+    if (named == 0) return std::nullopt;
+    // A person alone ("Williams has agreed a contract") is half a deal: who with is unknown.
+    if (f.size() == 1 && f.parties[0] < kFresh && out_->entities[f.parties[0]].type == "person")
+      return std::nullopt;
     // Talks are a deal's only when the words say which ("merger talks"), not "held talks".
     const LexiconEntry* noun = lookup(ctx_, "deal_nouns", ctx_.slice(c.head));
     if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty() &&
@@ -265,13 +279,6 @@ class DealBuilder {
     return roles->value(slot, roles->value(base, ""));
   }
 
-  static bool has_capital_word(std::string_view s) {
-    for (size_t i = 0; i < s.size(); ++i)
-      if ((i == 0 || s[i - 1] == ' ') && std::isupper(static_cast<unsigned char>(s[i])))
-        return true;
-    return false;
-  }
-
   // What "the firm" or "the government" before `at` stands for: the nearest earlier entity,
   // within the sentence and the three before it, that is not already a party of the frame; a
   // country for the government, the state or the authorities, a company for the rest.
@@ -293,6 +300,49 @@ class DealBuilder {
         return fullest(it->entity);
     }
     return std::nullopt;
+  }
+
+  // A deal one side makes for a person is the person's with their employer: "Arsenal manager
+  // Arsene Wenger has signed a new contract", "Wenger ... agreeing a long-term contract".
+  void add_employment(Frame* f) const {
+    if (f->officer && out_->entities[*f->officer].type == "person")
+      add_party(f, *f->officer, "party");
+    if (f->size() != 1 || f->parties[0] >= kFresh) return;
+    if (!is_full_person(out_->entities[f->parties[0]])) return;
+    if (auto body = employer(f->parties[0])) add_party(f, *body, "party");
+  }
+
+  // The body a role noun ties a person to anywhere in the document ("Manchester United winger
+  // Cristiano Ronaldo"); the first 16 of the person's mentions are read.
+  std::optional<size_t> employer(size_t person) const {
+    const auto& ms = out_->entities[person].mentions;
+    for (size_t k = 0; k < ms.size() && k < 16; ++k) {
+      auto it = std::lower_bound(
+          mentions_.all.begin(), mentions_.all.end(), ms[k].span.start,
+          [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; });
+      if (it == mentions_.all.begin()) continue;
+      --it;
+      const Entity& e = out_->entities[it->entity];
+      if (e.type == "organization" && role_between(it->span.end, ms[k].span.start))
+        return fullest(it->entity);
+    }
+    return std::nullopt;
+  }
+
+  // Every capitalised word of r is inside a place's mention: "the US unit", "the German firm"
+  // describe a company by where it is, so they may still stand for one named before.
+  bool capitals_are_places(TextRange r) const {
+    std::string_view s = ctx_.slice(r);
+    auto places = mentions_.inside(r);
+    for (size_t i = 0; i < s.size(); ++i) {
+      if ((i > 0 && s[i - 1] != ' ') || !std::isupper(static_cast<unsigned char>(s[i]))) continue;
+      bool place = false;
+      for (const auto& m : places)
+        place = place || (m.span.start <= r.start + i && r.start + i < m.span.end &&
+                          out_->entities[m.entity].type == "place");
+      if (!place) return false;
+    }
+    return true;
   }
 
   // Only a role noun between two mentions ("LSE boss Clara Furse", "Euronext chief ...").
@@ -404,9 +454,11 @@ class DealBuilder {
     if (want == "organization") {
       if (auto speaker = said_before((*ctx_.sentences)[sentence].span.start, slot.start))
         return speaker;
-      // The subject of the sentence, else of the one or two before: "DaimlerChrysler agreed a
-      // package with partner Mitsubishi Motors which will see it buy out ..." is Daimler's.
-      for (int si = sentence; si >= std::max(0, sentence - 2); --si) {
+      // The subject of the sentence, else of the nearest before that has one (up to four
+      // back: "Delta has been hit ... It has said ... the airline might ... it struck a deal"):
+      // "DaimlerChrysler agreed a package with partner Mitsubishi Motors which will see it buy
+      // out ..." is Daimler's.
+      for (int si = sentence; si >= std::max(0, sentence - 4); --si) {
         TextRange s = (*ctx_.sentences)[si].span;
         if (si == sentence) s.end = slot.start;
         if (auto subject = subject_in(s)) return subject;
@@ -594,6 +646,19 @@ class DealBuilder {
     return ei;
   }
 
+  // A group a description names: an organization of subtype "group", mentioned once.
+  size_t new_group(TextRange span, const std::string& name, const Rule& rule) {
+    Entity e;
+    e.type = "organization";
+    e.subtype = "group";
+    e.name = name;
+    e.mentions.push_back({span, rule.id, "description"});
+    size_t ei = out_->entities.size();
+    mentions_.add(span, ei);
+    out_->entities.push_back(std::move(e));
+    return ei;
+  }
+
   // Entities by name and multi-word organizations by initials, for fullest() and expansion().
   void index_name(size_t ei) {
     const Entity& e = out_->entities[ei];
@@ -714,6 +779,7 @@ class DealBuilder {
   void fill_slot(const AgreementCandidate& c, const std::string& slot, TextRange span,
                  Frame* f) const {
     std::string role = role_of(c, slot);
+    if (slot == "g") return fill_group(c, span, role, f);
     std::string w = lower_ascii(ctx_.slice(span));
     if (const LexiconEntry* p = lookup(ctx_, "deal_pronouns", w)) {
       bool company = p->attrs.value("company", false);
@@ -726,7 +792,7 @@ class DealBuilder {
       return;
     }
     // "the whole firm", "the US unit", "the government": what the story named before.
-    if (w.rfind("the ", 0) == 0 && !has_capital_word(ctx_.slice(span))) {
+    if (w.rfind("the ", 0) == 0 && capitals_are_places(span)) {
       std::string_view last = std::string_view(w).substr(w.rfind(' ') + 1);
       if (!lookup(ctx_, "deal_anaphor_nouns", last)) return;
       if (auto ei = antecedent(span.start, c.sentence, last, *f)) {
@@ -752,7 +818,9 @@ class DealBuilder {
   // The frame holds: its new names become organizations (or join an entity of that name).
   void make_fresh(const AgreementCandidate& c, Frame* f) {
     std::vector<size_t> made;
-    for (const auto& span : f->fresh) made.push_back(new_party(span, *c.rule));
+    for (size_t k = 0; k < f->fresh.size(); ++k)
+      made.push_back(f->group_name[k].empty() ? new_party(f->fresh[k], *c.rule)
+                                              : new_group(f->fresh[k], f->group_name[k], *c.rule));
     std::vector<size_t> parties;
     std::vector<std::string> roles;
     for (size_t i = 0; i < f->parties.size(); ++i) {
@@ -773,6 +841,28 @@ class DealBuilder {
     f->parties.push_back(kFresh + f->fresh.size());
     f->roles.push_back(role);
     f->fresh.push_back(span);
+    f->group_name.emplace_back();
+  }
+
+  // Slot `g`: a group no name gives ("its pilots", "a London-based company", "creditors"),
+  // a party all the same. "its"/"their" name whose group it is: Delta's pilots are "Delta
+  // pilots".
+  void fill_group(const AgreementCandidate& c, TextRange span, const std::string& role,
+                  Frame* f) const {
+    std::string_view text = ctx_.slice(span);
+    size_t sp = text.find(' ');
+    std::string first = lower_ascii(text.substr(0, sp));
+    std::string name(text);
+    if (sp != std::string_view::npos && lookup(ctx_, "deal_determiners", first)) {
+      name = std::string(text.substr(sp + 1));
+      const LexiconEntry* p = lookup(ctx_, "deal_pronouns", first);
+      if (p && p->attrs.value("refers", "") == "organization") {
+        if (auto owner = pronoun({span.start, span.start}, c.sentence, "organization"))
+          name = out_->entities[fullest(*owner)].name + " " + name;
+      }
+    }
+    add_fresh(f, span, role);
+    f->group_name.back() = name;
   }
 
   // `subject: a`: the nearest entity before the head in the sentence, outside the slots.
@@ -801,8 +891,10 @@ class DealBuilder {
       }
     // "Euronext chief Jean-Francois Theodore held talks with ...": the body, not its officer.
     if (best && before_best && out_->entities[before_best->entity].type == "organization" &&
-        role_between(before_best->span.end, best->span.start))
+        role_between(before_best->span.end, best->span.start)) {
+      f->officer = fullest(best->entity);
       best = before_best;
+    }
     // "Euronext, which combines the Paris and Lisbon exchanges, also began talks with ...":
     // past a relative clause the subject is the sentence's.
     std::string_view lead = ctx_.text.substr(begin, c.head.start - begin);

@@ -418,14 +418,42 @@ TEST(Deals, NewPartiesAreOrganizationsWithTheirMentions) {
   EXPECT_TRUE(found);
 }
 
+TEST(Deals, OneSideGroupsAndEmployers) {
+  // A deal one side made is one; a group no name gives is a party of subtype "group" named
+  // after whose it is; a person's contract is with the body a role ties them to.
+  std::string text =
+      "Skyway Airlines needs to cut costs. Last week, it struck a $1bn deal with its pilots. "
+      "On Monday, it negotiated a deal to defer $135m in debt. "
+      "Westfield United striker Tom Hardy has signed a new contract until 2008.";
+  Document doc;
+  Result r = run(text, std::nullopt, &doc);
+  ASSERT_EQ(r.agreements.size(), 3u);
+  EXPECT_EQ(party_names(r, r.agreements[0]),
+            (std::vector<std::string>{"Skyway Airlines", "Skyway Airlines pilots"}));
+  const Entity& pilots = r.entities[r.agreements[0].parties[1]];
+  EXPECT_EQ(pilots.subtype, "group");
+  ASSERT_EQ(pilots.mentions.size(), 1u);
+  EXPECT_EQ(pilots.mentions[0].form, "description");
+  const TextRange& at = pilots.mentions[0].span;
+  EXPECT_EQ(doc.text.substr(at.start, at.end - at.start), "its pilots");
+  EXPECT_EQ(party_names(r, r.agreements[1]), (std::vector<std::string>{"Skyway Airlines"}));
+  EXPECT_EQ(r.agreements[1].status, "agreed");
+  EXPECT_EQ(party_names(r, r.agreements[2]),
+            (std::vector<std::string>{"Westfield United", "Tom Hardy"}));
+  EXPECT_EQ(r.agreements[2].kind, "contract");
+}
+
 TEST(Deals, NoDealWithoutTwoSides) {
-  // Talk of a deal with one side, talks with no deal named, people alone, bids for titles.
+  // Talk of a deal with one side, talks with no deal named, people alone, bids for titles, a
+  // deal made by a person alone or with a group alone.
   for (const char* text : {
            "The deal was good for everyone.",
            "Gen Musharraf held talks with Tony Blair on Monday.",
            "Andy Roddick ended his partnership with Brad Gilbert.",
            "She failed in her bid to win the title.",
            "Investors bought shares on Monday.",
+           "Tony Blair signed a new contract.",
+           "\"I signed a new deal with a new record company,\" he said.",
        }) {
     Result r = run(text);
     EXPECT_TRUE(r.agreements.empty()) << text;
