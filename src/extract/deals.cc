@@ -236,6 +236,14 @@ class DealBuilder {
   // it refers to.
   void commit(const AgreementCandidate& c, Frame f) {
     if (c.reference) return join_reference(c);
+    // `target_from_story`: a rival's bid with no target named ("Euronext is working also on a
+    // bid") is for the target of the story's latest takeover.
+    if (c.rule->attrs.value("target_from_story", false)) {
+      auto target = latest_target(f);
+      if (!target) return;
+      f.parties.push_back(*target);
+      f.roles.push_back("target");
+    }
     make_fresh(c, &f);
     retype(f);
     f.kind = frame_kind(c, f);
@@ -327,6 +335,18 @@ class DealBuilder {
         return fullest(it->entity);
     }
     return std::nullopt;
+  }
+
+  // A place that a lowercase noun follows describes it ("the US unit", "UK banks"): no subject.
+  // A verb or a preposition after it ("Turkey has", "Turkey in") is no noun.
+  bool describes_noun(const MentionIndex::Entry& e) const {
+    if (out_->entities[e.entity].type != "place") return false;
+    std::string_view rest = ctx_.text.substr(e.span.end, 24);
+    if (rest.size() < 2 || rest[0] != ' ' || !std::islower(static_cast<unsigned char>(rest[1])))
+      return false;
+    rest.remove_prefix(1);
+    std::string_view word = rest.substr(0, rest.find_first_of(" ,.;:"));
+    return !lookup(ctx_, "deal_slot_breaks", word) && !lookup(ctx_, "deal_aux", word);
   }
 
   // Every capitalised word of r is inside a place's mention: "the US unit", "the German firm"
@@ -885,7 +905,8 @@ class DealBuilder {
     }
     std::optional<MentionIndex::Entry> best, before_best;
     for (const auto& e : mentions_.inside({begin, c.head.start}))
-      if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end()) {
+      if (std::find(f->parties.begin(), f->parties.end(), e.entity) == f->parties.end() &&
+          !describes_noun(e)) {
         before_best = best;
         best = e;
       }
@@ -1186,6 +1207,22 @@ class DealBuilder {
     out_->agreements.push_back(std::move(a));
     status_prio_[deals_.back()] = 0;
     set_status(deals_.back(), f.status, f.status_priority);
+  }
+
+  // The target of the latest takeover told before, when none of the frame's parties is in it.
+  std::optional<size_t> latest_target(const Frame& f) const {
+    for (size_t k = deals_.size(); k-- > 0;) {
+      const Agreement& a = out_->agreements[deals_[k]];
+      if (a.kind != "takeover") continue;
+      std::optional<size_t> target;
+      for (size_t i = 0; i < a.parties.size(); ++i) {
+        if (std::find(f.parties.begin(), f.parties.end(), a.parties[i]) != f.parties.end())
+          return std::nullopt;
+        if (a.roles[i] == "target") target = a.parties[i];
+      }
+      if (target) return target;
+    }
+    return std::nullopt;
   }
 
   // "Oracle takeover of Peoplesoft"-like names: the parties and the kind.
