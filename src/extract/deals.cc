@@ -872,6 +872,12 @@ class DealBuilder {
     std::string_view text = ctx_.slice(span);
     size_t sp = text.find(' ');
     std::string first = lower_ascii(text.substr(0, sp));
+    // "the company" is one named before, not a group.
+    std::string last = lower_ascii(text.substr(text.rfind(' ') + 1));
+    if (first == "the" && lookup(ctx_, "deal_anaphor_nouns", last)) {
+      if (auto ei = antecedent(span.start, c.sentence, last, *f)) add_party(f, *ei, role);
+      return;
+    }
     std::string name(text);
     if (sp != std::string_view::npos && lookup(ctx_, "deal_determiners", first)) {
       name = std::string(text.substr(sp + 1));
@@ -1007,7 +1013,10 @@ class DealBuilder {
   // Some party is a company, club or body: not a person, not a place.
   bool has_company(const Frame& f) const {
     for (size_t p : f.parties)
-      if (p >= kFresh || out_->entities[p].type == "organization") return true;
+      if (p >= kFresh
+              ? f.group_name[p - kFresh].empty()
+              : out_->entities[p].type == "organization" && out_->entities[p].subtype != "group")
+        return true;
     return false;
   }
 
