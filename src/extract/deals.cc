@@ -1218,6 +1218,31 @@ class DealBuilder {
     set_status(deals_.back(), f.status, f.status_priority);
   }
 
+  // "The deal, known as the Atlantic Gateway Partnership": the named agreement whose mention
+  // follows a later mention and a naming phrase (lexicon `deal_naming`) is the same deal.
+  std::optional<size_t> named_after(size_t at) const {
+    std::string_view rest = ctx_.text.substr(at, 64);
+    if (rest.rfind(", ", 0) == 0) rest.remove_prefix(2);
+    size_t words = 0;
+    for (size_t sp = 0; words < 4 && (sp = rest.find(' ', sp)) != std::string_view::npos; ++sp)
+      if (lookup(ctx_, "deal_naming", rest.substr(0, sp))) {
+        size_t from = at + (ctx_.text.substr(at, 2) == ", " ? 2 : 0) + sp + 1;
+        if (ctx_.text.substr(from, 4) == "the ") from += 4;
+        for (size_t ai = 0; ai < out_->agreements.size(); ++ai)
+          for (const auto& m : out_->agreements[ai].mentions)
+            if (out_->agreements[ai].named && m.span.start == from) return ai;
+        return std::nullopt;
+      } else {
+        ++words;
+      }
+    return std::nullopt;
+  }
+
+ public:
+  // Deals that a naming phrase tied to a named agreement, as (deal, named) pairs.
+  const std::vector<std::pair<size_t, size_t>>& absorbed() const { return absorbed_; }
+
+ private:
   // The target of the latest takeover told before, when none of the frame's parties is in it.
   std::optional<size_t> latest_target(const Frame& f) const {
     for (size_t k = deals_.size(); k-- > 0;) {
@@ -1281,6 +1306,7 @@ class DealBuilder {
     if (!best) return;
     Agreement& a = out_->agreements[*best];
     add_mention(*best, c.mentions.front());
+    if (auto named = named_after(c.head.end)) absorbed_.emplace_back(*best, *named);
     // The verb of a later mention is as often before it ("they signed the deal") as after.
     TextRange sent = (*ctx_.sentences)[c.sentence].span;
     size_t from = c.whole.start > sent.start + 30 ? c.whole.start - 30 : sent.start;
@@ -1301,7 +1327,8 @@ class DealBuilder {
 
   const Context& ctx_;
   Result* out_;
-  std::map<int, std::vector<const Hit*>> cues_;  // status cues by sentence
+  std::map<int, std::vector<const Hit*>> cues_;      // status cues by sentence
+  std::vector<std::pair<size_t, size_t>> absorbed_;  // see absorbed()
   MentionIndex mentions_;
   std::vector<size_t> deals_;          // indices into out_->agreements, in creation order
   std::map<size_t, int> status_prio_;  // by agreement index: the priority of its status
@@ -1317,6 +1344,38 @@ class DealBuilder {
 };
 
 }  // namespace
+
+// A deal the text names ("The deal, known as the Atlantic Gateway Partnership") becomes part
+// of that named agreement: its parties, roles, mentions, value, date and status join it, and
+// the deal is dropped.
+void absorb_named(const std::vector<std::pair<size_t, size_t>>& pairs, Result* out) {
+  std::vector<bool> gone(out->agreements.size(), false);
+  for (auto [di, ni] : pairs) {
+    if (gone[di] || gone[ni] || di == ni) continue;
+    Agreement& d = out->agreements[di];
+    Agreement& n = out->agreements[ni];
+    n.roles.resize(n.parties.size());
+    for (size_t i = 0; i < d.parties.size(); ++i)
+      if (std::find(n.parties.begin(), n.parties.end(), d.parties[i]) == n.parties.end()) {
+        n.parties.push_back(d.parties[i]);
+        n.roles.push_back(i < d.roles.size() ? d.roles[i] : "");
+      }
+    n.mentions.insert(n.mentions.end(), d.mentions.begin(), d.mentions.end());
+    if (!n.value) n.value = d.value;
+    if (!n.date) n.date = d.date;
+    if (n.status.empty()) n.status = d.status;
+    if (n.kind.empty() || n.kind == "other") n.kind = d.kind;
+    n.evidence = d.evidence;  // the sentence that reports the deal states it best
+    gone[di] = true;
+  }
+  size_t kept = 0;
+  for (size_t ai = 0; ai < out->agreements.size(); ++ai)
+    if (!gone[ai]) {
+      if (kept != ai) out->agreements[kept] = std::move(out->agreements[ai]);
+      ++kept;
+    }
+  out->agreements.resize(kept);
+}
 
 void finish_deals(const Context& ctx, std::vector<AgreementCandidate> cands,
                   const std::vector<Hit>& status, Result* out) {
@@ -1347,6 +1406,7 @@ void finish_deals(const Context& ctx, std::vector<AgreementCandidate> cands,
     return a.first.head.start < b.first.head.start;
   });
   for (auto& [c, f] : planned) builder.commit(c, std::move(f));
+  absorb_named(builder.absorbed(), out);
   for (auto& a : out->agreements)
     std::stable_sort(a.mentions.begin(), a.mentions.end(), [](const Mention& x, const Mention& y) {
       return x.span.start < y.span.start;

@@ -443,6 +443,24 @@ TEST(Deals, OneSideGroupsAndEmployers) {
   EXPECT_EQ(r.agreements[2].kind, "contract");
 }
 
+TEST(Deals, ADealTheTextNamesIsTheNamedAgreement) {
+  // "The deal, known as the X Partnership" ties the reported deal to its name: one agreement.
+  Result r = run(
+      "The Halifax Port Authority signed a $1.2 billion agreement on Tuesday with a Dutch "
+      "terminal operator. The deal, known as the Atlantic Gateway Partnership, commits both "
+      "sides to building two new berths.");
+  ASSERT_EQ(r.agreements.size(), 1u);
+  const Agreement& a = r.agreements[0];
+  EXPECT_TRUE(a.named);
+  EXPECT_EQ(a.name, "Atlantic Gateway Partnership");
+  EXPECT_EQ(party_names(r, a),
+            (std::vector<std::string>{"Halifax Port Authority", "Dutch terminal operator"}));
+  EXPECT_EQ(a.status, "signed");
+  EXPECT_TRUE(a.value.has_value());
+  ASSERT_EQ(a.mentions.size(), 3u);
+  EXPECT_LT(a.mentions[0].span.start, a.mentions[2].span.start);
+}
+
 TEST(Deals, NoDealWithoutTwoSides) {
   // Talk of a deal with one side, talks with no deal named, people alone, bids for titles, a
   // deal made by a person alone or with a group alone.
