@@ -207,6 +207,9 @@ class DealBuilder {
     if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty() &&
         !has_company(f))
       return std::nullopt;
+    // `active: true`: "It was sold by the authorities to ..." is no seller's sale.
+    if (c.rule->attrs.value("active", false) && after_passive_aux(c.head.start))
+      return std::nullopt;
     // `exclude_heads`: deal words a frame does not read ("Britain's proposal for ...").
     if (auto ex = c.rule->attrs.find("exclude_heads"); ex != c.rule->attrs.end())
       for (const auto& h : *ex)
@@ -347,6 +350,16 @@ class DealBuilder {
     rest.remove_prefix(1);
     std::string_view word = rest.substr(0, rest.find_first_of(" ,.;:"));
     return !lookup(ctx_, "deal_slot_breaks", word) && !lookup(ctx_, "deal_aux", word);
+  }
+
+  // The word before `at` is a passive's auxiliary ("was sold", "being bought").
+  bool after_passive_aux(size_t at) const {
+    size_t begin = at >= 8 ? at - 8 : 0;
+    std::string_view before = ctx_.text.substr(begin, at - begin);
+    for (std::string_view aux : {" was ", " were ", " be ", " been ", " being ", " is ", " are "})
+      if (before.size() >= aux.size() && before.substr(before.size() - aux.size()) == aux)
+        return true;
+    return false;
   }
 
   // Every capitalised word of r is inside a place's mention: "the US unit", "the German firm"
@@ -684,6 +697,10 @@ class DealBuilder {
     const Entity& e = out_->entities[ei];
     by_name_[e.name].push_back(ei);
     if (e.type == "person" || e.name.find(' ') == std::string::npos) return;
+    size_t sp = e.name.find(' ');
+    if (e.type == "organization" && sp == e.name.rfind(' ') &&
+        e.name.find('\'') == std::string::npos)
+      by_last_word_[e.name.substr(sp + 1)].push_back(ei);
     std::string initials;
     for (size_t at = 0; at < e.name.size();) {
       size_t sp = e.name.find(' ', at);
@@ -723,6 +740,12 @@ class DealBuilder {
             e.name.find_first_of("0123456789", name.size()) == std::string::npos)  // "Airbus A300s"
           best = j;
       }
+    // A one-word organization that ends one other two-word organization's name: "United" is
+    // "Manchester United" where that is the only such name.
+    if (best == ei && out_->entities[ei].type == "organization" &&
+        name.find(' ') == std::string::npos)
+      if (auto it = by_last_word_.find(name); it != by_last_word_.end() && it->second.size() == 1)
+        return it->second.front();
     return best;
   }
 
@@ -1029,7 +1052,7 @@ class DealBuilder {
     // A past tense is the clause's verb ("the merger of X and Y created ..."), not a noun.
     bool past = w.size() > 3 && w.substr(w.size() - 2) == "ed";
     return !past && !lookup(ctx_, "deal_slot_breaks", w) && !lookup(ctx_, "deal_time_words", w) &&
-           !lookup(ctx_, "deal_followers", w);
+           !lookup(ctx_, "deal_followers", w) && !lookup(ctx_, "deal_business_nouns", w);
   }
 
   // --- kind, status, value ---------------------------------------------------------------
@@ -1335,7 +1358,9 @@ class DealBuilder {
   std::map<size_t, std::vector<size_t>> deals_by_party_;  // entity -> agreements, in order
   std::map<size_t, std::vector<size_t>> starts_;  // agreement -> its mentions' starts, sorted
   std::map<std::string, std::vector<size_t>, std::less<>> by_name_;  // entity name -> indices
-  std::map<std::string, size_t, std::less<>> by_initials_;  // "LSE" -> London Stock Exchange
+  std::map<std::string, size_t, std::less<>> by_initials_;
+  std::map<std::string, std::vector<size_t>, std::less<>>
+      by_last_word_;  // "United" -> orgs  // "LSE" -> London Stock Exchange
   static constexpr size_t kLinkedParties = 64;
   size_t linked_parties_ = 0;  // new parties whose other mentions were searched
   mutable std::map<std::string, int> status_priorities_;     // status_priority(), asked once
