@@ -2,7 +2,7 @@
 """Scores claimx's agreements on the news deals set (../shared/eval/news/agreements-dev.jsonl).
 
 Usage: tools/eval_agreements.py BINARY [SHARED_DIR] [--floors FILE] [--part all|develop|check]
-                                [--show] [--patterns DIR]
+                                [--show] [--patterns DIR] [--gold FILE]
 
 Scores exactly as ../shared/eval/news/README.md says. Per article, each gold agreement is
 matched to at most one predicted agreement, in gold order, first fit: a prediction matches when
@@ -128,8 +128,10 @@ def main():
                     help="show errors of this part (default: none)")
     ap.add_argument("--show", action="store_true", help="print misses, false deals, wrong fields")
     ap.add_argument("--patterns", action="append", default=[])
+    ap.add_argument("--gold", help="another gold file annotated the same way (its articles are "
+                    "read from the BBC corpus of SHARED)")
     args = ap.parse_args()
-    gold_path = os.path.join(args.shared, "eval", "news", "agreements-dev.jsonl")
+    gold_path = args.gold or os.path.join(args.shared, "eval", "news", "agreements-dev.jsonl")
     corpus = os.path.join(args.shared, "eval", "corpus", "bbc", "articles.jsonl")
     if not (os.path.isfile(gold_path) and os.path.isfile(corpus)):
         print(f"SKIP: {gold_path} not found (the shared evaluation data is absent)")

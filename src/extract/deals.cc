@@ -522,6 +522,8 @@ class DealBuilder {
                                     ? ctx_.text.substr(from, e.span.start - 1 - from)
                                     : std::string_view();
       if (!before.empty() && lookup(ctx_, "deal_phrase_breaks", before)) continue;
+      // "The firm, formerly Interbrew, ...": an old name is not the subject.
+      if (!before.empty() && lookup(ctx_, "deal_former_names", before)) continue;
       if (is_possessive_at(ctx_.text, e.span.end)) {  // "India's biggest firm, ONGC"
         if (!possessor) possessor = e.entity;
         continue;
