@@ -217,6 +217,10 @@ class DealBuilder {
     // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
     // success", "bought Google shares") is no party.
     if (f.tail_end != kNoPos && describes_next(f.tail_end)) return std::nullopt;
+    // `no_people`: a partnership with a person is a doubles pair or a duo, not a deal.
+    if (c.rule->attrs.value("no_people", false))
+      for (size_t p : f.parties)
+        if (p < kFresh && is_full_person(out_->entities[p])) return std::nullopt;
     // Deals are between companies, clubs, states: people alone are coaches, duos, rivals.
     bool people = true;
     for (size_t p : f.parties) people = people && p < kFresh && is_full_person(out_->entities[p]);
@@ -350,6 +354,30 @@ class DealBuilder {
     rest.remove_prefix(1);
     std::string_view word = rest.substr(0, rest.find_first_of(" ,.;:"));
     return !lookup(ctx_, "deal_slot_breaks", word) && !lookup(ctx_, "deal_aux", word);
+  }
+
+  // "former Chelsea chairman Ken Bates": the body was the person's once, not now.
+  bool former_before(size_t at) const {
+    size_t begin = at >= 16 ? at - 16 : 0;
+    std::string_view before = ctx_.text.substr(begin, at - begin);
+    while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+    std::string_view w = before.substr(before.rfind(' ') + 1);
+    return lookup(ctx_, "deal_former_names", lower_ascii(w)) || lower_ascii(w) == "former" ||
+           lower_ascii(w) == "ex";
+  }
+
+  // "driven by" before `by_at` (the start of "by"): a past participle, so what follows is the
+  // agent.
+  bool passive_agent(size_t by_at) const {
+    if (ctx_.text.substr(by_at, 3) != "by ") return false;
+    size_t end = by_at >= 1 ? by_at - 1 : 0;
+    size_t begin = ctx_.text.rfind(' ', end > 0 ? end - 1 : 0);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::string_view w = ctx_.text.substr(begin, end - begin);
+    auto ends = [&](std::string_view x) {
+      return w.size() > x.size() + 2 && w.substr(w.size() - x.size()) == x;
+    };
+    return ends("ed") || ends("en") || w == "bought" || w == "made" || w == "led" || w == "run";
   }
 
   // The word before `at` is a passive's auxiliary ("was sold", "being bought").
@@ -494,7 +522,12 @@ class DealBuilder {
       for (int si = sentence; si >= std::max(0, sentence - 4); --si) {
         TextRange s = (*ctx_.sentences)[si].span;
         if (si == sentence) s.end = slot.start;
-        if (auto subject = subject_in(s)) return subject;
+        size_t at = kNoPos;
+        auto subject = subject_in(s, &at);
+        // "In 2003 it bought GeCAD Software": a sentence whose subject is itself a pronoun
+        // passes the question back ("it" in the next sentence is still Microsoft).
+        if (pronoun_before(s, subject ? at : s.end)) continue;
+        if (subject) return subject;
       }
     }
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 2)].span.start;
@@ -511,8 +544,30 @@ class DealBuilder {
 
   // The first entity of a stretch that no preposition governs and that may stand for a company
   // (not a person named in full, not an "X-based" describer).
-  std::optional<size_t> subject_in(TextRange s) const {
+  // A subject pronoun ("it", "he", "they", ...) in [s.start, before).
+  bool pronoun_before(TextRange s, size_t before) const {
+    std::string_view t = ctx_.text.substr(s.start, std::min(before, s.end) - s.start);
+    for (size_t i = 0; i < t.size();) {
+      size_t j = t.find_first_of(" ,;:\"'", i);
+      if (j == std::string_view::npos) j = t.size();
+      std::string w = lower_ascii(t.substr(i, j - i));
+      // "It said Deutsche Boerse had to ...": the speaker's pronoun leaves the clause's
+      // subject to the name after it.
+      size_t k = j + 1 < t.size() ? t.find(' ', j + 1) : std::string_view::npos;
+      std::string_view next =
+          j + 1 < t.size()
+              ? t.substr(j + 1, k == std::string_view::npos ? std::string_view::npos : k - j - 1)
+              : std::string_view();
+      bool speaker = lookup(ctx_, "deal_said", next) != nullptr;
+      if ((w == "it" || w == "he" || w == "she" || w == "they") && !speaker) return true;
+      i = j + 1;
+    }
+    return false;
+  }
+
+  std::optional<size_t> subject_in(TextRange s, size_t* at = nullptr) const {
     std::optional<size_t> possessor;  // "Microsoft's announcement ... it": when none follows
+    size_t possessor_at = kNoPos;
     for (const auto& e : mentions_.inside(s)) {
       if (ctx_.text.substr(e.span.end, 1) == "-") continue;  // "Netherlands-based"
       if (is_full_person(out_->entities[e.entity])) continue;
@@ -521,15 +576,19 @@ class DealBuilder {
       std::string_view before = e.span.start > from
                                     ? ctx_.text.substr(from, e.span.start - 1 - from)
                                     : std::string_view();
-      if (!before.empty() && lookup(ctx_, "deal_phrase_breaks", before)) continue;
+      // "is being driven by Constellation": a passive's agent is its subject.
+      if (!before.empty() && lookup(ctx_, "deal_phrase_breaks", before) && !passive_agent(from))
+        continue;
       // "The firm, formerly Interbrew, ...": an old name is not the subject.
       if (!before.empty() && lookup(ctx_, "deal_former_names", before)) continue;
       if (is_possessive_at(ctx_.text, e.span.end)) {  // "India's biggest firm, ONGC"
-        if (!possessor) possessor = e.entity;
+        if (!possessor) possessor = e.entity, possessor_at = e.span.start;
         continue;
       }
+      if (at) *at = e.span.start;
       return e.entity;
     }
+    if (at) *at = possessor_at;
     return possessor;
   }
 
@@ -943,7 +1002,8 @@ class DealBuilder {
       }
     // "Euronext chief Jean-Francois Theodore held talks with ...": the body, not its officer.
     if (best && before_best && out_->entities[before_best->entity].type == "organization" &&
-        role_between(before_best->span.end, best->span.start)) {
+        role_between(before_best->span.end, best->span.start) &&
+        !former_before(before_best->span.start)) {
       f->officer = fullest(best->entity);
       best = before_best;
     }

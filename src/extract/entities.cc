@@ -270,8 +270,10 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
           if (!e) e = lookup(ctx, "place_aliases", rest);
           alone = e && e->attrs.value("subtype", "") == "country" && !lexicon_name(ctx, whole);
         }
+        // A gerund opens a clause, not a name: "Buying MCI would ...", "Following Oracle's ...".
+        bool gerund = w.size() >= 6 && w.substr(w.size() - 3) == "ing";
         if (in_lex(ctx, "sentence_starters", w) ||
-            (alone && in_lex(ctx, "common_words", lower_ascii(w)))) {
+            ((alone || gerund) && in_lex(ctx, "common_words", lower_ascii(w)))) {
           ++i;
           cut = true;
         }
