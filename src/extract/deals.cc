@@ -172,6 +172,11 @@ class DealBuilder {
     for (const Hit& h : cues) cues_[h.sentence].push_back(&h);
     mentions_.build(*out);
     for (size_t ei = 0; ei < out->entities.size(); ++ei) index_name(ei);
+    // The organization the story is about: the most often named, three times or more.
+    for (size_t ei = 0; ei < out->entities.size(); ++ei)
+      if (out->entities[ei].type == "organization" && out->entities[ei].mentions.size() >= 3 &&
+          (!main_org_ || out->entities[ei].mentions.size() > mention_count(*main_org_)))
+        main_org_ = ei;
     // Named agreements are deals too: "an alliance between Canada and Mexico" and "the
     // partnership" join the Canada-Mexico Comprehensive Strategic Partnership.
     for (size_t ai = 0; ai < out->agreements.size(); ++ai) {
@@ -304,17 +309,31 @@ class DealBuilder {
     auto it =
         std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
                          [](const MentionIndex::Entry& e, size_t x) { return e.span.start < x; });
+    auto fits = [&](size_t ei) {
+      if (std::find(f.parties.begin(), f.parties.end(), fullest(ei)) != f.parties.end())
+        return false;
+      const Entity& e = out_->entities[ei];
+      return state ? e.subtype == "country"
+                   : e.type == "organization" || (e.type == "person" && !is_full_person(e));
+    };
+    std::optional<size_t> nearest;
     while (it != mentions_.all.begin()) {
       --it;
       if (it->span.start < floor) break;
-      if (std::find(f.parties.begin(), f.parties.end(), fullest(it->entity)) != f.parties.end())
-        continue;
-      const Entity& e = out_->entities[it->entity];
-      if (state ? e.subtype == "country"
-                : e.type == "organization" || (e.type == "person" && !is_full_person(e)))
-        return fullest(it->entity);
+      if (fits(it->entity)) {
+        nearest = fullest(it->entity);
+        break;
+      }
     }
-    return std::nullopt;
+    // The story's own company or club ("the club" in a Chelsea story is Chelsea, though AC
+    // Milan was named last): an organization the document names at least three times and
+    // more often than the nearest one, named before this point. Not for a part ("the unit"
+    // is the one just named, not its parent the story is about).
+    bool part = lookup_attr(ctx_, "deal_anaphor_nouns", noun, "part") == "true";
+    if (!state && !part && main_org_ && fits(*main_org_) && mentions_before(*main_org_, at) &&
+        (!nearest || mention_count(*main_org_) > mention_count(*nearest)))
+      return main_org_;
+    return nearest;
   }
 
   // A deal one side makes for a person is the person's with their employer: "Arsenal manager
@@ -404,6 +423,12 @@ class DealBuilder {
       if (!place) return false;
     }
     return true;
+  }
+
+  size_t mention_count(size_t ei) const { return out_->entities[ei].mentions.size(); }
+  bool mentions_before(size_t ei, size_t at) const {
+    const auto& ms = out_->entities[ei].mentions;
+    return !ms.empty() && ms.front().span.start < at;
   }
 
   // Only a role noun between two mentions ("LSE boss Clara Furse", "Euronext chief ...").
@@ -1197,6 +1222,11 @@ class DealBuilder {
       if (fg.sentence != c.sentence) continue;
       if (money ? fg.kind != "money" : fg.kind != "date") continue;
       bool inside = fg.span.start >= c.whole.start && fg.span.end <= c.whole.end;
+      // "the fifth billion-dollar telecoms deal": a size class, not this deal's value.
+      std::string_view t = ctx_.slice(fg.span);
+      if (!inside && t.find('-') != std::string_view::npos &&
+          t.find_first_of("0123456789") == std::string_view::npos)
+        continue;
       size_t gap = inside                        ? 0
                    : fg.span.start >= c.head.end ? fg.span.start - c.head.end
                    : fg.span.end <= c.head.start ? c.head.start - fg.span.end
@@ -1414,6 +1444,7 @@ class DealBuilder {
   Result* out_;
   std::map<int, std::vector<const Hit*>> cues_;      // status cues by sentence
   std::vector<std::pair<size_t, size_t>> absorbed_;  // see absorbed()
+  std::optional<size_t> main_org_;                   // the story's most named organization
   MentionIndex mentions_;
   std::vector<size_t> deals_;          // indices into out_->agreements, in creation order
   std::map<size_t, int> status_prio_;  // by agreement index: the priority of its status
