@@ -212,6 +212,20 @@ class DealBuilder {
     if (noun && noun->attrs.value("needs_kind", false) && modifier_kind(c).empty() &&
         !has_company(f))
       return std::nullopt;
+    // `not_after`: words before the head that make it another part of speech ("will partner").
+    if (auto no = c.rule->attrs.find("not_after"); no != c.rule->attrs.end()) {
+      std::string_view before = ctx_.text.substr(0, c.head.start);
+      while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+      std::string w = lower_ascii(before.substr(before.find_last_of(' ') + 1));
+      for (const auto& x : *no)
+        if (w == x.get<std::string>()) return std::nullopt;
+    }
+    // `need_company`: some party is a company or body, not all people and places.
+    if (c.rule->attrs.value("need_company", false) && !has_company(f)) return std::nullopt;
+    // `need_places`: every party a place ("China-UK tourism", not "Coca-Cola").
+    if (c.rule->attrs.value("need_places", false))
+      for (size_t p : f.parties)
+        if (p >= kFresh || out_->entities[p].type != "place") return std::nullopt;
     // `active: true`: "It was sold by the authorities to ..." is no seller's sale.
     if (c.rule->attrs.value("active", false) && after_passive_aux(c.head.start))
       return std::nullopt;
@@ -221,7 +235,9 @@ class DealBuilder {
         if (lower_ascii(ctx_.slice(c.head)) == h.get<std::string>()) return std::nullopt;
     // A name the frame ends on that describes the noun after it ("its bid for Davis Cup
     // success", "bought Google shares") is no party.
-    if (f.tail_end != kNoPos && describes_next(f.tail_end)) return std::nullopt;
+    if (f.tail_end != kNoPos && !c.rule->attrs.value("names_describe", false) &&
+        describes_next(f.tail_end))
+      return std::nullopt;
     // `no_people`: a partnership with a person is a doubles pair or a duo, not a deal.
     if (c.rule->attrs.value("no_people", false))
       for (size_t p : f.parties)
@@ -481,7 +497,10 @@ class DealBuilder {
   std::vector<SlotParty> slot_parties(TextRange slot, int sentence, size_t frame_end) const {
     std::vector<SlotParty> in;
     for (const auto& e : mentions_.inside(slot)) {
-      if (e.span.end < ctx_.text.size() && ctx_.text[e.span.end] == '-') continue;  // "UK-based"
+      // "UK-based", "state-owned": a describer ("China-UK" joins two names).
+      if (e.span.end + 1 < ctx_.text.size() && ctx_.text[e.span.end] == '-' &&
+          std::islower(static_cast<unsigned char>(ctx_.text[e.span.end + 1])))
+        continue;
       // A mention with a possessive inside ("Australia's Woodside Petroleum") names the part
       // after it.
       std::string_view text = ctx_.slice(e.span);
