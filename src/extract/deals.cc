@@ -425,6 +425,20 @@ class DealBuilder {
     return false;
   }
 
+  // The nearest organization named before `at`, in its sentence or the one before.
+  std::optional<size_t> nearest_org(size_t at, int sentence) const {
+    size_t floor = (*ctx_.sentences)[std::max(0, sentence - 1)].span.start;
+    auto it =
+        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
+                         [](const MentionIndex::Entry& e, size_t x) { return e.span.start < x; });
+    while (it != mentions_.all.begin()) {
+      --it;
+      if (it->span.start < floor) break;
+      if (out_->entities[it->entity].type == "organization") return fullest(it->entity);
+    }
+    return std::nullopt;
+  }
+
   // Every capitalised word of r is inside a place's mention: "the US unit", "the German firm"
   // describe a company by where it is, so they may still stand for one named before.
   bool capitals_are_places(TextRange r) const {
@@ -931,6 +945,11 @@ class DealBuilder {
     std::string w = lower_ascii(ctx_.slice(span));
     if (const LexiconEntry* p = lookup(ctx_, "deal_pronouns", w)) {
       bool company = p->attrs.value("company", false);
+      // "sold it to Southcorp": an object pronoun is the company named just before.
+      if (w == "it" && span.start == c.head.end + 1) {
+        if (auto ei = nearest_org(c.head.start, c.sentence)) add_party(f, *ei, role);
+        return;
+      }
       if (auto ei = pronoun(span, c.sentence, p->attrs.value("refers", ""))) {
         add_party(f, *ei, role);
         if (company) f->company.insert(*ei);
