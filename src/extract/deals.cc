@@ -257,6 +257,9 @@ class DealBuilder {
             f.parties[i] >= kFresh || out_->entities[f.parties[i]].type != "organization";
     }
     if (person_buyer && fresh_target) return std::nullopt;
+    // A bid for the Games, a Cup, a title is no takeover ("London's bid for the 2012 Games").
+    for (size_t i = 0; i < f.parties.size(); ++i)
+      if (f.roles[i] == "target" && names_event(f, i)) return std::nullopt;
     return f;
   }
 
@@ -455,6 +458,35 @@ class DealBuilder {
     return true;
   }
 
+  // The party's name ends in an event's word (lexicon `event_keywords`: Games, Cup, Open).
+  bool names_event(const Frame& f, size_t i) const {
+    std::string name = f.parties[i] >= kFresh
+                           ? std::string(ctx_.slice(f.fresh[f.parties[i] - kFresh]))
+                           : out_->entities[f.parties[i]].name;
+    return lookup(ctx_, "event_keywords", name.substr(name.rfind(' ') + 1)) != nullptr;
+  }
+
+  // Every word of name after `from` is a company's word (lexicon `org_keywords`: Group, Inc).
+  bool corporate_tail(const std::string& name, size_t from) const {
+    bool any = false;
+    for (size_t at = from; at < name.size();) {
+      size_t sp = name.find(' ', at);
+      if (sp == std::string::npos) sp = name.size();
+      if (sp > at) {
+        if (!lookup(ctx_, "org_keywords", std::string_view(name).substr(at, sp - at))) return false;
+        any = true;
+      }
+      at = sp + 1;
+    }
+    return any;
+  }
+
+  // a's first mention is before b's.
+  bool named_first(size_t a, size_t b) const {
+    const auto& ma = out_->entities[a].mentions;
+    const auto& mb = out_->entities[b].mentions;
+    return !ma.empty() && (mb.empty() || ma.front().span.start < mb.front().span.start);
+  }
   size_t mention_count(size_t ei) const { return out_->entities[ei].mentions.size(); }
   bool mentions_before(size_t ei, size_t at) const {
     const auto& ms = out_->entities[ei].mentions;
@@ -855,8 +887,12 @@ class DealBuilder {
         const Entity& e = out_->entities[j];
         size_t have = out_->entities[best].name.size();
         bool longer = e.name.size() > have || (best != ei && e.name.size() == have && j < best);
+        // The full name comes first in news ("RSA Security ... RSA"), or adds only a company's
+        // word ("Lenovo Group"); one first named later is a part ("Fiat ... Fiat Powertrain",
+        // "Diageo ... Diageo Chateau & Estate Wines").
         if (e.type != "place" && longer &&
-            e.name.find_first_of("0123456789", name.size()) == std::string::npos)  // "Airbus A300s"
+            e.name.find_first_of("0123456789", name.size()) == std::string::npos &&  // "A300s"
+            (named_first(j, ei) || corporate_tail(e.name, name.size())))
           best = j;
       }
     // A one-word organization that ends one other two-word organization's name: "United" is
