@@ -214,9 +214,7 @@ class DealBuilder {
       return std::nullopt;
     // `not_after`: words before the head that make it another part of speech ("will partner").
     if (auto no = c.rule->attrs.find("not_after"); no != c.rule->attrs.end()) {
-      std::string_view before = ctx_.text.substr(0, c.head.start);
-      while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
-      std::string w = lower_ascii(before.substr(before.find_last_of(' ') + 1));
+      std::string w = lower_ascii(word_before(c.head.start));
       for (const auto& x : *no)
         if (w == x.get<std::string>()) return std::nullopt;
     }
@@ -396,22 +394,24 @@ class DealBuilder {
 
   // "former Chelsea chairman Ken Bates": the body was the person's once, not now.
   bool former_before(size_t at) const {
-    size_t begin = at >= 16 ? at - 16 : 0;
+    std::string w = lower_ascii(word_before(at));
+    return lookup(ctx_, "deal_former_names", w) || w == "former" || w == "ex";
+  }
+
+  // The word that ends before `at` (spaces between skipped); "" at the start.
+  std::string_view word_before(size_t at) const {
+    size_t begin = at >= 40 ? at - 40 : 0;
     std::string_view before = ctx_.text.substr(begin, at - begin);
     while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
-    std::string_view w = before.substr(before.rfind(' ') + 1);
-    return lookup(ctx_, "deal_former_names", lower_ascii(w)) || lower_ascii(w) == "former" ||
-           lower_ascii(w) == "ex";
+    size_t sp = before.rfind(' ');
+    return sp == std::string_view::npos ? before : before.substr(sp + 1);
   }
 
   // "driven by" before `by_at` (the start of "by"): a past participle, so what follows is the
   // agent.
   bool passive_agent(size_t by_at) const {
     if (ctx_.text.substr(by_at, 3) != "by ") return false;
-    size_t end = by_at >= 1 ? by_at - 1 : 0;
-    size_t begin = ctx_.text.rfind(' ', end > 0 ? end - 1 : 0);
-    begin = begin == std::string::npos ? 0 : begin + 1;
-    std::string_view w = ctx_.text.substr(begin, end - begin);
+    std::string_view w = word_before(by_at);
     auto ends = [&](std::string_view x) {
       return w.size() > x.size() + 2 && w.substr(w.size() - x.size()) == x;
     };
@@ -420,12 +420,9 @@ class DealBuilder {
 
   // The word before `at` is a passive's auxiliary ("was sold", "being bought").
   bool after_passive_aux(size_t at) const {
-    size_t begin = at >= 8 ? at - 8 : 0;
-    std::string_view before = ctx_.text.substr(begin, at - begin);
-    for (std::string_view aux : {" was ", " were ", " be ", " been ", " being ", " is ", " are "})
-      if (before.size() >= aux.size() && before.substr(before.size() - aux.size()) == aux)
-        return true;
-    return false;
+    std::string_view w = word_before(at);
+    return w == "was" || w == "were" || w == "be" || w == "been" || w == "being" || w == "is" ||
+           w == "are";
   }
 
   // The nearest organization named before `at`, in its sentence or the one before.
