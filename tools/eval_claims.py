@@ -9,9 +9,12 @@ in one JSONL run; the record counts as check-worthy when claims[] (the default l
 model's threshold or --min-score) is not empty. Prints precision / recall / F1 of the
 check-worthy class, the average precision of the ranking by the highest sentence score, and with
 --show N the N highest-scored false positives and lowest-scored false negatives.
+News: ../shared/eval/news/claims-dev.jsonl labels every body sentence of 24 BBC articles
+(disputed ones are left out); each article is one document, and a sentence counts as predicted
+check-worthy when a claim of the default output overlaps it, as that set's README says.
 Segmentation: the English Golden Rules (segmentation/golden-en.jsonl) through `claimx
 --sentences`; a case passes when the sentences, stripped, equal the expected ones.
-With --floors FILE (JSON: {"dev": {"f1": x, ...}, "3class": {...}, "golden": {"passed": n}})
+With --floors FILE (JSON: {"dev": {"f1": x, ...}, "3class": {...}, "news": {...}, "golden": {"passed": n}})
 it exits 1 when a number is below its floor. Exits 77 (skip) when the data is absent.
 """
 import argparse
@@ -92,6 +95,51 @@ def score_claims(binary, path, min_score, show):
     return result
 
 
+def score_news(binary, labels_path, corpus_path, min_score, show):
+    with open(labels_path, encoding="utf-8") as f:
+        labels = [json.loads(line) for line in f if line.strip()]
+    labels = [x for x in labels if x.get("checkworthy") is not None]
+    wanted = {x["article"] for x in labels}
+    articles = []
+    with open(corpus_path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["id"] in wanted:
+                articles.append({"id": d["id"], "text": d["text"]})
+    extra = ["--only", "claims"] + (["--min-score", str(min_score)] if min_score is not None else [])
+    default = run_jsonl(binary, articles, extra)
+    every = run_jsonl(binary, articles, extra + ["--all-sentences"])
+    tp = n_pred = n_gold = 0
+    scored, fps, fns = [], [], []
+    for x in labels:
+        def overlapping(claims):
+            return [c for c in claims if c["start"] < x["end"] and x["start"] < c["end"]]
+        pred = bool(overlapping(default[x["article"]]["claims"]))
+        best = max((c["checkworthiness"] for c in overlapping(every[x["article"]]["claims"])),
+                   default=0.0)
+        gold = bool(x["checkworthy"])
+        scored.append((best, gold))
+        tp += gold and pred
+        n_pred += pred
+        n_gold += gold
+        if pred and not gold:
+            fps.append((best, x))
+        if gold and not pred:
+            fns.append((best, x))
+    p, rc, f = prf(tp, n_pred, n_gold)
+    result = {"p": p, "r": rc, "f1": f, "ap": average_precision(scored)}
+    print(f"  sentences {len(labels)}, check-worthy {n_gold}, predicted {n_pred}, correct {tp}")
+    print(f"  P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  AP {result['ap']:.3f}")
+    if show:
+        fps.sort(key=lambda x: (-x[0], x[1]["id"]))
+        fns.sort(key=lambda x: (x[0], x[1]["id"]))
+        for title, items in (("false positives (highest score)", fps), ("false negatives (lowest score)", fns)):
+            print(f"  {title}:")
+            for s, x in items[:show]:
+                print(f"    {s:.3f} {x['text'][:150]}")
+    return result
+
+
 def score_golden(binary, path):
     with open(path, encoding="utf-8") as f:
         cases = [json.loads(line) for line in f if line.strip()]
@@ -127,6 +175,11 @@ def main():
     for name, file in SETS.items():
         print(f"{name} ({file}): check-worthy class")
         scores[name] = score_claims(binary, os.path.join(claims_dir, file), args.min_score, args.show)
+    news = os.path.join(args.shared, "eval", "news", "claims-dev.jsonl")
+    corpus = os.path.join(args.shared, "eval", "corpus", "bbc", "articles.jsonl")
+    if os.path.exists(news) and os.path.exists(corpus):
+        print("news (news/claims-dev.jsonl): check-worthy sentences of 24 BBC articles")
+        scores["news"] = score_news(binary, news, corpus, args.min_score, args.show)
     print("golden rules (segmentation/golden-en.jsonl):")
     scores["golden"] = score_golden(binary, golden)
 

@@ -149,6 +149,8 @@ struct Result {
 struct ExtractOptions {
   std::optional<std::string> anchor_date;  // YYYY-MM-DD; else the document's date; else none
   std::optional<double> min_score;         // default: the claims model's threshold
+  // Keep only the document's N highest-scoring claims (in document order; ties: the earlier).
+  std::optional<size_t> top;
   // Join neighbouring dates and times into ranges and date-times (compose_dates). Rule examples
   // are checked without it: they test each rule's own item.
   bool compose_dates = true;

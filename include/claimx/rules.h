@@ -182,7 +182,19 @@ class RuleBook {
   // Group text helpers for interpreters.
   static std::string_view group(const Match& m, std::string_view text, std::string_view name);
 
+  // Data a stage derives from the book (a scoring model's look-up tables), made on first use
+  // and kept as long as the book, shared by the threads that use it: made once, not once per
+  // document. `make` returns a T; the key names it within the book.
+  template <class T, class Make>
+  const T& derived(const std::string& key, Make make) const {
+    auto p = derived_slot(
+        key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
+    return *static_cast<const T*>(p.get());
+  }
+
  private:
+  std::shared_ptr<const void> derived_slot(
+      const std::string& key, const std::function<std::shared_ptr<const void>()>& make) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   std::string input_format = "auto";
   claimx::JsonlFields fields;
   double min_score = -1;
+  size_t top = 0;
   app.add_option("FILE", files,
                  "Input files, archives or (with -r) directories; none or - reads stdin")
       ->type_name("FILE");
@@ -169,6 +170,9 @@ int main(int argc, char** argv) {
                  "Check-worthiness threshold for claims[] (default: the model's)")
       ->type_name("X")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--top", top, "Keep each document's N highest-scoring claims (after --min-score)")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_flag("--all-sentences", all_sentences,
                "claims[] lists every body sentence with its score");
   app.add_flag("--explain", explain,
@@ -226,6 +230,7 @@ int main(int argc, char** argv) {
     xopt.anchor_date = date;
   }
   if (min_score >= 0) xopt.min_score = min_score;
+  if (top > 0) xopt.top = top;
   xopt.keep_all_scored = all_sentences;
   claimx::WriteOptions wopt;
   wopt.offsets = offsets == "bytes"   ? claimx::OffsetUnit::kBytes

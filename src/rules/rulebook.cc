@@ -474,6 +474,8 @@ struct RuleBook::Impl {
   int layer = 0;                             // one per add_sources call
   SegmentRules segment;
   nlohmann::json null_model;
+  std::mutex derived_mutex;
+  std::map<std::string, std::shared_ptr<const void>> derived;  // see RuleBook::derived()
 
   // One source as a pack (nullopt when it is unusable), and that pack added to `packs`.
   std::optional<PackData> parse_pack(const SourceFile& src, std::vector<RuleError>* errors) const;
@@ -863,6 +865,7 @@ void RuleBook::add_directory(const std::string& dir, std::vector<RuleError>* err
 }
 
 bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
+  impl_->derived.clear();  // derived from the packs as they were
   size_t before = errors->size();
   Impl& m = *impl_;
   m.rules.clear();
@@ -1080,6 +1083,14 @@ const std::vector<Rule>& RuleBook::rules() const {
 const Rule* RuleBook::rule(std::string_view id) const {
   auto it = impl_->rule_index.find(id);
   return it == impl_->rule_index.end() ? nullptr : &impl_->rules[it->second];
+}
+
+std::shared_ptr<const void> RuleBook::derived_slot(
+    const std::string& key, const std::function<std::shared_ptr<const void>()>& make) const {
+  std::lock_guard<std::mutex> lock(impl_->derived_mutex);
+  auto& slot = impl_->derived[key];
+  if (!slot) slot = make();
+  return slot;
 }
 
 const nlohmann::json& RuleBook::model(std::string_view pack) const {

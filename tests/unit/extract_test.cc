@@ -609,6 +609,27 @@ TEST(Claims, AllScoredIsOptionalAndClaimsStayTheSame) {
   }
 }
 
+// --top N keeps the N best claims in document order; the words of a sentence weigh in
+// ("w:..." terms) beside its cues.
+TEST(Claims, TopKeepsTheBestInDocumentOrderAndWordsWeigh) {
+  Document doc = make_document("t", "-",
+                               "Exports rose by $9.9 million last year. Unemployment fell to 4.1% "
+                               "in March, the ministry said. Prices rose 2% in May.");
+  ExtractOptions all, top;
+  top.top = 2;
+  Result a = extract(doc, default_rulebook(), all);
+  Result b = extract(doc, default_rulebook(), top);
+  ASSERT_EQ(a.claims.size(), 3u);
+  ASSERT_EQ(b.claims.size(), 2u);
+  EXPECT_LT(b.claims[0].span.start, b.claims[1].span.start);
+  double lowest = std::min({a.claims[0].checkworthiness, a.claims[1].checkworthiness,
+                            a.claims[2].checkworthiness});
+  for (const Claim& c : b.claims) EXPECT_GE(c.checkworthiness, lowest);
+  bool word = false;
+  for (const auto& t : a.claims[0].terms) word = word || t.name.rfind("w:", 0) == 0;
+  EXPECT_TRUE(word);
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
