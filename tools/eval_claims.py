@@ -60,39 +60,39 @@ def average_precision(scored):
     return total / n_gold if n_gold else 0.0
 
 
+def tally(cases, unit, show):
+    """cases: [(pred, best score, gold, record, line to show)]; prints and returns the scores."""
+    tp = sum(p and g for p, _, g, _, _ in cases)
+    n_pred = sum(p for p, _, _, _, _ in cases)
+    n_gold = sum(g for _, _, g, _, _ in cases)
+    p, rc, f = prf(tp, n_pred, n_gold)
+    result = {"p": p, "r": rc, "f1": f, "ap": average_precision([(b, g) for _, b, g, _, _ in cases])}
+    print(f"  {unit} {len(cases)}, check-worthy {n_gold}, predicted {n_pred}, correct {tp}")
+    print(f"  P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  AP {result['ap']:.3f}")
+    if show:
+        fps = sorted((c for c in cases if c[0] and not c[2]), key=lambda c: (-c[1], c[3]["id"]))
+        fns = sorted((c for c in cases if c[2] and not c[0]), key=lambda c: (c[1], c[3]["id"]))
+        for title, items in (("false positives (highest score)", fps), ("false negatives (lowest score)", fns)):
+            print(f"  {title}:")
+            for _, b, _, _, line in items[:show]:
+                print(f"    {b:.3f} {line}")
+    return result
+
+
 def score_claims(binary, path, min_score, show):
     with open(path, encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     extra = ["--only", "claims"] + (["--min-score", str(min_score)] if min_score is not None else [])
     default = run_jsonl(binary, records, extra)
     every = run_jsonl(binary, records, extra + ["--all-sentences"])
-    tp = n_pred = n_gold = 0
-    scored, fps, fns = [], [], []
+    cases = []
     for r in records:
-        gold = bool(r["checkworthy"])
-        pred = bool(default[r["id"]]["claims"])
-        best = max((c["checkworthiness"] for c in every[r["id"]]["claims"]), default=0.0)
-        scored.append((best, gold))
-        tp += gold and pred
-        n_pred += pred
-        n_gold += gold
-        if pred and not gold:
-            fps.append((best, r))
-        if gold and not pred:
-            fns.append((best, r))
-    p, rc, f = prf(tp, n_pred, n_gold)
-    result = {"p": p, "r": rc, "f1": f, "ap": average_precision(scored)}
-    print(f"  records {len(records)}, check-worthy {n_gold}, predicted {n_pred}, correct {tp}")
-    print(f"  P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  AP {result['ap']:.3f}")
-    if show:
-        fps.sort(key=lambda x: (-x[0], x[1]["id"]))
-        fns.sort(key=lambda x: (x[0], x[1]["id"]))
-        for title, items in (("false positives (highest score)", fps), ("false negatives (lowest score)", fns)):
-            print(f"  {title}:")
-            for s, r in items[:show]:
-                cues = sorted({c for x in every[r["id"]]["claims"] for c in x["cues"]})
-                print(f"    {s:.3f} [{r.get('label')}] {r['text'][:150]}  {cues}")
-    return result
+        claims = every[r["id"]]["claims"]
+        best = max((c["checkworthiness"] for c in claims), default=0.0)
+        cues = sorted({c for x in claims for c in x["cues"]})
+        cases.append((bool(default[r["id"]]["claims"]), best, bool(r["checkworthy"]), r,
+                      f"[{r.get('label')}] {r['text'][:150]}  {cues}"))
+    return tally(cases, "records", show)
 
 
 def score_news(binary, labels_path, corpus_path, min_score, show):
@@ -109,35 +109,17 @@ def score_news(binary, labels_path, corpus_path, min_score, show):
     extra = ["--only", "claims"] + (["--min-score", str(min_score)] if min_score is not None else [])
     default = run_jsonl(binary, articles, extra)
     every = run_jsonl(binary, articles, extra + ["--all-sentences"])
-    tp = n_pred = n_gold = 0
-    scored, fps, fns = [], [], []
+
+    def overlapping(claims, x):
+        return [c for c in claims if c["start"] < x["end"] and x["start"] < c["end"]]
+
+    cases = []
     for x in labels:
-        def overlapping(claims):
-            return [c for c in claims if c["start"] < x["end"] and x["start"] < c["end"]]
-        pred = bool(overlapping(default[x["article"]]["claims"]))
-        best = max((c["checkworthiness"] for c in overlapping(every[x["article"]]["claims"])),
+        best = max((c["checkworthiness"] for c in overlapping(every[x["article"]]["claims"], x)),
                    default=0.0)
-        gold = bool(x["checkworthy"])
-        scored.append((best, gold))
-        tp += gold and pred
-        n_pred += pred
-        n_gold += gold
-        if pred and not gold:
-            fps.append((best, x))
-        if gold and not pred:
-            fns.append((best, x))
-    p, rc, f = prf(tp, n_pred, n_gold)
-    result = {"p": p, "r": rc, "f1": f, "ap": average_precision(scored)}
-    print(f"  sentences {len(labels)}, check-worthy {n_gold}, predicted {n_pred}, correct {tp}")
-    print(f"  P {p:.3f}  R {rc:.3f}  F1 {f:.3f}  AP {result['ap']:.3f}")
-    if show:
-        fps.sort(key=lambda x: (-x[0], x[1]["id"]))
-        fns.sort(key=lambda x: (x[0], x[1]["id"]))
-        for title, items in (("false positives (highest score)", fps), ("false negatives (lowest score)", fns)):
-            print(f"  {title}:")
-            for s, x in items[:show]:
-                print(f"    {s:.3f} {x['text'][:150]}")
-    return result
+        cases.append((bool(overlapping(default[x["article"]]["claims"], x)), best,
+                      bool(x["checkworthy"]), x, x["text"][:150]))
+    return tally(cases, "sentences", show)
 
 
 def score_golden(binary, path):
