@@ -82,10 +82,11 @@ void add_word_features(const Model& m, std::string_view sentence,
                        std::map<std::string, double, std::less<>>* features) {
   if (m.words.empty()) return;
   std::vector<std::string> toks = word_tokens(sentence);
+  std::string pair;  // reused: most pairs are in no model
   for (size_t i = 0; i < toks.size(); ++i) {
     if (m.words.count(toks[i])) (*features)["w:" + toks[i]] = 1;
     if (i + 1 < toks.size()) {
-      std::string pair = toks[i] + " " + toks[i + 1];
+      pair.assign(toks[i]).append(1, ' ').append(toks[i + 1]);
       if (m.words.count(pair)) (*features)["w:" + pair] = 1;
     }
   }

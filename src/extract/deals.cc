@@ -99,6 +99,11 @@ struct MentionIndex {
     size_t entity;
   };
   std::vector<Entry> all;  // sorted by start; demonyms left out
+  // The first mention that starts at or after `at`.
+  std::vector<Entry>::const_iterator from(size_t at) const {
+    return std::lower_bound(all.begin(), all.end(), at,
+                            [](const Entry& e, size_t x) { return e.span.start < x; });
+  }
 
   SpanIndex spans;  // the same spans, for overlap tests in O(log n)
 
@@ -122,9 +127,7 @@ struct MentionIndex {
   // Mentions wholly inside r, in order.
   std::vector<Entry> inside(TextRange r) const {
     std::vector<Entry> out;
-    auto it = std::lower_bound(all.begin(), all.end(), r.start,
-                               [](const Entry& e, size_t at) { return e.span.start < at; });
-    for (; it != all.end() && it->span.start < r.end; ++it)
+    for (auto it = from(r.start); it != all.end() && it->span.start < r.end; ++it)
       if (it->span.end <= r.end) out.push_back(*it);
     return out;
   }
@@ -323,9 +326,6 @@ class DealBuilder {
                                    const Frame& f) const {
     bool state = lookup_attr(ctx_, "deal_anaphor_nouns", noun, "refers") == "country";
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 3)].span.start;
-    auto it =
-        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
-                         [](const MentionIndex::Entry& e, size_t x) { return e.span.start < x; });
     auto fits = [&](size_t ei) {
       if (std::find(f.parties.begin(), f.parties.end(), fullest(ei)) != f.parties.end())
         return false;
@@ -333,15 +333,8 @@ class DealBuilder {
       return state ? e.subtype == "country"
                    : e.type == "organization" || (e.type == "person" && !is_full_person(e));
     };
-    std::optional<size_t> nearest;
-    while (it != mentions_.all.begin()) {
-      --it;
-      if (it->span.start < floor) break;
-      if (fits(it->entity)) {
-        nearest = fullest(it->entity);
-        break;
-      }
-    }
+    std::optional<size_t> nearest = nearest_before(at, floor, fits);
+    if (nearest) nearest = fullest(*nearest);
     // The story's own company or club ("the club" in a Chelsea story is Chelsea, though AC
     // Milan was named last): an organization the document names at least three times and
     // more often than the nearest one, named before this point. Not for a part ("the unit"
@@ -368,9 +361,7 @@ class DealBuilder {
   std::optional<size_t> employer(size_t person) const {
     const auto& ms = out_->entities[person].mentions;
     for (size_t k = 0; k < ms.size() && k < 16; ++k) {
-      auto it = std::lower_bound(
-          mentions_.all.begin(), mentions_.all.end(), ms[k].span.start,
-          [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; });
+      auto it = mentions_.from(ms[k].span.start);
       if (it == mentions_.all.begin()) continue;
       --it;
       const Entity& e = out_->entities[it->entity];
@@ -395,7 +386,7 @@ class DealBuilder {
   // "former Chelsea chairman Ken Bates": the body was the person's once, not now.
   bool former_before(size_t at) const {
     std::string w = lower_ascii(word_before(at));
-    return lookup(ctx_, "deal_former_names", w) || w == "former" || w == "ex";
+    return lookup(ctx_, "deal_former_names", w) || lookup(ctx_, "deal_former_roles", w);
   }
 
   // The word that ends before `at` (spaces between skipped); "" at the start.
@@ -415,26 +406,30 @@ class DealBuilder {
     auto ends = [&](std::string_view x) {
       return w.size() > x.size() + 2 && w.substr(w.size() - x.size()) == x;
     };
-    return ends("ed") || ends("en") || w == "bought" || w == "made" || w == "led" || w == "run";
+    return ends("ed") || ends("en") || lookup(ctx_, "deal_irregular_participles", w);
   }
 
   // The word before `at` is a passive's auxiliary ("was sold", "being bought").
   bool after_passive_aux(size_t at) const {
-    std::string_view w = word_before(at);
-    return w == "was" || w == "were" || w == "be" || w == "been" || w == "being" || w == "is" ||
-           w == "are";
+    return lookup(ctx_, "deal_passive_aux", word_before(at)) != nullptr;
   }
 
   // The nearest organization named before `at`, in its sentence or the one before.
   std::optional<size_t> nearest_org(size_t at, int sentence) const {
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 1)].span.start;
-    auto it =
-        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), at,
-                         [](const MentionIndex::Entry& e, size_t x) { return e.span.start < x; });
-    while (it != mentions_.all.begin()) {
+    auto org = nearest_before(at, floor,
+                              [&](size_t ei) { return out_->entities[ei].type == "organization"; });
+    if (org) org = fullest(*org);
+    return org;
+  }
+
+  // The entity of the nearest mention that starts in [floor, at) and that `keep` accepts.
+  template <class Keep>
+  std::optional<size_t> nearest_before(size_t at, size_t floor, Keep keep) const {
+    for (auto it = mentions_.from(at); it != mentions_.all.begin();) {
       --it;
       if (it->span.start < floor) break;
-      if (out_->entities[it->entity].type == "organization") return fullest(it->entity);
+      if (keep(it->entity)) return it->entity;
     }
     return std::nullopt;
   }
@@ -618,36 +613,27 @@ class DealBuilder {
       }
     }
     size_t floor = (*ctx_.sentences)[std::max(0, sentence - 2)].span.start;
-    auto it =
-        std::lower_bound(mentions_.all.begin(), mentions_.all.end(), slot.start,
-                         [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; });
-    while (it != mentions_.all.begin()) {
-      --it;
-      if (it->span.start < floor) break;
-      if (out_->entities[it->entity].type == want) return it->entity;
-    }
-    return std::nullopt;
+    return nearest_before(slot.start, floor,
+                          [&](size_t ei) { return out_->entities[ei].type == want; });
   }
 
   // The first entity of a stretch that no preposition governs and that may stand for a company
   // (not a person named in full, not an "X-based" describer).
-  // A subject pronoun ("it", "he", "they", ...) in [s.start, before).
+  // A subject pronoun (`deal_pronouns` marked `subject`: it, he, they, ...) in
+  // [s.start, before), unless a speech verb follows it: "It said Deutsche Boerse had to ..."
+  // leaves the clause's subject to the name after it.
   bool pronoun_before(TextRange s, size_t before) const {
     std::string_view t = ctx_.text.substr(s.start, std::min(before, s.end) - s.start);
+    std::vector<std::string_view> words;
     for (size_t i = 0; i < t.size();) {
-      size_t j = t.find_first_of(" ,;:\"'", i);
-      if (j == std::string_view::npos) j = t.size();
-      std::string w = lower_ascii(t.substr(i, j - i));
-      // "It said Deutsche Boerse had to ...": the speaker's pronoun leaves the clause's
-      // subject to the name after it.
-      size_t k = j + 1 < t.size() ? t.find(' ', j + 1) : std::string_view::npos;
-      std::string_view next =
-          j + 1 < t.size()
-              ? t.substr(j + 1, k == std::string_view::npos ? std::string_view::npos : k - j - 1)
-              : std::string_view();
-      bool speaker = lookup(ctx_, "deal_said", next) != nullptr;
-      if ((w == "it" || w == "he" || w == "she" || w == "they") && !speaker) return true;
+      size_t j = std::min(t.find_first_of(" ,;:\"'", i), t.size());
+      if (j > i) words.push_back(t.substr(i, j - i));
       i = j + 1;
+    }
+    for (size_t k = 0; k < words.size(); ++k) {
+      const LexiconEntry* p = lookup(ctx_, "deal_pronouns", words[k]);
+      bool speaker = k + 1 < words.size() && lookup(ctx_, "deal_said", words[k + 1]);
+      if (p && p->attrs.value("subject", false) && !speaker) return true;
     }
     return false;
   }
@@ -993,12 +979,7 @@ class DealBuilder {
     }
     // "the whole firm", "the US unit", "the government": what the story named before.
     if (w.rfind("the ", 0) == 0 && capitals_are_places(span)) {
-      std::string_view last = std::string_view(w).substr(w.rfind(' ') + 1);
-      if (!lookup(ctx_, "deal_anaphor_nouns", last)) return;
-      if (auto ei = antecedent(span.start, c.sentence, last, *f)) {
-        add_party(f, *ei, role);
-        if (out_->entities[*ei].type != "place") f->company.insert(*ei);
-      }
+      fill_anaphor(c, w, span.start, role, f);
       return;
     }
     // A slot that ends the frame in "'s" names what describes the party ("a tie-up with
@@ -1044,6 +1025,19 @@ class DealBuilder {
     f->group_name.emplace_back();
   }
 
+  // "the firm" (lower-cased in `w`, at `at`): the entity it stands for becomes the party.
+  // False when the last word is no anaphor noun (lexicon `deal_anaphor_nouns`).
+  bool fill_anaphor(const AgreementCandidate& c, std::string_view w, size_t at,
+                    const std::string& role, Frame* f) const {
+    std::string_view last = w.substr(w.rfind(' ') + 1);
+    if (!lookup(ctx_, "deal_anaphor_nouns", last)) return false;
+    if (auto ei = antecedent(at, c.sentence, last, *f)) {
+      add_party(f, *ei, role);
+      if (out_->entities[*ei].type != "place") f->company.insert(*ei);
+    }
+    return true;
+  }
+
   // Slot `g`: a group no name gives ("its pilots", "a London-based company", "creditors"),
   // a party all the same. "its"/"their" name whose group it is: Delta's pilots are "Delta
   // pilots".
@@ -1053,11 +1047,7 @@ class DealBuilder {
     size_t sp = text.find(' ');
     std::string first = lower_ascii(text.substr(0, sp));
     // "the company" is one named before, not a group.
-    std::string last = lower_ascii(text.substr(text.rfind(' ') + 1));
-    if (first == "the" && lookup(ctx_, "deal_anaphor_nouns", last)) {
-      if (auto ei = antecedent(span.start, c.sentence, last, *f)) add_party(f, *ei, role);
-      return;
-    }
+    if (first == "the" && fill_anaphor(c, lower_ascii(text), span.start, role, f)) return;
     std::string name(text);
     if (sp != std::string_view::npos && lookup(ctx_, "deal_determiners", first)) {
       name = std::string(text.substr(sp + 1));
@@ -1164,9 +1154,7 @@ class DealBuilder {
     if (noun.size() < 4) return std::nullopt;  // "it", "its"
     // A body named by its kind is the story's, however far back it was named.
     std::string want = " " + lower_ascii(noun);
-    auto it = std::make_reverse_iterator(std::lower_bound(
-        mentions_.all.begin(), mentions_.all.end(), before,
-        [](const MentionIndex::Entry& e, size_t at) { return e.span.start < at; }));
+    auto it = std::make_reverse_iterator(mentions_.from(before));
     for (int looked = 0; it != mentions_.all.rend() && looked < 4096; ++it, ++looked) {
       std::string name = " " + lower_ascii(out_->entities[it->entity].name);
       if (name.size() >= want.size() &&
