@@ -15,7 +15,7 @@ Usage: tools/fit_claims.py BINARY [SHARED_DIR] [--l2 X ...] [--folds K] [--min-w
 3. Cross-validation on train only: K contiguous folds of the records sorted by id (ClaimBuster
    ids run in debate order, so a fold keeps a debate together). For each L2 penalty, the
    out-of-fold scores give one threshold (best pooled F1) and each fold's F1 at it; the penalty
-   with the best pooled F1 wins. dev.jsonl is scored once, at the end, and chooses nothing.
+   with the best pooled F1 wins. dev.jsonl chooses nothing; its score is printed at the end.
 4. Fits on all of train with that penalty (L2-penalised logistic regression, Newton's method
    with conjugate gradients on a sparse matrix; deterministic), prints the cross-validated F1
    (mean, spread), dev F1 and a reliability table, and rewrites the model (bias, threshold, cue
@@ -315,7 +315,7 @@ def main():
           f"{len(words)} word weights")
     print(f"cross-validated F1 on train: {np.mean(per_fold):.3f} ± {np.std(per_fold):.3f} "
           f"(pooled {best[0]:.3f})")
-    for name, scores, g in (("train (fitted)", train_scores, gold), ("dev (scored once)", dev_scores, dev_gold)):
+    for name, scores, g in (("train (fitted)", train_scores, gold), ("dev (chooses nothing)", dev_scores, dev_gold)):
         p, r, f1 = prf(scores >= threshold, g)
         print(f"{name}: P {p:.3f} R {r:.3f} F1 {f1:.3f}")
     reliability(oof, gold, "train, out of fold")
