@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 
-from evalkit import check_floors, prf
+from evalkit import check_floors, part_of, prf
 import tempfile
 
 SETS = {"dev": "dev.jsonl", "3class": "claimbuster_3class_2000.jsonl"}
@@ -119,7 +119,13 @@ def score_news(binary, labels_path, corpus_path, min_score, show):
                    default=0.0)
         cases.append((bool(overlapping(default[x["article"]]["claims"], x)), best,
                       bool(x["checkworthy"]), x, x["text"][:150]))
-    return tally(cases, "sentences", show)
+    result = tally(cases, "sentences", show)
+    for part in ("develop", "check"):  # the halves by article (evalkit.part_of)
+        mine = [c for c in cases if part_of(c[3]["article"]) == part]
+        tp = sum(p and g for p, _, g, _, _ in mine)
+        p, r, f = prf(tp, sum(p for p, *_ in mine), sum(g for _, _, g, _, _ in mine))
+        print(f"  {part} half: {len(mine)} sentences, P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    return result
 
 
 def score_golden(binary, path):

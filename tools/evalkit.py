@@ -1,5 +1,12 @@
 """Shared by the scoring scripts (tools/eval_*.py): precision / recall / F1 and floors."""
 import json
+import zlib
+
+
+def part_of(article_id):
+    """The half of a news dev set an article is in, by a hash of its id: `develop` (rules are
+    written on it) or `check` (scored before a report)."""
+    return "develop" if zlib.crc32(article_id.encode()) % 2 == 0 else "check"
 
 
 def prf(tp, n_pred, n_gold):

@@ -1,25 +1,31 @@
 #!/usr/bin/python3
 """Fits the check-worthiness model of claimx: the cue weights of patterns/en/claims.yaml
-(`model`) and the word weights of patterns/en/claims_words.yaml, on ../shared/eval/claims.
+(`model`) and the word weights of patterns/en/claims_words.yaml, on debate sentences
+(../shared/eval/claims/train.jsonl) and news sentences (tools/data/claims-news-train.jsonl).
 
-Usage: tools/fit_claims.py BINARY [SHARED_DIR] [--l2 X ...] [--folds K] [--min-words N]
-                           [--dry-run]
+Usage: tools/fit_claims.py BINARY [SHARED_DIR] [--l2 X ...] [--news-weight W ...]
+                           [--min-precision P] [--folds K] [--min-words N] [--dry-run]
 
-1. Runs claimx once over claims/train.jsonl and once over claims/dev.jsonl (each record is a
-   document; `--all-sentences --explain` lists every sentence with its features), with the
-   claims pack read from patterns/en/claims.yaml on disk, so the cue features are the rules as
-   they are now. Word features ("w:tax", "w:tax cuts") are computed here from each sentence's
-   text, tokenized exactly as src/extract/claims.cc does (word_tokens).
-2. Vocabulary: words and adjacent pairs in at least N train records (--min-words, default 8);
-   cue features seen fewer than 5 times keep the weight they have in claims.yaml (set by hand).
-3. Cross-validation on train only: K contiguous folds of the records sorted by id (ClaimBuster
-   ids run in debate order, so a fold keeps a debate together). For each L2 penalty, the
-   out-of-fold scores give one threshold (best pooled F1) and each fold's F1 at it; the penalty
-   with the best pooled F1 wins. dev.jsonl chooses nothing; its score is printed at the end.
-4. Fits on all of train with that penalty (L2-penalised logistic regression, Newton's method
-   with conjugate gradients on a sparse matrix; deterministic), prints the cross-validated F1
-   (mean, spread), dev F1 and a reliability table, and rewrites the model (bias, threshold, cue
-   weights) in claims.yaml and the word weights in claims_words.yaml.
+1. Runs claimx over claims/train.jsonl and claims/dev.jsonl (each record is a document) and over
+   the BBC articles of the news sets (`--all-sentences --explain` lists every sentence with its
+   features), with the claims pack read from patterns/en/claims.yaml on disk, so the cue
+   features are the rules as they are now. A news label takes the sentences overlapping it.
+   Word features ("w:tax", "w:tax cuts") are computed here from each sentence's text, tokenized
+   exactly as src/extract/claims.cc does (word_tokens).
+2. Vocabulary: words and adjacent pairs in at least N debate records or news articles
+   (--min-words, default 8); cue features seen fewer than 5 times keep the weight they have in
+   claims.yaml (set by hand).
+3. Cross-validation on train only: K folds, the debates contiguous by id (ClaimBuster ids run
+   in debate order, so a fold keeps a debate together), the news articles dealt round-robin.
+   For each L2 penalty and news weight (how many debate records a news sentence weighs as), the
+   out-of-fold scores give one threshold: the best news F1 among those keeping news precision
+   at --min-precision (default 0.75). The pair with the best news F1 wins. Neither dev set
+   chooses anything; their scores are printed at the end.
+4. Fits on all of train with that penalty and weight (L2-penalised logistic regression,
+   Newton's method with conjugate gradients on a sparse matrix; deterministic), prints the
+   cross-validated F1 of each domain (mean, spread), both dev scores and reliability tables, and
+   rewrites the model (bias, threshold, cue weights) in claims.yaml and the word weights in
+   claims_words.yaml.
 Rebuild afterwards (`cmake --build build`): packs are compiled into the binary.
 """
 import argparse
@@ -38,6 +44,8 @@ import numpy as np
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 PACK = os.path.join(ROOT, "patterns", "en", "claims.yaml")
 WORDS = os.path.join(ROOT, "patterns", "en", "claims_words.yaml")
+# Check-worthy labels of news sentences made for this project (tools/data/README.md).
+NEWS_TRAIN = os.path.join(ROOT, "tools", "data", "claims-news-train.jsonl")
 MIN_COUNT = 5
 TOKEN = re.compile(r"[A-Za-z0-9']+")
 
@@ -59,10 +67,9 @@ def word_features(text):
     return feats
 
 
-def sentence_features(binary, path):
-    """[(id, label, [set of features per sentence])] for the records of a claims JSONL file."""
-    with open(path, encoding="utf-8") as f:
-        records = [json.loads(line) for line in f if line.strip()]
+def run_explain(binary, path):
+    """claimx --all-sentences --explain over a JSONL file ({"id", "text"} records), with the
+    claims pack from disk: {id: [claims of every body sentence]}."""
     with tempfile.TemporaryDirectory() as packs:
         shutil.copy(PACK, packs)
         proc = subprocess.run([binary, "--compact", "--only", "claims", "--all-sentences", "--explain",
@@ -70,15 +77,57 @@ def sentence_features(binary, path):
                               capture_output=True, stdin=subprocess.DEVNULL, timeout=1800)
     if proc.returncode != 0:
         sys.exit(f"claimx exited {proc.returncode}: {proc.stderr.decode()[:300]}")
-    by_id = {}
+    out = {}
     for line in proc.stdout.decode("utf-8").splitlines():
         doc = json.loads(line)
-        by_id[doc["document"]["id"]] = [
-            {t["feature"] for t in c["score_terms"]
+        out[doc["document"]["id"]] = doc["claims"]
+    return out
+
+
+def claim_features(c):
+    """A scored sentence's features: its cue and built-in features (as claimx reports them) and
+    its words (computed here, so the vocabulary is not limited to the pack's)."""
+    return ({t["feature"] for t in c["score_terms"]
              if t["feature"] != "bias" and not t["feature"].startswith("w:") and t["value"]}
-            | word_features(c["text"])
-            for c in doc["claims"]]
-    return [(r["id"], bool(r["checkworthy"]), by_id.get(r["id"], [])) for r in records]
+            | word_features(c["text"]))
+
+
+def sentence_features(binary, path):
+    """[(id, label, [set of features per sentence], group)] for the records of a claims JSONL
+    file (each record is one debate sentence; claimx may split it in two)."""
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    by_id = {k: [claim_features(c) for c in v] for k, v in run_explain(binary, path).items()}
+    return [(r["id"], bool(r["checkworthy"]), by_id.get(r["id"], []), None) for r in records]
+
+
+def news_features(binary, labels_path, corpus_path):
+    """[(id, label, [features of the sentences overlapping it], article)] for sentence labels of
+    news articles ({"id", "article", "start", "end", "checkworthy"}, code point offsets into the
+    article's text in the corpus), as tools/eval_claims.py matches them."""
+    with open(labels_path, encoding="utf-8") as f:
+        labels = [json.loads(line) for line in f if line.strip()]
+    labels = [x for x in labels if x.get("checkworthy") is not None]
+    wanted = {x["article"] for x in labels}
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp:
+        with open(corpus_path, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                if d["id"] in wanted:
+                    tmp.write(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n")
+    try:
+        claims = run_explain(binary, tmp.name)
+    finally:
+        os.unlink(tmp.name)
+    missing = wanted - set(claims)
+    if missing:
+        sys.exit(f"{labels_path}: articles not in the corpus: {sorted(missing)[:5]}")
+    out = []
+    for x in labels:
+        over = [claim_features(c) for c in claims[x["article"]]
+                if c["start"] < x["end"] and x["start"] < c["end"]]
+        out.append((x["id"], bool(x["checkworthy"]), over, x["article"]))
+    return out
 
 
 class Sparse:
@@ -108,15 +157,17 @@ class Sparse:
         return np.bincount(self.c, weights=v[self.r], minlength=self.d)
 
 
-def fit(X, y, l2):
-    """L2-penalised logistic regression (no penalty on the bias) by Newton-CG; (bias, w)."""
+def fit(X, y, l2, sw=None):
+    """L2-penalised logistic regression (no penalty on the bias) by Newton-CG, each record
+    weighing sw (default 1); (bias, w)."""
     w, b = np.zeros(X.d), 0.0
+    sw = np.ones(X.n) if sw is None else sw
     for _ in range(40):
         p = 1.0 / (1.0 + np.exp(-(X.dot(w) + b)))
-        gw, gb = X.tdot(p - y) + l2 * w, float(np.sum(p - y))
+        gw, gb = X.tdot(sw * (p - y)) + l2 * w, float(np.sum(sw * (p - y)))
         if max(np.max(np.abs(gw), initial=0.0), abs(gb)) < 1e-6:
             break
-        s = p * (1.0 - p)
+        s = sw * p * (1.0 - p)
 
         def hess(vw, vb):
             t = s * (X.dot(vw) + vb)
@@ -143,14 +194,27 @@ def fit(X, y, l2):
     return b, w
 
 
-def best_threshold(scores, gold):
-    best = (-1.0, 0.5)
+def best_threshold(scores, gold, is_news, folds, min_precision):
+    """The threshold with the best news F1 out of fold among those whose news precision out of
+    fold is at least min_precision (else the best news F1), and at it each domain's (mean F1,
+    spread, [F1 per fold], pooled precision)."""
+    def per_domain(th):
+        out = {}
+        for name, mask in (("debates", ~is_news), ("news", is_news)):
+            f1s = [prf(scores[f][mask[f]] >= th, gold[f][mask[f]])[2] for f in folds]
+            precision = prf(scores[mask] >= th, gold[mask])[0]
+            out[name] = (float(np.mean(f1s)), float(np.std(f1s)), f1s, precision)
+        return out
+    best = best_any = (-1.0, 0.5)
     for step in range(5, 96):
         th = step / 100
-        f1 = prf(scores >= th, gold)[2]
-        if f1 > best[0] + 1e-12:
-            best = (f1, th)
-    return best[1]
+        d = per_domain(th)
+        if d["news"][0] > best_any[0] + 1e-12:
+            best_any = (d["news"][0], th)
+        if d["news"][3] >= min_precision and d["news"][0] > best[0] + 1e-12:
+            best = (d["news"][0], th)
+    th = best[1] if best[0] >= 0 else best_any[1]
+    return th, per_domain(th)
 
 
 def prf(pred, gold):
@@ -240,55 +304,82 @@ def write_words(words, note):
             f.write(f"    {json.dumps(k)}: {words[k]:.3f}\n")
 
 
+def news_folds(groups, k):
+    """The news records' folds: articles in id order, dealt round-robin to K folds."""
+    arts = sorted({g for g in groups if g is not None})
+    fold_of = {a: n % k for n, a in enumerate(arts)}
+    return [np.array([i for i, g in enumerate(groups) if g is not None and fold_of[g] == f])
+            for f in range(k)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("shared", nargs="?", default=os.path.join(ROOT, "..", "shared"))
-    ap.add_argument("--l2", type=float, nargs="+", default=[1, 3, 10, 30],
-                    help="L2 penalties to cross-validate (default 1 3 10 30)")
+    ap.add_argument("--l2", type=float, nargs="+", default=[3, 10, 30],
+                    help="L2 penalties to cross-validate (default 3 10 30)")
+    ap.add_argument("--news-weight", type=float, nargs="+", default=[2, 5, 10],
+                    help="weights of a news sentence against a debate sentence to cross-validate")
+    ap.add_argument("--min-precision", type=float, default=0.75,
+                    help="the threshold keeps news precision out of fold at least this (default 0.75)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-words", type=int, default=8, help="min train records of a word feature")
     ap.add_argument("--prune", type=float, default=0.2,
-                    help="drop word weights smaller than this (start-up reads every one; default 0.1)")
+                    help="drop word weights smaller than this (start-up reads every one; default 0.2)")
     ap.add_argument("--dry-run", action="store_true", help="print, do not rewrite the packs")
     args = ap.parse_args()
     folder = os.path.join(args.shared, "eval", "claims")
+    corpus = os.path.join(args.shared, "eval", "corpus", "bbc", "articles.jsonl")
     binary = os.path.abspath(args.binary)
-    train = sentence_features(binary, os.path.join(folder, "train.jsonl"))
+    debates = sentence_features(binary, os.path.join(folder, "train.jsonl"))
+    news = news_features(binary, NEWS_TRAIN, corpus)
+    train = debates + news
     dev = sentence_features(binary, os.path.join(folder, "dev.jsonl"))
+    news_dev = news_features(binary, os.path.join(args.shared, "eval", "news", "claims-dev.jsonl"),
+                             corpus)
 
-    counts = {}
-    for _, _, sentences in train:
+    # A feature's count is of debate records and of news articles (not sentences: a name that
+    # fills one story is not a word of news), so that the news weight does not fit a story.
+    counts, seen = {}, set()
+    for rid, _, sentences, article in train:
         for k in set().union(*sentences) if sentences else ():
-            counts[k] = counts.get(k, 0) + 1
+            doc = article if article is not None else rid
+            if (k, doc) not in seen:
+                seen.add((k, doc))
+                counts[k] = counts.get(k, 0) + 1
     names = sorted(k for k, c in counts.items()
                    if c >= (args.min_words if k.startswith("w:") else MIN_COUNT))
     index = {n: i for i, n in enumerate(names)}
-    X = Sparse([s for _, _, s in train], index)
-    y = np.array([float(g) for _, g, _ in train])
+    X = Sparse([s for _, _, s, _ in train], index)
+    y = np.array([float(g) for _, g, _, _ in train])
     gold = y > 0.5
-    folds = folds_of([i for i, _, _ in train], args.folds)
+    is_news = np.array([g is not None for _, _, _, g in train])
+    folds = [np.concatenate([d, n]).astype(np.int64) for d, n in
+             zip(folds_of([i for i, _, _, _ in debates], args.folds),
+                 news_folds([g for _, _, _, g in train], args.folds))]
     is_word = np.array([n.startswith("w:") for n in names])
-    print(f"features: {len(names)} ({sum(n.startswith('w:') for n in names)} words) "
-          f"in {len(train)} train records; {args.folds} folds")
+    print(f"features: {len(names)} ({int(is_word.sum())} words) in {len(debates)} debate and "
+          f"{len(news)} news train records ({len({g for *_, g in news})} articles); "
+          f"{args.folds} folds")
     best = None
     for l2 in args.l2:
-        oof = np.zeros(len(train))
-        for f in folds:
-            rest = np.setdiff1d(np.arange(len(train)), f)
-            b, w = fit(X.take(rest), y[rest], l2)
-            w = np.where(is_word & (np.abs(w) < args.prune), 0.0, w)  # as the packs will hold it
-            oof[f] = 1.0 / (1.0 + np.exp(-(X.take(f).dot(w) + b)))
-        th = best_threshold(oof, gold)
-        per_fold = [prf(oof[f] >= th, gold[f])[2] for f in folds]
-        pooled = prf(oof >= th, gold)[2]
-        print(f"  L2 {l2:g}: threshold {th:.2f}, pooled F1 {pooled:.3f}, "
-              f"fold F1 {np.mean(per_fold):.3f} ± {np.std(per_fold):.3f} "
-              f"({' '.join(f'{x:.3f}' for x in per_fold)})")
-        if best is None or pooled > best[0] + 1e-9:
-            best = (pooled, l2, th, oof, per_fold)
-    _, l2, threshold, oof, per_fold = best
-    bias, w = fit(X, y, l2)
+        for nw in args.news_weight:
+            sw = np.where(is_news, nw, 1.0)
+            oof = np.zeros(len(train))
+            for f in folds:
+                rest = np.setdiff1d(np.arange(len(train)), f)
+                b, w = fit(X.take(rest), y[rest], l2, sw[rest])
+                w = np.where(is_word & (np.abs(w) < args.prune), 0.0, w)  # as the packs hold it
+                oof[f] = 1.0 / (1.0 + np.exp(-(X.take(f).dot(w) + b)))
+            th, per_fold = best_threshold(oof, gold, is_news, folds, args.min_precision)
+            news_f1 = per_fold["news"][0]
+            print(f"  L2 {l2:g}, news weight {nw:g}: threshold {th:.2f}, "
+                  + ", ".join(f"{k} F1 {m:.3f} ± {sd:.3f} (P {p:.3f})"
+                              for k, (m, sd, _, p) in per_fold.items()))
+            if best is None or news_f1 > best[0] + 1e-9:
+                best = (news_f1, l2, nw, th, oof, per_fold)
+    _, l2, nw, threshold, oof, per_fold = best
+    bias, w = fit(X, y, l2, np.where(is_news, nw, 1.0))
     bias = round(float(bias), 3)
     weights = {n: round(float(v), 3) for n, v in zip(names, w)
                if not n.startswith("w:")}
@@ -301,33 +392,39 @@ def main():
         lookup = dict(weights)
         lookup.update({"w:" + k: v for k, v in words.items()})
         out = []
-        for _, _, sentences in rows:
+        for _, _, sentences, _ in rows:
             z = [bias + sum(lookup.get(k, 0.0) for k in s) for s in sentences] or [-math.inf]
             out.append(max(math.floor(1000.0 / (1.0 + math.exp(-x)) + 0.5) / 1000.0
                            if x > -math.inf else 0.0 for x in z))
         return np.array(out)
 
-    dev_scores = record_scores(dev)
-    dev_gold = np.array([g for _, g, _ in dev])
-    train_scores = record_scores(train)
-    print(f"chosen: L2 {l2:g}, threshold {threshold:.2f} (both by {args.folds}-fold "
-          f"cross-validation on train); bias {bias:.3f}; {len(weights)} cue weights, "
-          f"{len(words)} word weights")
-    print(f"cross-validated F1 on train: {np.mean(per_fold):.3f} ± {np.std(per_fold):.3f} "
-          f"(pooled {best[0]:.3f})")
-    for name, scores, g in (("train (fitted)", train_scores, gold), ("dev (chooses nothing)", dev_scores, dev_gold)):
-        p, r, f1 = prf(scores >= threshold, g)
+    print(f"chosen: L2 {l2:g}, news weight {nw:g}, threshold {threshold:.2f} (by {args.folds}-fold "
+          f"cross-validation on train: the best news F1 at news precision >= {args.min_precision:g}); bias {bias:.3f}; "
+          f"{len(weights)} cue weights, {len(words)} word weights")
+    for k, (m, sd, folds_f1, precision) in per_fold.items():
+        print(f"cross-validated F1 on {k} train: {m:.3f} ± {sd:.3f} "
+              f"({' '.join(f'{x:.3f}' for x in folds_f1)}), precision {precision:.3f}")
+    for name, rows in (("debate train (fitted)", debates), ("news train (fitted)", news),
+                       ("debate dev (chooses nothing)", dev),
+                       ("news dev (chooses nothing)", news_dev)):
+        g = np.array([x for _, x, _, _ in rows])
+        p, r, f1 = prf(record_scores(rows) >= threshold, g)
         print(f"{name}: P {p:.3f} R {r:.3f} F1 {f1:.3f}")
-    reliability(oof, gold, "train, out of fold")
-    reliability(dev_scores, dev_gold, "dev")
+    reliability(oof[~is_news], gold[~is_news], "debate train, out of fold")
+    reliability(oof[is_news], gold[is_news], "news train, out of fold")
+    reliability(record_scores(dev), np.array([g for _, g, _, _ in dev]), "debate dev")
+    reliability(record_scores(news_dev), np.array([g for _, g, _, _ in news_dev]), "news dev")
     top = sorted(words.items(), key=lambda kv: -kv[1])
     print("words weighing most for: " + ", ".join(f"{k} {v:.2f}" for k, v in top[:15]))
     print("words weighing most against: " + ", ".join(f"{k} {v:.2f}" for k, v in top[-15:]))
     if not args.dry_run:
         note = (f"{datetime.date.today().isoformat()}: tools/fit_claims.py --l2 "
-                f"{' '.join(f'{x:g}' for x in args.l2)} --folds {args.folds} --min-words "
-                f"{args.min_words} --prune {args.prune:g}; claims/train.jsonl; L2 {l2:g} and threshold by "
-                "cross-validation")
+                f"{' '.join(f'{x:g}' for x in args.l2)} --news-weight "
+                f"{' '.join(f'{x:g}' for x in args.news_weight)} --min-precision {args.min_precision:g} "
+                f"--folds {args.folds} --min-words "
+                f"{args.min_words} --prune {args.prune:g}; claims/train.jsonl and "
+                f"{os.path.relpath(NEWS_TRAIN, ROOT)}; L2 {l2:g}, news weight {nw:g} and threshold "
+                "by cross-validation")
         rewrite_model(bias, threshold, weights, kept, note)
         write_words(words, note)
         print(f"wrote {os.path.relpath(PACK, ROOT)} and {os.path.relpath(WORDS, ROOT)}; "

@@ -135,6 +135,10 @@ struct Claim {
   std::string not_claim_reason;   // below the threshold: why ("question", "no-claim-cue", ...)
 };
 
+// The word terms ("w:...") of a claim's score that weigh most: up to n, by the size of their
+// contribution (largest first; ties by name). What --explain shows as top_words.
+std::vector<const ScoreTerm*> top_word_terms(const Claim& claim, size_t n);
+
 struct Result {
   std::vector<Sentence> sentences;
   std::vector<Boilerplate> boilerplate;

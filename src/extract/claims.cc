@@ -193,6 +193,18 @@ void keep_top(size_t n, std::vector<Claim>* claims) {
 
 }  // namespace
 
+std::vector<const ScoreTerm*> top_word_terms(const Claim& claim, size_t n) {
+  std::vector<const ScoreTerm*> out;
+  for (const ScoreTerm& t : claim.terms)
+    if (t.name.rfind("w:", 0) == 0 && t.value * t.weight != 0) out.push_back(&t);
+  std::sort(out.begin(), out.end(), [](const ScoreTerm* a, const ScoreTerm* b) {
+    double x = std::fabs(a->value * a->weight), y = std::fabs(b->value * b->weight);
+    return x != y ? x > y : a->name < b->name;
+  });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
 void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const ExtractOptions& options,
                    Result* out) {
   // Made once per rule book: the word table alone is thousands of entries.

@@ -391,6 +391,16 @@ struct Writer {
           o.close('}');
         }
         o.close(']');
+        // The words beside the cues: which of the sentence's own words moved the score most.
+        o.key("top_words");
+        o.open('[');
+        for (const ScoreTerm* t : top_word_terms(c, 5)) {
+          o.open('{');
+          o.field("word", std::string_view(t->name).substr(2));
+          o.field_number("contribution", std::round(t->value * t->weight * 1e6) / 1e6);
+          o.close('}');
+        }
+        o.close(']');
         if (!c.not_claim_reason.empty()) o.field("not_claim_reason", c.not_claim_reason);
       }
       o.close('}');

@@ -42,7 +42,7 @@ KEY_ORDER = {
     "agreement mentions": ["text", "start", "end", "rule"],
     "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
                "entities", "agreements", "attribution", "change", "hedged", "negated", "cues",
-               "score_terms", "not_claim_reason"],
+               "score_terms", "top_words", "not_claim_reason"],
 }
 
 NON_ASCII_SAMPLE = "pricing-euro.txt"  # has €, curly quotes, em-dashes and an emoji (a UTF-16 surrogate pair)
@@ -416,10 +416,22 @@ class Options(ClaimxTestCase):
         self.assertNotIn("not_claim_reason", claims[0], "a check-worthy sentence has a not_claim_reason")
         self.assertIn("figure.percent", [t["feature"] for t in claims[0]["score_terms"]])
         self.assertEqual(claims[1].get("not_claim_reason"), "question")
+        for c in claims:  # top_words: the word terms of score_terms that weigh most, largest first
+            words = {t["feature"][2:]: t["contribution"] for t in c["score_terms"]
+                     if t["feature"].startswith("w:") and t["contribution"]}
+            top = c["top_words"]
+            self.assertEqual(len(top), min(5, len(words)), f"top_words: {top} of {words}")
+            for t in top:
+                self.assertEqual(words[t["word"]], t["contribution"])
+            sizes = [abs(t["contribution"]) for t in top]
+            self.assertEqual(sizes, sorted(sizes, reverse=True))
+            self.assertTrue(all(abs(v) <= sizes[-1] for k, v in words.items()
+                                if k not in {t["word"] for t in top}), "a bigger word left out")
         plain = self.one_doc(run(["--all-sentences"], stdin=text), "--all-sentences")
         for c in plain["claims"]:
             self.assertNotIn("score_terms", c, "score_terms without --explain")
             self.assertNotIn("not_claim_reason", c, "not_claim_reason without --explain")
+            self.assertNotIn("top_words", c, "top_words without --explain")
 
 
 class Inputs(ClaimxTestCase):
