@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
   libarchive-dev libgumbo-dev
-  iso-codes tzdata wamerican miscfiles
+  iso-codes tzdata wamerican miscfiles unicode-cldr-core
   python3 python3-jsonschema python3-numpy
   libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
   clang libclang-rt-14-dev  # fuzz targets: scripts/fuzz.sh (libFuzzer, ASan, UBSan)

@@ -7,6 +7,7 @@
 //                --given-names propernames.txt patterns/en/figures.yaml ...
 //
 // Generated lexicons are written as JSON documents (JSON is YAML), named generated/<name>.yaml.
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "cldr.h"
 
 using nlohmann::ordered_json;
 
@@ -131,16 +134,37 @@ std::string subdivisions_lexicon(const std::string& iso_dir) {
   return out.dump(1);
 }
 
-std::string currencies_lexicon(const std::string& iso_dir) {
+std::set<std::string> word_set(const std::string& path, bool lowercase);
+
+// ISO 4217 codes (`currency_codes`, "USD"), and in lower case those that are no English word
+// (`currency_codes_lower`, "usd 20", "mxn$ 15"; not "all", "top", "cup"), by wamerican.
+// The current ISO 4217 codes (no X.. metals, test and fund codes).
+std::set<std::string> iso_currency_codes(const std::string& iso_dir) {
+  std::set<std::string> out;
   auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_4217.json"));
-  ordered_json entries = ordered_json::array();
+  for (const auto& c : doc["4217"]) {
+    std::string code = c.value("alpha_3", "");
+    if (code.size() == 3 && code[0] != 'X') out.insert(code);
+  }
+  return out;
+}
+
+std::string currencies_lexicon(const std::string& iso_dir, const std::string& words) {
+  auto doc = nlohmann::json::parse(read_file(iso_dir + "/iso_4217.json"));
+  std::set<std::string> common = word_set(words, true);
+  ordered_json entries = ordered_json::array(), lower = ordered_json::array();
   for (const auto& c : doc["4217"]) {
     std::string code = c.value("alpha_3", "");
     if (code.size() != 3 || code[0] == 'X') continue;  // X..: metals, test and fund codes
     entries.push_back(ordered_json{{"form", code}, {"code", code}, {"name", c.value("name", "")}});
+    std::string low = code;
+    for (auto& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!common.count(low)) lower.push_back(ordered_json{{"form", low}, {"code", code}});
   }
-  ordered_json out{{"generated", "from iso-codes iso_4217.json by claimx-embed"},
-                   {"lexicons", {{"currency_codes", {{"entries", entries}}}}}};
+  ordered_json out{{"generated", "from iso-codes iso_4217.json and wamerican by claimx-embed"},
+                   {"lexicons",
+                    {{"currency_codes", {{"entries", entries}}},
+                     {"currency_codes_lower", {{"entries", lower}}}}}};
   return out.dump(1);
 }
 
@@ -277,7 +301,7 @@ void write_literal(std::ostream& out, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path, iso_dir, zone_tab, words, given_names, cities_dat, airports;
+  std::string out_path, iso_dir, zone_tab, words, given_names, cities_dat, airports, cldr;
   std::vector<std::string> packs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -295,13 +319,15 @@ int main(int argc, char** argv) {
       cities_dat = argv[++i];
     else if (a == "--airports" && i + 1 < argc)
       airports = argv[++i];
+    else if (a == "--cldr" && i + 1 < argc)
+      cldr = argv[++i];
     else
       packs.push_back(a);
   }
   if (out_path.empty() || iso_dir.empty() || zone_tab.empty() || words.empty() ||
-      given_names.empty() || cities_dat.empty() || airports.empty()) {
+      given_names.empty() || cities_dat.empty() || airports.empty() || cldr.empty()) {
     std::cerr << "usage: claimx-embed --out FILE --iso-codes DIR --zone-tab FILE --words FILE "
-                 "--given-names FILE --cities-dat FILE --airports FILE PACK...\n";
+                 "--given-names FILE --cities-dat FILE --airports FILE --cldr DIR PACK...\n";
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> files;
@@ -310,7 +336,10 @@ int main(int argc, char** argv) {
   files.emplace_back("generated/subdivisions.yaml", subdivisions_lexicon(iso_dir));
   files.emplace_back("generated/former_countries.yaml", former_countries_lexicon(iso_dir));
   files.emplace_back("generated/languages.yaml", languages_lexicon(iso_dir));
-  files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir));
+  files.emplace_back("generated/currency_codes.yaml", currencies_lexicon(iso_dir, words));
+  files.emplace_back(
+      "generated/currency_symbols_cldr.yaml",
+      currency_symbols_lexicon(cldr, iso_currency_codes(iso_dir), word_set(words, true)));
   files.emplace_back("generated/cities.yaml", cities_lexicon(zone_tab));
   files.emplace_back("generated/more_cities.yaml",
                      word_list("more_cities", "miscfiles cities.dat and airport",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores claimx's figures on Recognizers-Text's English specs (../shared/eval/recognizers).
 
-Usage: tools/eval_figures.py BINARY [SHARED_DIR] [--floors FILE] [--show N]
+Usage: tools/eval_figures.py BINARY [SHARED_DIR] [--floors FILE] [--show N] [--part P]
 
 Runs claimx once over every case (as JSONL, the case's reference date as the document date),
 keeps the figures of the kind each file is about (for numberrange also numbers qualified gt, gte,
@@ -10,6 +10,10 @@ F1 for three matchings (one gold item to at most one figure):
   exact   same span;
   strict  same span and same value (numbers within 1e-6 relative, strings equal);
   overlap spans overlap.
+Each file's cases are split in two halves by a hash of the case id (evalkit.part_of): rules are
+written looking at the `develop` half's misses only (--part develop --show N), and the strict F1
+of both halves is printed per category, so a gap shows rules written for cases. --part scores
+one half only.
 With --floors FILE (JSON: {"category": {"exact": f1, "strict": f1, "overlap": f1}}) it exits 1
 when a category scores below its floor. Exits 77 (skip) when the data is absent.
 """
@@ -21,7 +25,7 @@ import re
 import subprocess
 import sys
 
-from evalkit import check_floors, claimx_documents, prf
+from evalkit import check_floors, claimx_documents, part_of, prf
 import tempfile
 
 # Which claimx figure kinds answer each Recognizers-Text category.
@@ -202,6 +206,8 @@ def main():
     ap.add_argument("shared", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
     ap.add_argument("--floors")
     ap.add_argument("--show", type=int, default=0, help="print N misses per category")
+    ap.add_argument("--part", default="all", choices=["all", "develop", "check"],
+                    help="score one half of the cases (split by a hash of the case id)")
     args = ap.parse_args()
     folder = os.path.join(args.shared, "eval", "recognizers")
     if not os.path.isdir(folder):
@@ -214,7 +220,8 @@ def main():
             for line in f:
                 case = json.loads(line)
                 case["category"] = category
-                cases.append(case)
+                if args.part == "all" or part_of(case["id"]) == args.part:
+                    cases.append(case)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp:
         for i, case in enumerate(cases):
             record = {"id": str(i), "text": case["text"]}
@@ -231,16 +238,20 @@ def main():
     outputs = {int(doc["document"]["id"]): doc["figures"] for doc in docs}
 
     totals = {c: {"gold": 0, "pred": 0, **{m: 0 for m in MATCHERS}} for c in KINDS}
+    halves = {(c, h): {"gold": 0, "pred": 0, "strict": 0} for c in KINDS for h in ("develop", "check")}
     misses = {c: [] for c in KINDS}
     for i, case in enumerate(cases):
         c = case["category"]
         golds = case["expected"]
         preds = [dict(f, _text=case["text"]) for f in outputs.get(i, []) if answers(c, f)]
         t = totals[c]
-        t["gold"] += len(golds)
-        t["pred"] += len(preds)
+        h = halves[(c, part_of(case["id"]))]
+        for x in (t, h):
+            x["gold"] += len(golds)
+            x["pred"] += len(preds)
         for name, ok in MATCHERS.items():
             t[name] += match(golds, preds, ok, case["text"])
+        h["strict"] += match(golds, preds, MATCHERS["strict"], case["text"])
         if match(golds, preds, MATCHERS["strict"], case["text"]) < max(len(golds), len(preds)):
             misses[c].append((case["text"], [(g["text"], g.get("value")) for g in golds],
                               [(p["text"], p["value"]) for p in preds]))
@@ -260,6 +271,10 @@ def main():
     print(f"{'all':12} {all_t['gold']:5} {all_t['pred']:5}   " +
           "   ".join(f"{row[m][0]:5.3f} {row[m][1]:5.3f} {row[m][2]:5.3f}" for m in MATCHERS))
     scores["all"] = {m: row[m][2] for m in MATCHERS}
+    print("strict F1 by half (develop / check): " + ", ".join(
+        f"{c} {prf(halves[(c, 'develop')]['strict'], halves[(c, 'develop')]['pred'], halves[(c, 'develop')]['gold'])[2]:.3f}"
+        f" / {prf(halves[(c, 'check')]['strict'], halves[(c, 'check')]['pred'], halves[(c, 'check')]['gold'])[2]:.3f}"
+        for c in KINDS if halves[(c, 'develop')]['gold'] or halves[(c, 'check')]['gold']))
 
     if args.show:
         for c, items in misses.items():

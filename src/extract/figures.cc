@@ -103,20 +103,50 @@ bool overflows(const Context& ctx, const Match& m) {
   return magnitude > 308;
 }
 
+// A code that is also an English word ("ALL", "CUP", "TOP", "MOP": lexicon common_words) is
+// money only inside a sentence in mixed case: "ALL 100 PASSENGERS SAFE" and a sentence opening
+// "Top 10 ..." read as words.
+bool wordlike_code_as_word(const Context& ctx, const Match& m, std::string_view code) {
+  std::string lower(code);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!lookup(ctx, "common_words", lower)) return false;
+  int si = ctx.sentence_at(code.data() - ctx.text.data());
+  if (si < 0 || !ctx.sentences) return true;
+  const TextRange& sentence = (*ctx.sentences)[static_cast<size_t>(si)].span;
+  std::string_view before = ctx.text.substr(sentence.start, m.span.start - sentence.start);
+  if (before.find_first_not_of(" \t\n\"'“‘(") == std::string_view::npos) return true;
+  size_t upper = 0, letters = 0;
+  for (char c : ctx.text.substr(sentence.start, sentence.end - sentence.start))
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      ++letters;
+      upper += std::isupper(static_cast<unsigned char>(c)) ? 1 : 0;
+    }
+  return letters > 0 && upper * 10 >= letters * 8;  // 80% capitals: a headline in capitals
+}
+
 // The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
 std::string currency_of(const Context& ctx, const Match& m, double* factor,
                         std::vector<std::string>* candidates = nullptr) {
   std::string code;
-  if (auto c = ctx.group(m, "cur"); !c.empty())
-    if (auto* e = lookup(ctx, "currency_symbols", c)) {
+  if (auto c = ctx.group(m, "cur"); !c.empty()) {
+    const LexiconEntry* e = lookup(ctx, "currency_symbols", c);  // the news forms first
+    if (!e) e = lookup(ctx, "currency_symbols_cldr", c);         // then CLDR's signs
+    if (e) {
       code = e->attrs.value("code", "");
       // Kept until the document's places are known (mark_currency_context).
       if (e->attrs.contains("ambiguous") && candidates)
         for (const auto& alt : e->attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
     }
-  if (auto c = ctx.group(m, "code"); !c.empty())  // glued forms match any three capitals
+  }
+  if (auto c = ctx.group(m, "code"); !c.empty()) {  // glued forms match any three capitals
+    if (wordlike_code_as_word(ctx, m, c)) return "";
     if (!m.rule->attrs.value("known_codes_only", false) || lookup(ctx, "currency_codes", c))
       code = std::string(c);
+  }
+  if (auto c = ctx.group(m, "lcode"); !c.empty())  // "usd 20": a code in lower case
+    if (auto* e = lookup(ctx, "currency_codes_lower", c)) code = e->attrs.value("code", "");
+  if (auto c = ctx.group(m, "dcode"); !c.empty())  // "mxn$ 15": a code before "$"
+    if (auto* e = lookup(ctx, "dollar_codes", c)) code = e->attrs.value("code", "");
   if (auto c = ctx.group(m, "curw"); !c.empty())
     if (auto* e = lookup(ctx, "currency_words", c)) {
       code = e->attrs.value("code", "");
@@ -294,11 +324,14 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   if (*v < r.attrs.value("min_value", -HUGE_VAL)) return std::nullopt;  // "won 3-2" is a score
   // A smaller unit after the larger: "3 dollars 50 (cents)" (hundredths), "5 feet 2 inches"
   // (twelfths, rule attribute sub_divisor).
-  if (auto sub = ctx.group(m, "sub"); !sub.empty())
-    if (auto part = decimal_value(sub, 0)) {
-      double divisor = r.attrs.value("sub_divisor", 100.0);
-      v = (*v * divisor + *part) / divisor;
-    }
+  // The part may be in words: "thirteen dollars and forty-five cents".
+  if (auto sub = ctx.group(m, "sub"); !sub.empty()) {
+    auto part = decimal_value(sub, 0);
+    if (!part) part = words_value(sub, ctx.numbers);
+    double divisor = r.attrs.value("sub_divisor", 100.0);
+    if (!part || *part >= divisor) return std::nullopt;
+    v = (*v * divisor + *part) / divisor;
+  }
   // A rule whose unit is a part of the kind's ("25 basis points" is 0.25 percentage points,
   // "5‰" 0.5 percent) divides by the rule attribute divisor.
   if (double divisor = r.attrs.value("divisor", 1.0); divisor != 1.0) *v /= divisor;

@@ -31,6 +31,7 @@ struct Token {
   double value = 0;
   double den = 0;  // > 0 when the word can be a denominator ("fifths", "half", "third")
   bool den_compound_only = false;   // "seconds" is a denominator only in "twenty-seconds"
+  bool spoken_zero = false;         // "oh": zero only beside "point" ("oh point three")
   Kind ordinal_kind = Kind::other;  // an ordinal's cardinal class: "fifth" unit, "hundredth" ...
 };
 
@@ -79,6 +80,8 @@ Token classify(std::string_view text, size_t offset, const NumberLexicons& lx) {
   std::string role = e->attrs.value("role", "unit");
   if (role == "point")
     t.kind = Kind::point;
+  else if (role == "spoken_zero")
+    t.kind = Kind::unit, t.spoken_zero = true;
   else if (role == "article")
     t.kind = Kind::article;
   else if (role == "scale")
@@ -113,21 +116,28 @@ std::vector<Token> tokenize(std::string_view run, const NumberLexicons& lx) {
 std::optional<double> cardinal(const std::vector<Token>& t, size_t b, size_t e,
                                bool ordinal_last = false) {
   if (b >= e) return std::nullopt;
-  double total = 0, group = 0, small = 0, last_scale = 0, decimals = 0, unit = 1;
+  double total = 0, group = 0, small = 0, last_scale = 0;
+  double decimal_digits = 0;  // the digits after "point" as one integer: 0.3 is 3 / 10, exactly
+  int decimal_count = 0;
   Kind prev = Kind::other;  // `other` = start
   bool after_point = false, any = false;
+  bool and_after_tens = false;  // "twenty and three": only a unit may follow, and it ends
   for (size_t i = b; i < e; ++i) {
     Kind k = t[i].kind;
     double v = t[i].value;
+    // "oh" is a digit only in a decimal: "oh point three", "two point oh five".
+    if (t[i].spoken_zero && !after_point && !(i + 1 < e && t[i + 1].kind == Kind::point))
+      return std::nullopt;
+    if (and_after_tens && (prev != Kind::and_ || k != Kind::unit)) return std::nullopt;
     if (ordinal_last && i + 1 == e) {
       if (t[i].ordinal_kind == Kind::other) return std::nullopt;
       k = t[i].ordinal_kind;
       v = t[i].den;
     }
     if (after_point) {  // digits after "point": "two point zero three"
-      if (k != Kind::unit) return std::nullopt;
-      unit /= 10;
-      decimals += v * unit;
+      if (k != Kind::unit || decimal_count >= 15) return std::nullopt;
+      decimal_digits = decimal_digits * 10 + v;
+      ++decimal_count;
       continue;
     }
     bool start = prev == Kind::other;
@@ -179,6 +189,13 @@ std::optional<double> cardinal(const std::vector<Token>& t, size_t b, size_t e,
         }
         break;
       case Kind::and_:
+        // "twenty and three" is 23 (as "one hundred and three" is 103): a sum where the unit
+        // fills the tens' empty place; "twenty-one and three" or "two and three" are lists.
+        if (prev == Kind::tens && std::fmod(small, 10) == 0 && i + 2 == e &&
+            t[i + 1].kind == Kind::unit && !t[i + 1].spoken_zero && t[i + 1].value > 0) {
+          and_after_tens = true;
+          break;
+        }
         if (!(prev == Kind::hundred || prev == Kind::scale || prev == Kind::dozen))
           return std::nullopt;
         break;
@@ -193,8 +210,8 @@ std::optional<double> cardinal(const std::vector<Token>& t, size_t b, size_t e,
     prev = k;
   }
   if (!any || prev == Kind::and_ || prev == Kind::article) return std::nullopt;
-  if (after_point && unit == 1) return std::nullopt;  // "two point"
-  return total + group + decimals;
+  if (after_point && decimal_count == 0) return std::nullopt;  // "two point"
+  return total + group + decimal_digits / std::pow(10.0, decimal_count);
 }
 
 // Tokens [b, e) that end in a denominator: "two thirds", "a fifth", "three twenty-firsts",
@@ -263,7 +280,9 @@ std::optional<double> run_value(const std::vector<Token>& t, size_t b, size_t e)
   if (auto v = cardinal(t, b, e)) return v;
   if (auto v = and_fraction(t, b, e)) return v;
   if (auto v = fraction(t, b, e)) return v;
-  if (t[e - 1].kind == Kind::scale && e - b >= 2) {
+  // "half a billion", "a quarter of a million", "half a dozen", "three quarters of a hundred".
+  Kind last = t[e - 1].kind;
+  if ((last == Kind::scale || last == Kind::dozen || last == Kind::hundred) && e - b >= 2) {
     size_t s = e - 1;
     if (t[s - 1].kind == Kind::article) --s;
     if (s > b && t[s - 1].kind == Kind::den)
