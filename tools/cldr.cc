@@ -73,6 +73,35 @@ std::map<std::string, std::vector<std::string>> symbols_of(const std::string& xm
   return out;
 }
 
+// code -> the English names of a currency ("Georgian lari", "Georgian laris"; dated forms with
+// brackets, "Ghanaian Cedi (1979–2007)", are left out).
+std::map<std::string, std::vector<std::string>> names_of(const std::string& xml) {
+  std::map<std::string, std::vector<std::string>> out;
+  const std::string open = "<currency type=\"";
+  for (size_t a = xml.find(open); a != std::string::npos; a = xml.find(open, a + 1)) {
+    std::string code = xml.substr(a + open.size(), 3);
+    size_t end = xml.find("</currency>", a);
+    if (end == std::string::npos) break;
+    std::string_view block(xml.data() + a, end - a);
+    for (size_t s = block.find("<displayName"); s != std::string_view::npos;
+         s = block.find("<displayName", s + 1)) {
+      size_t gt = block.find('>', s), close = block.find("</displayName>", s);
+      if (gt == std::string_view::npos || close == std::string_view::npos || close < gt) break;
+      std::string_view tag = block.substr(s, gt - s);
+      std::string count = attr(tag, "count");
+      if (!count.empty() && count != "one" && count != "other") continue;
+      std::string name = unescape(std::string(block.substr(gt + 1, close - gt - 1)));
+      if (name.find('(') == std::string::npos) out[code].push_back(name);
+    }
+  }
+  return out;
+}
+
+std::string lower_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 struct Territory {
   std::string currency;  // the one in use now (no `to` date, legal tender)
   std::string language;  // the official language with the largest share
@@ -153,9 +182,7 @@ bool usable(const std::string& form, const std::set<std::string>& common_words) 
   for (char c : form) capitals = capitals && c >= 'A' && c <= 'Z';
   if (capitals && form.size() <= 3) return false;  // codes and "TL", "FC", "R"
   if (form.size() == 1 && std::isalpha(static_cast<unsigned char>(form[0]))) return false;
-  std::string lower = form;
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return !common_words.count(lower);
+  return !common_words.count(lower_ascii(form));
 }
 
 // A sign from a locale other than the currency's own is kept only when it is one currency's
@@ -223,18 +250,45 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
     if (!others.empty()) e["ambiguous"] = others;
     entries.push_back(e);
   }
+  // English names, whole ("Georgian laris", "South African rand") and by their last word where
+  // that is no English word ("laris", "rand" is one: left out), first by GDP like the signs.
+  std::map<std::string, std::map<std::string, double>> names;
+  for (const auto& [code, list] : names_of(slurp(main_dir + "en.xml"))) {
+    if (!codes.count(code)) continue;
+    for (const auto& name : list) {
+      std::string low = lower_ascii(name);
+      names[low][code] += gdp_of_code[code] + 1;
+      size_t sp = low.rfind(' ');
+      if (sp == std::string::npos) continue;
+      std::string last = low.substr(sp + 1);
+      if (!common_words.count(last)) names[last][code] += gdp_of_code[code] + 1;
+    }
+  }
+  ordered_json name_entries = ordered_json::array();
+  for (const auto& [name, by_code] : names) {
+    if (common_words.count(name)) continue;  // "dollar", "yen", "real": the hand list decides
+    std::string first;
+    double best = -1;
+    for (const auto& [code, w] : by_code)
+      if (w > best) best = w, first = code;
+    ordered_json e{{"form", name}, {"code", first}};
+    ordered_json others = ordered_json::array();
+    for (const auto& [code, w] : by_code)
+      if (code != first) others.push_back(code);
+    if (!others.empty()) e["ambiguous"] = others;
+    name_entries.push_back(e);
+  }
   // The currencies written with "$" ("MXN$ 15", "mxn$ 15", "NZD$ 40"): a code before a "$".
   ordered_json dollars = ordered_json::array();
   if (weights.count("$"))
     for (const auto& [code, w] : weights["$"]) {
-      std::string lower = code;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       dollars.push_back(ordered_json{{"form", code}, {"code", code}});
-      dollars.push_back(ordered_json{{"form", lower}, {"code", code}});
+      dollars.push_back(ordered_json{{"form", lower_ascii(code)}, {"code", code}});
     }
   ordered_json out{{"generated", "from CLDR (unicode-cldr-core) by claimx-embed"},
                    {"lexicons",
                     {{"currency_symbols_cldr", {{"entries", entries}}},
+                     {"currency_names_cldr", {{"ignore_case", true}, {"entries", name_entries}}},
                      {"dollar_codes", {{"entries", dollars}}}}}};
   return out.dump(1);
 }

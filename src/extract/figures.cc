@@ -124,6 +124,14 @@ bool wordlike_code_as_word(const Context& ctx, const Match& m, std::string_view 
   return letters > 0 && upper * 10 >= letters * 8;  // 80% capitals: a headline in capitals
 }
 
+// The code of a currency lexicon entry, and the others it may stand for: kept until the
+// document's places are known (mark_currency_context).
+void take_currency(const LexiconEntry& e, std::string* code, std::vector<std::string>* candidates) {
+  *code = e.attrs.value("code", "");
+  if (e.attrs.contains("ambiguous") && candidates)
+    for (const auto& alt : e.attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
+}
+
 // The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
 std::string currency_of(const Context& ctx, const Match& m, double* factor,
                         std::vector<std::string>* candidates = nullptr) {
@@ -131,12 +139,7 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
   if (auto c = ctx.group(m, "cur"); !c.empty()) {
     const LexiconEntry* e = lookup(ctx, "currency_symbols", c);  // the news forms first
     if (!e) e = lookup(ctx, "currency_symbols_cldr", c);         // then CLDR's signs
-    if (e) {
-      code = e->attrs.value("code", "");
-      // Kept until the document's places are known (mark_currency_context).
-      if (e->attrs.contains("ambiguous") && candidates)
-        for (const auto& alt : e->attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
-    }
+    if (e) take_currency(*e, &code, candidates);
   }
   if (auto c = ctx.group(m, "code"); !c.empty()) {  // glued forms match any three capitals
     if (wordlike_code_as_word(ctx, m, c)) return "";
@@ -152,6 +155,8 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
       code = e->attrs.value("code", "");
       if (factor) *factor = e->attrs.value("factor", 1.0);
     }
+  if (auto c = ctx.group(m, "curn"); !c.empty())  // a currency's English name, from CLDR
+    if (auto* e = lookup(ctx, "currency_names_cldr", c)) take_currency(*e, &code, candidates);
   if (auto c = ctx.group(m, "curadj"); !c.empty())
     if (auto* e = lookup(ctx, "currency_adjectives", c)) code = e->attrs.value("code", code);
   return code;
