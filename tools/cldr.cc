@@ -54,22 +54,32 @@ std::string clean(std::string s) {
   return s;
 }
 
-// code -> the symbols a locale file gives it (<currency type="PLN"> ... <symbol>zł</symbol>).
-std::map<std::string, std::vector<std::string>> symbols_of(const std::string& xml) {
-  std::map<std::string, std::vector<std::string>> out;
-  const std::string open = "<currency type=\"";
+// code -> the (tag, text) of each <element> inside <currency type="code"> ... </currency>.
+using Elements = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
+Elements currency_elements(const std::string& xml, const std::string& element) {
+  Elements out;
+  const std::string open = "<currency type=\"", start = "<" + element,
+                    close_tag = "</" + element + ">";
   for (size_t a = xml.find(open); a != std::string::npos; a = xml.find(open, a + 1)) {
     std::string code = xml.substr(a + open.size(), 3);
     size_t end = xml.find("</currency>", a);
     if (end == std::string::npos) break;
     std::string_view block(xml.data() + a, end - a);
-    for (size_t s = block.find("<symbol"); s != std::string_view::npos;
-         s = block.find("<symbol", s + 1)) {
-      size_t gt = block.find('>', s), close = block.find("</symbol>", s);
+    for (size_t s = block.find(start); s != std::string_view::npos; s = block.find(start, s + 1)) {
+      size_t gt = block.find('>', s), close = block.find(close_tag, s);
       if (gt == std::string_view::npos || close == std::string_view::npos || close < gt) break;
-      out[code].push_back(clean(unescape(std::string(block.substr(gt + 1, close - gt - 1)))));
+      out[code].emplace_back(std::string(block.substr(s, gt - s)),
+                             unescape(std::string(block.substr(gt + 1, close - gt - 1))));
     }
   }
+  return out;
+}
+
+// code -> the symbols a locale file gives it (<currency type="PLN"> ... <symbol>zł</symbol>).
+std::map<std::string, std::vector<std::string>> symbols_of(const std::string& xml) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [code, elements] : currency_elements(xml, "symbol"))
+    for (const auto& [tag, text] : elements) out[code].push_back(clean(text));
   return out;
 }
 
@@ -77,23 +87,12 @@ std::map<std::string, std::vector<std::string>> symbols_of(const std::string& xm
 // brackets, "Ghanaian Cedi (1979–2007)", are left out).
 std::map<std::string, std::vector<std::string>> names_of(const std::string& xml) {
   std::map<std::string, std::vector<std::string>> out;
-  const std::string open = "<currency type=\"";
-  for (size_t a = xml.find(open); a != std::string::npos; a = xml.find(open, a + 1)) {
-    std::string code = xml.substr(a + open.size(), 3);
-    size_t end = xml.find("</currency>", a);
-    if (end == std::string::npos) break;
-    std::string_view block(xml.data() + a, end - a);
-    for (size_t s = block.find("<displayName"); s != std::string_view::npos;
-         s = block.find("<displayName", s + 1)) {
-      size_t gt = block.find('>', s), close = block.find("</displayName>", s);
-      if (gt == std::string_view::npos || close == std::string_view::npos || close < gt) break;
-      std::string_view tag = block.substr(s, gt - s);
+  for (const auto& [code, elements] : currency_elements(xml, "displayName"))
+    for (const auto& [tag, text] : elements) {
       std::string count = attr(tag, "count");
-      if (!count.empty() && count != "one" && count != "other") continue;
-      std::string name = unescape(std::string(block.substr(gt + 1, close - gt - 1)));
-      if (name.find('(') == std::string::npos) out[code].push_back(name);
+      bool plural_form = count.empty() || count == "one" || count == "other";
+      if (plural_form && text.find('(') == std::string::npos) out[code].push_back(text);
     }
-  }
   return out;
 }
 
@@ -196,6 +195,21 @@ bool foreign_usable(const std::string& form) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x20A0 && cp <= 0x20CF);
 }
 
+// A lexicon entry for a form several currencies may share: the one of largest weight (the GDP
+// of its countries) is `code`, the others `ambiguous`.
+ordered_json entry_of(const std::string& form, const std::map<std::string, double>& by_code) {
+  std::string first;
+  double best = -1;
+  for (const auto& [code, w] : by_code)
+    if (w > best) best = w, first = code;
+  ordered_json e{{"form", form}, {"code", first}};
+  ordered_json others = ordered_json::array();
+  for (const auto& [code, w] : by_code)
+    if (code != first) others.push_back(code);
+  if (!others.empty()) e["ambiguous"] = others;
+  return e;
+}
+
 }  // namespace
 
 std::string currency_symbols_lexicon(const std::string& cldr_dir,
@@ -238,18 +252,7 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
       add(sym, *in_codes.begin(), 1);
 
   ordered_json entries = ordered_json::array();
-  for (const auto& [sym, by_code] : weights) {
-    std::string first;
-    double best = -1;
-    for (const auto& [code, w] : by_code)
-      if (w > best) best = w, first = code;
-    ordered_json e{{"form", sym}, {"code", first}};
-    ordered_json others = ordered_json::array();
-    for (const auto& [code, w] : by_code)
-      if (code != first) others.push_back(code);
-    if (!others.empty()) e["ambiguous"] = others;
-    entries.push_back(e);
-  }
+  for (const auto& [sym, by_code] : weights) entries.push_back(entry_of(sym, by_code));
   // English names, whole ("Georgian laris", "South African rand") and by their last word where
   // that is no English word ("laris", "rand" is one: left out), first by GDP like the signs.
   std::map<std::string, std::map<std::string, double>> names;
@@ -265,19 +268,9 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
     }
   }
   ordered_json name_entries = ordered_json::array();
-  for (const auto& [name, by_code] : names) {
-    if (common_words.count(name)) continue;  // "dollar", "yen", "real": the hand list decides
-    std::string first;
-    double best = -1;
-    for (const auto& [code, w] : by_code)
-      if (w > best) best = w, first = code;
-    ordered_json e{{"form", name}, {"code", first}};
-    ordered_json others = ordered_json::array();
-    for (const auto& [code, w] : by_code)
-      if (code != first) others.push_back(code);
-    if (!others.empty()) e["ambiguous"] = others;
-    name_entries.push_back(e);
-  }
+  for (const auto& [name, by_code] : names)
+    if (!common_words.count(name))  // "dollar", "yen", "real": the hand list decides
+      name_entries.push_back(entry_of(name, by_code));
   // The currencies written with "$" ("MXN$ 15", "mxn$ 15", "NZD$ 40"): a code before a "$".
   ordered_json dollars = ordered_json::array();
   if (weights.count("$"))
