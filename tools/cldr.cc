@@ -47,10 +47,13 @@ std::string unescape(std::string s) {
   return s;
 }
 
-// Drops the invisible marks CLDR keeps for bidirectional text (U+200B, U+200E, U+200F).
+// Drops the invisible marks CLDR keeps for bidirectional text (U+200B, U+200E, U+200F), and
+// an abbreviation's closing dot ("kr." is "kr"): after an amount at a sentence's end the dot is
+// the full stop ("a beer for 200 kr.").
 std::string clean(std::string s) {
   for (const char* mark : {"\xE2\x80\x8B", "\xE2\x80\x8E", "\xE2\x80\x8F"})
     for (size_t i = s.find(mark); i != std::string::npos; i = s.find(mark)) s.erase(i, 3);
+  if (s.size() > 1 && s.back() == '.') s.pop_back();
   return s;
 }
 
@@ -224,7 +227,9 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
   // symbol -> code -> weight: the GDP of the code's countries, so "kr" is first Swedish.
   std::map<std::string, std::map<std::string, double>> weights;
   auto add = [&](const std::string& sym, const std::string& code, double w) {
-    if (codes.count(code) && usable(sym, common_words)) weights[sym][code] += w;
+    // A currency weighs its countries' GDP once, however many locales list the sign.
+    if (codes.count(code) && usable(sym, common_words))
+      weights[sym][code] = std::max(weights[sym][code], w);
   };
   for (const char* file : {"root.xml", "en.xml"})
     for (const auto& [code, syms] : symbols_of(slurp(main_dir + file)))
@@ -260,11 +265,11 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
     if (!codes.count(code)) continue;
     for (const auto& name : list) {
       std::string low = lower_ascii(name);
-      names[low][code] += gdp_of_code[code] + 1;
+      names[low][code] = gdp_of_code[code] + 1;
       size_t sp = low.rfind(' ');
       if (sp == std::string::npos) continue;
       std::string last = low.substr(sp + 1);
-      if (!common_words.count(last)) names[last][code] += gdp_of_code[code] + 1;
+      if (!common_words.count(last)) names[last][code] = gdp_of_code[code] + 1;
     }
   }
   ordered_json name_entries = ordered_json::array();
