@@ -283,9 +283,16 @@ std::string currency_symbols_lexicon(const std::string& cldr_dir,
       dollars.push_back(ordered_json{{"form", code}, {"code", code}});
       dollars.push_back(ordered_json{{"form", lower_ascii(code)}, {"code", code}});
     }
+  // Each country's currency now ("NO" NOK), so a place named in a story can mark "kr" as
+  // possibly Norwegian (mark_currency_context).
+  ordered_json region_entries = ordered_json::array();
+  for (const auto& [id, t] : regions)
+    if (codes.count(t.currency))
+      region_entries.push_back(ordered_json{{"form", id}, {"currency", t.currency}});
   ordered_json out{{"generated", "from CLDR (unicode-cldr-core) by claimx-embed"},
                    {"lexicons",
                     {{"currency_symbols_cldr", {{"entries", entries}}},
+                     {"region_currencies", {{"entries", region_entries}}},
                      {"currency_names_cldr", {{"ignore_case", true}, {"entries", name_entries}}},
                      {"dollar_codes", {{"entries", dollars}}}}}};
   return out.dump(1);

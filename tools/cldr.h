@@ -8,7 +8,8 @@
 // (codes: those of iso-codes), with the currency whose countries' GDP is largest as `code` and
 // the others as `ambiguous`. Forms a reader of English news would not take for money are left
 // out: ISO codes and other short capitals ("TL", "FC"), single Latin letters, English words.
-// Also `currency_names_cldr`, their English names ("Georgian laris", "laris"), and
+// Also `currency_names_cldr`, their English names ("Georgian laris", "laris"),
+// `region_currencies`, each country's currency by its ISO 3166 code ("NO" NOK), and
 // `dollar_codes`, the codes of the currencies written with "$", in both cases ("MXN", "mxn").
 std::string currency_symbols_lexicon(const std::string& cldr_dir,
                                      const std::set<std::string>& codes,

@@ -132,6 +132,20 @@ void take_currency(const LexiconEntry& e, std::string* code, std::vector<std::st
     for (const auto& alt : e.attrs["ambiguous"]) candidates->push_back(alt.get<std::string>());
 }
 
+// The currencies CLDR gives an English name other than `code` ("dinars": the Iraqi, Jordanian
+// ... ones beside the news list's Kuwaiti): candidates a place in the story may choose.
+void other_named_currencies(const Context& ctx, std::string_view name, const std::string& code,
+                            std::vector<std::string>* candidates) {
+  const LexiconEntry* e = candidates ? lookup(ctx, "currency_names_cldr", name) : nullptr;
+  if (!e) return;
+  std::string first;
+  std::vector<std::string> all;
+  take_currency(*e, &first, &all);
+  all.push_back(first);
+  for (const auto& c : all)
+    if (c != code) candidates->push_back(c);
+}
+
 // The ISO code of a money match; *factor scales a subunit ("cents") to its currency.
 std::string currency_of(const Context& ctx, const Match& m, double* factor,
                         std::vector<std::string>* candidates = nullptr) {
@@ -154,6 +168,7 @@ std::string currency_of(const Context& ctx, const Match& m, double* factor,
     if (auto* e = lookup(ctx, "currency_words", c)) {
       code = e->attrs.value("code", "");
       if (factor) *factor = e->attrs.value("factor", 1.0);
+      if (ctx.group(m, "curadj").empty()) other_named_currencies(ctx, c, code, candidates);
     }
   if (auto c = ctx.group(m, "curn"); !c.empty())  // a currency's English name, from CLDR
     if (auto* e = lookup(ctx, "currency_names_cldr", c)) take_currency(*e, &code, candidates);
@@ -401,13 +416,25 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   return f;
 }
 
+// The currency a place named in the story suggests: dollar_context's (places that make "$" a
+// local dollar), else the country's own (countries gives its ISO code, region_currencies the
+// currency CLDR says it uses); "" when neither knows the place.
+std::string place_currency(const Context& ctx, const std::string& place) {
+  if (const LexiconEntry* e = lookup(ctx, "dollar_context", place))
+    return e->attrs.value("currency", "");
+  if (const LexiconEntry* country = lookup(ctx, "countries", place))
+    if (const LexiconEntry* e = lookup(ctx, "region_currencies", country->attrs.value("code", "")))
+      return e->attrs.value("currency", "");
+  return "";
+}
+
 void mark_currency_context(const Context& ctx, Result* out) {
   // Currencies the document's places suggest, most-mentioned place first.
-  const Lexicon* context = ctx.book.lexicon("dollar_context");
-  std::vector<std::pair<size_t, std::string>> suggested;  // (-mentions, currency)
+  std::vector<std::pair<size_t, std::string>> suggested;  // (mentions, currency)
   for (const auto& e : out->entities)
-    if (const LexiconEntry* le = context && e.type == "place" ? context->find(e.name) : nullptr)
-      suggested.emplace_back(e.mentions.size(), le->attrs.value("currency", ""));
+    if (e.type == "place")
+      if (std::string code = place_currency(ctx, e.name); !code.empty())
+        suggested.emplace_back(e.mentions.size(), code);
   std::stable_sort(suggested.begin(), suggested.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (auto& f : out->figures) {

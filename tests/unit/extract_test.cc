@@ -154,6 +154,20 @@ TEST(Figures, BareDollarIsAmbiguousInCanadianContext) {
   EXPECT_FALSE(explicit_cad.figures[0].currency_ambiguous);
 }
 
+// Any country named in the story marks a sign or name it shares as possibly its own: CLDR's
+// signs and names, its countries' currencies (region_currencies).
+TEST(Figures, SharedSignsAndNamesAreAmbiguousWhereACountryUsesThem) {
+  Result kr = run("Norway said it would pay 200 kr.");
+  ASSERT_EQ(kr.figures.size(), 1u);
+  EXPECT_EQ(kr.figures[0].currency, "SEK");
+  EXPECT_EQ(kr.figures[0].candidates, (std::vector<std::string>{"SEK", "NOK"}));
+  Result dinars = run("Iraq will pay 20 dinars each.");
+  ASSERT_EQ(dinars.figures.size(), 1u);
+  EXPECT_EQ(dinars.figures[0].candidates, (std::vector<std::string>{"KWD", "IQD"}));
+  Result plain = run("It cost 20 dinars.");
+  EXPECT_FALSE(plain.figures[0].currency_ambiguous);
+}
+
 TEST(Figures, NothingFromUrlsEmailsPhones) {
   Result r = run("See https://example.com/2024/5%20off or call (555) 123-4567, mail a.b@c.org.");
   EXPECT_TRUE(r.figures.empty()) << sub("See https://example.com/2024/5%20off", r.figures[0].span);
