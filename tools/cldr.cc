@@ -99,11 +99,6 @@ std::map<std::string, std::vector<std::string>> names_of(const std::string& xml)
   return out;
 }
 
-std::string lower_ascii(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 struct Territory {
   std::string currency;  // the one in use now (no `to` date, legal tender)
   std::string language;  // the official language with the largest share
@@ -214,6 +209,11 @@ ordered_json entry_of(const std::string& form, const std::map<std::string, doubl
 }
 
 }  // namespace
+
+std::string lower_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 std::string currency_symbols_lexicon(const std::string& cldr_dir,
                                      const std::set<std::string>& codes,

@@ -14,3 +14,6 @@
 std::string currency_symbols_lexicon(const std::string& cldr_dir,
                                      const std::set<std::string>& codes,
                                      const std::set<std::string>& common_words);
+
+// s with ASCII letters lower-cased (claimx-embed's generators compare forms with wamerican).
+std::string lower_ascii(std::string s);

@@ -157,9 +157,8 @@ std::string currencies_lexicon(const std::string& iso_dir, const std::string& wo
     std::string code = c.value("alpha_3", "");
     if (code.size() != 3 || code[0] == 'X') continue;  // X..: metals, test and fund codes
     entries.push_back(ordered_json{{"form", code}, {"code", code}, {"name", c.value("name", "")}});
-    std::string low = code;
-    for (auto& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!common.count(low)) lower.push_back(ordered_json{{"form", low}, {"code", code}});
+    if (std::string low = lower_ascii(code); !common.count(low))
+      lower.push_back(ordered_json{{"form", low}, {"code", code}});
   }
   ordered_json out{{"generated", "from iso-codes iso_4217.json and wamerican by claimx-embed"},
                    {"lexicons",
@@ -187,9 +186,7 @@ std::set<std::string> miscfiles_cities(const std::string& cities_dat, const std:
   std::set<std::string> out;
   auto add = [&](std::string c) {
     while (!c.empty() && c.back() == ' ') c.pop_back();
-    std::string low = c;
-    for (auto& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (c.size() >= 3 && !common.count(low) && !names.count(c) &&
+    if (c.size() >= 3 && !common.count(lower_ascii(c)) && !names.count(c) &&
         c.find_first_of("(),/") == std::string::npos)
       out.insert(c);
   };

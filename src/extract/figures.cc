@@ -107,9 +107,7 @@ bool overflows(const Context& ctx, const Match& m) {
 // money only inside a sentence in mixed case: "ALL 100 PASSENGERS SAFE" and a sentence opening
 // "Top 10 ..." read as words.
 bool wordlike_code_as_word(const Context& ctx, const Match& m, std::string_view code) {
-  std::string lower(code);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!lookup(ctx, "common_words", lower)) return false;
+  if (!lookup(ctx, "common_words", lower_ascii(code))) return false;
   int si = ctx.sentence_at(code.data() - ctx.text.data());
   if (si < 0 || !ctx.sentences) return true;
   const TextRange& sentence = (*ctx.sentences)[static_cast<size_t>(si)].span;
@@ -191,8 +189,7 @@ bool lone_word_rejected(const Context& ctx, const Match& m, std::string_view wor
   const LexiconEntry* e = lookup(ctx, "number_words", words);
   std::string role = e ? e->attrs.value("role", "") : "";
   if (role == "scale" || role == "multiplier") return true;
-  std::string lower(words);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = lower_ascii(words);
   for (const auto& w : *reject)
     if (w.get<std::string>() == lower) return true;
   return false;
