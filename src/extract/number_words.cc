@@ -135,6 +135,9 @@ std::optional<double> cardinal(const std::vector<Token>& t, size_t b, size_t e,
       v = t[i].den;
     }
     if (after_point) {  // digits after "point": "two point zero three"
+      // A scale closes a decimal and multiplies it: "two point five billion".
+      if (k == Kind::scale && decimal_count > 0 && i + 1 == e && last_scale == 0)
+        return (group + decimal_digits / std::pow(10.0, decimal_count)) * v;
       if (k != Kind::unit || decimal_count >= 15) return std::nullopt;
       decimal_digits = decimal_digits * 10 + v;
       ++decimal_count;
