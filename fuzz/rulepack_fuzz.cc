@@ -1,12 +1,16 @@
 // Rule-pack loading: arbitrary YAML as a --patterns pack on top of a small base pack. Loading
 // and compiling must end in success or RuleErrors (file:line:col: message), never a crash; a
-// pack that compiles is matched over a sentence and has its examples checked.
+// pack that compiles is matched over a sentence, extracted from (every stage interprets what
+// its rules matched: a wrong attribute must have been refused by the contract, and anything
+// else may only be a claimx::Error) and has its examples checked.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "claimx/check.h"
+#include "claimx/error.h"
+#include "claimx/extract.h"
 #include "claimx/rules.h"
 #include "fuzz_util.h"
 
@@ -45,6 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const auto& m : hits)
         if (m.span.start > m.span.end || m.span.end > text.size())
           claimx_fuzz::fail("match outside the text");
+    }
+    try {
+      claimx::extract(claimx::make_document("fuzz", "", std::string(text)), book, {});
+    } catch (const claimx::Error&) {
+      // a named failure: what the CLI reports for the document
     }
     errors = claimx::check_examples(book);
     for (const auto& e : claimx::pattern_warnings(book)) errors.push_back(e);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "claimx/error.h"
 #include "claimx/rules.h"
 #include "claimx/segment.h"
 
@@ -140,6 +141,8 @@ struct Claim {
 std::vector<const ScoreTerm*> top_word_terms(const Claim& claim, size_t n);
 
 struct Result {
+  // Non-empty when extracting this document failed (extract_batch): the other fields are empty.
+  std::string error;
   std::vector<Sentence> sentences;
   std::vector<Boilerplate> boilerplate;
   std::optional<TextRange> headline;
@@ -163,12 +166,15 @@ struct ExtractOptions {
   bool keep_all_scored = true;
 };
 
+// Throws claimx::Error when the options are invalid (an anchor date that is no YYYY-MM-DD
+// date) or extraction fails.
 Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);
 
 // Several documents at once, results in their order: each the same as extract() gives it, but
 // faster on many short documents, since the packs run over the sentences of many documents in
 // turn and their automata stay in the CPU caches. Memory grows with the documents passed: batch
-// a few hundred kilobytes of text at a time.
+// a few hundred kilobytes of text at a time. A document whose extraction fails gets a Result
+// with `error` set, in its place; the others are unaffected. Invalid options throw claimx::Error.
 std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& rules,
                                   const ExtractOptions& options);
 

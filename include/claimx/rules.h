@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "claimx/contract.h"
 #include "claimx/segment.h"
 
 namespace re2 {
@@ -64,6 +65,7 @@ struct RuleError {
 struct LexiconEntry {
   std::string form;
   nlohmann::json attrs;  // every key of the entry but `form` (name, code, value, ...)
+  int line = 0;          // in the lexicon's file; 0 when generated
 };
 
 struct Lexicon {
@@ -101,12 +103,15 @@ struct Example {
 
 struct Rule {
   std::string id;
-  std::string kind;
+  std::string kind;  // as written; compile() resolves it to `type` by the contract
+  RuleKind type = RuleKind::kMask;
+  Stage stage = Stage::kMasks;
   std::string pack;
   std::string pattern;   // as written
   std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
   int priority = 0;
-  nlohmann::json attrs;               // every other key of the rule (type, form, weight, ...)
+  nlohmann::json attrs;  // every other key of the rule, checked against the contract
+  std::map<std::string, SourceLoc, std::less<>> attr_locs;  // where each attribute's value is
   std::vector<std::string> lexicons;  // lexicons the pattern refers to, in order
   std::vector<Example> examples;
   std::vector<Example> counterexamples;
@@ -135,11 +140,6 @@ struct Match {
 
 inline constexpr size_t kNoPos = static_cast<size_t>(-1);
 
-// Rule kinds, by the stage that interprets them. A rule of any other kind is an error.
-bool is_figure_kind(std::string_view kind);  // money, number, percent, date, ...
-bool is_claim_kind(std::string_view kind);   // cue, attribution, hedge, negation, not-claim
-bool is_known_kind(std::string_view kind);   // the above, entity, agreement(-status), zone, mask
-
 class RuleBook {
  public:
   RuleBook();
@@ -156,8 +156,8 @@ class RuleBook {
   // prefilter); kEager also compiles each rule's own RE2 now, kLazy on the first sentence that
   // may match it (a Set fires it, or its prefilter lets the sentence through). Returns false on
   // any error. Lazy compiling is for packs already checked eagerly (the embedded ones: `rules
-  // check` and the tests): a rule whose RE2 fails later aborts the process, it is never read
-  // as "no match".
+  // check` and the tests): a rule whose RE2 fails later throws claimx::Error (the document
+  // fails), it is never read as "no match".
   enum class Compile { kEager, kLazy };
   bool compile(std::vector<RuleError>* errors, Compile mode = Compile::kEager);
 
@@ -200,8 +200,8 @@ class RuleBook {
 };
 
 // The embedded packs (without examples), compiled once per process (thread-safe), each rule's
-// RE2 lazily. Aborts with the messages on a broken embedded pack, which `rules check` in the
-// test suite rules out.
+// RE2 lazily. Throws claimx::Error with the messages on a broken embedded pack, which `rules
+// check` in the test suite rules out.
 const RuleBook& default_rulebook();
 
 }  // namespace claimx

@@ -310,8 +310,18 @@ int main(int argc, char** argv) {
       if (item.doc) docs.push_back(&*item.doc);
     std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
     size_t k = 0;
-    for (const auto& item : items)
-      if (!fn(item, item.doc ? &results[k++] : nullptr)) return;
+    for (const auto& item : items) {
+      claimx::Result* result = item.doc ? &results[k++] : nullptr;
+      if (result && !result->error.empty()) {  // the document failed: a failure in its place
+        claimx::Item failed;
+        failed.source = item.source;
+        failed.bytes = item.bytes;
+        failed.error = result->error;
+        if (!fn(failed, nullptr)) return;
+      } else if (!fn(item, result)) {
+        return;
+      }
+    }
   };
   auto render_batch = [&](const std::vector<claimx::Item>& items) {
     std::vector<Rendered> out;

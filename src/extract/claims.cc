@@ -258,9 +258,9 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     for (const Hit* h : cues_by_sentence[key]) {
       const Rule& r = *h->rule;
       add_unique(&c.cues, r.id);
-      if (r.kind == "hedge") c.hedged = true, features["hedge"] = 1;
-      if (r.kind == "negation") c.negated = true, features["negation"] = 1;
-      if (r.kind == "attribution" && !c.attribution) {
+      if (r.type == RuleKind::kHedge) c.hedged = true, features["hedge"] = 1;
+      if (r.type == RuleKind::kNegation) c.negated = true, features["negation"] = 1;
+      if (r.type == RuleKind::kAttribution && !c.attribution) {
         Attribution a;
         a.speaker = h->speaker.start == kNoPos ? h->span : h->speaker;
         if (h->verb.start != kNoPos) a.verb = std::string(ctx.slice(h->verb));
@@ -283,7 +283,7 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       }
       std::string feature = r.attrs.value("feature", "");
       if (!feature.empty()) features[feature] = 1;
-      if (r.kind == "cue") add_unique(&c.types, r.attrs.value("type", ""));
+      if (r.type == RuleKind::kCue) add_unique(&c.types, r.attrs.value("type", ""));
     }
     const double words = static_cast<double>(word_count(ctx.slice(s.span)));
     const std::string* bin = nullptr;

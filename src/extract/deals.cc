@@ -62,7 +62,7 @@ std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match
   AgreementCandidate c;
   c.rule = m.rule;
   c.deal = true;
-  c.reference = m.rule->kind == "deal-mention";
+  c.reference = m.rule->type == RuleKind::kDealMention;
   c.whole = m.whole;
   c.priority = m.rule->priority;
   c.sentence = sentence;
@@ -85,7 +85,7 @@ int status_priority(const Context& ctx, std::string_view status) {
   // what a verb says, but negotiating itself ranks as talks do (20).
   int rank = 0;
   for (const Rule& r : ctx.book.rules())
-    if (r.kind == "agreement-status" && r.attrs.value("status", "") == status)
+    if (r.type == RuleKind::kAgreementStatus && r.attrs.value("status", "") == status)
       rank = rank == 0 ? r.priority : std::min(rank, r.priority);
   return rank;
 }

@@ -312,15 +312,15 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
       else
         return std::nullopt;
     }
-  if (r.kind == "date") {
+  if (r.type == RuleKind::kDate) {
     if (!interpret_date(ctx, m, &f)) return std::nullopt;
     return f;
   }
-  if (r.kind == "time") {
+  if (r.type == RuleKind::kTime) {
     if (!interpret_time(ctx, m, &f)) return std::nullopt;
     return f;
   }
-  if (r.kind == "duration" || r.kind == "frequency") {
+  if (r.type == RuleKind::kDuration || r.type == RuleKind::kFrequency) {
     if (!interpret_duration(ctx, m, &f)) return std::nullopt;
     return f;
   }
@@ -333,7 +333,7 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   auto v = amount(ctx, m);
   if (!v && overflows(ctx, m)) {
     f.overflow = true;
-    if (r.kind == "money") f.currency = currency_of(ctx, m, nullptr);
+    if (r.type == RuleKind::kMoney) f.currency = currency_of(ctx, m, nullptr);
     return f;
   }
   if (!v) return std::nullopt;
@@ -353,14 +353,14 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
   // "5‰" 0.5 percent) divides by the rule attribute divisor.
   if (double divisor = r.attrs.value("divisor", 1.0); divisor != 1.0) *v /= divisor;
   f.value = *v;
-  if (r.kind == "money") {
+  if (r.type == RuleKind::kMoney) {
     double factor = 1;
     f.currency = currency_of(ctx, m, &factor, &f.candidates);
     if (f.currency.empty()) return std::nullopt;
     if (factor != 1)
       f.value = *v / std::round(1 / factor);  // 470 pence: 4.7, not 4.7000000000000002
   }
-  if (r.kind == "range") {
+  if (r.type == RuleKind::kRange) {
     // "above 1000 and below 1500": a lower bound, then an upper one.
     auto bound = [&](const char* group) {
       auto q = ctx.group(m, group);
@@ -391,13 +391,13 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
     if (!ctx.group(m, "pct").empty()) f.unit = "percent";
     if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
   }
-  if (r.kind == "measure" || r.kind == "age") {
+  if (r.type == RuleKind::kMeasure || r.type == RuleKind::kAge) {
     f.unit = measure_unit(ctx, m);
     if (f.unit.empty()) return std::nullopt;
   }
-  if (r.kind == "percent") f.unit = "percent";
+  if (r.type == RuleKind::kPercent) f.unit = "percent";
   if (f.unit.empty()) f.unit = r.attrs.value("unit", "");
-  if (r.kind == "percentage-points") f.unit = "percentage-points";
+  if (r.type == RuleKind::kPercentagePoints) f.unit = "percentage-points";
   if (auto noun = ctx.group(m, "count"); !noun.empty()) {
     // A bare four-digit 1800-2100 before a noun is a year ("in 2024 prices rose").
     bool year_like = *v >= 1800 && *v <= 2100 && *v == std::floor(*v) &&

@@ -51,7 +51,7 @@ namespace {
 // case capitalises every word). Zone rules read whole lines (text/zones.cc), not sentences.
 // A shouting sentence (all capitals) counts as the zone `shouting` as well as its own.
 bool skipped(const Match& m, const std::string& zone, bool shouting) {
-  if (m.rule->kind == "zone") return true;
+  if (m.rule->type == RuleKind::kZone) return true;
   auto skip = m.rule->attrs.find("skip_zones");
   if (skip == m.rule->attrs.end() || !skip->is_array()) return false;
   if (shouting && std::find(skip->begin(), skip->end(), "shouting") != skip->end()) return true;
@@ -105,22 +105,32 @@ class DocRun {
   // A match in sentence si, interpreted by the rule's kind (not its pack).
   void route(const Match& m, size_t si) {
     if (skipped(m, r_.sentences[si].zone, ctx_.shouting[si])) return;
-    const std::string& kind = m.rule->kind;
-    if (is_figure_kind(kind)) {
-      interpret_figures(ctx_, m, &figures_);
-    } else if (kind == "entity") {
-      interpret_entity(ctx_, m, &entities_);
-    } else if (kind == "agreement") {
-      if (auto a = interpret_agreement(ctx_, m, static_cast<int>(si)))
-        agreements_.push_back(std::move(*a));
-    } else if (kind == "deal" || kind == "deal-mention") {
-      if (auto a = interpret_deal(ctx_, m, static_cast<int>(si))) deals_.push_back(std::move(*a));
-    } else if (kind == "agreement-status") {
-      status_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
-    } else if (is_claim_kind(kind)) {
-      cues_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
-    } else if (kind == "mask") {
-      masks_.add(m.span);  // URLs, e-mail addresses, phone numbers: no item comes from inside
+    switch (m.rule->stage) {
+      case Stage::kFigures:
+        interpret_figures(ctx_, m, &figures_);
+        break;
+      case Stage::kEntities:
+        interpret_entity(ctx_, m, &entities_);
+        break;
+      case Stage::kAgreements:
+        if (auto a = interpret_agreement(ctx_, m, static_cast<int>(si)))
+          agreements_.push_back(std::move(*a));
+        break;
+      case Stage::kDeals:
+        if (m.rule->type == RuleKind::kAgreementStatus) {
+          status_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
+        } else if (auto a = interpret_deal(ctx_, m, static_cast<int>(si))) {
+          deals_.push_back(std::move(*a));
+        }
+        break;
+      case Stage::kClaims:
+        cues_.push_back(make_hit(ctx_, m, static_cast<int>(si)));
+        break;
+      case Stage::kMasks:
+        masks_.add(m.span);  // URLs, e-mail addresses, phone numbers: no item comes from inside
+        break;
+      case Stage::kZones:
+        break;  // read per line by the zoner
     }
   }
 
@@ -214,7 +224,7 @@ struct PackMatches {
 std::vector<std::string> sentence_packs(const RuleBook& book) {
   std::set<std::string_view> wanted;
   for (const auto& r : book.rules())
-    if (r.kind != "zone") wanted.insert(r.pack);
+    if (r.type != RuleKind::kZone) wanted.insert(r.pack);
   std::vector<std::string> packs = book.pack_names();
   packs.erase(std::remove_if(packs.begin(), packs.end(),
                              [&](const std::string& p) { return !wanted.count(p); }),
@@ -267,8 +277,10 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
 
 }  // namespace
 
-std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& book,
-                                  const ExtractOptions& options) {
+namespace {
+
+std::vector<Result> extract_together(const std::vector<const Document*>& docs, const RuleBook& book,
+                                     const ExtractOptions& options) {
   std::vector<std::unique_ptr<DocRun>> runs;
   std::vector<Unit> units;
   for (const Document* doc : docs) {
@@ -282,8 +294,44 @@ std::vector<Result> extract_batch(const std::vector<const Document*>& docs, cons
   return out;
 }
 
+void check_options(const ExtractOptions& options) {
+  if (options.anchor_date && !parse_iso_date(*options.anchor_date))
+    throw Error("anchor date: expected a date as YYYY-MM-DD, got '" + *options.anchor_date + "'");
+}
+
+}  // namespace
+
+std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& book,
+                                  const ExtractOptions& options) {
+  check_options(options);
+  try {
+    return extract_together(docs, book, options);
+  } catch (const std::exception&) {
+    // Some document failed: each alone again, so the others keep their results (the same as
+    // in a batch) and the one that fails is named in its place.
+    std::vector<Result> out;
+    for (const Document* doc : docs) {
+      try {
+        out.push_back(std::move(extract_together({doc}, book, options).front()));
+      } catch (const std::exception& e) {
+        Result failed;
+        failed.error = std::string("extraction failed: ") + e.what();
+        out.push_back(std::move(failed));
+      }
+    }
+    return out;
+  }
+}
+
 Result extract(const Document& doc, const RuleBook& book, const ExtractOptions& options) {
-  return std::move(extract_batch({&doc}, book, options).front());
+  check_options(options);
+  try {
+    return std::move(extract_together({&doc}, book, options).front());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(std::string("extraction failed: ") + e.what());
+  }
 }
 
 }  // namespace claimx

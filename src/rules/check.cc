@@ -12,9 +12,10 @@ namespace {
 using nlohmann::json;
 
 // Rule kinds whose matches become items of the output; the others are cues.
-bool item_kind(const std::string& kind) {
-  return is_figure_kind(kind) || kind == "entity" || kind == "agreement" || kind == "deal" ||
-         kind == "deal-mention";
+bool item_kind(const Rule& r) {
+  return r.stage == Stage::kFigures || r.stage == Stage::kEntities ||
+         r.stage == Stage::kAgreements ||
+         (r.stage == Stage::kDeals && r.type != RuleKind::kAgreementStatus);
 }
 
 std::string sub(const std::string& text, const TextRange& r) {
@@ -25,13 +26,13 @@ std::string sub(const std::string& text, const TextRange& r) {
 std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::string& text) {
   Document doc = make_document("example", "", text);
   std::vector<json> out;
-  if (!item_kind(rule.kind)) {
+  if (!item_kind(rule)) {
     std::vector<Match> matches;
     book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
     for (const auto& m : matches) {
       if (m.rule->id != rule.id) continue;
       // A zone rule counts only when it covers the whole line; a dateline, when it opens it.
-      if (rule.kind == "zone" &&
+      if (rule.type == RuleKind::kZone &&
           (m.whole.start != 0 ||
            (m.whole.end != doc.text.size() && rule.attrs.value("role", "") != "dateline")))
         continue;
@@ -78,7 +79,7 @@ std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::st
 
 // When a rule matched but produced no item, another rule won the overlap: name it.
 std::string shadowed_by(const RuleBook& book, const Rule& rule, const std::string& text) {
-  if (!item_kind(rule.kind)) return "";
+  if (!item_kind(rule)) return "";
   Document doc = make_document("example", "", text);
   std::vector<Match> matches;
   book.match_pack(rule.pack, doc.text, 0, doc.text.size(), &matches);
@@ -129,7 +130,7 @@ std::vector<RuleError> check_examples(const RuleBook& book) {
   for (const Rule& rule : book.rules()) {
     for (const Example& ex : rule.examples) {
       json expect = ex.expect;
-      if (!expect.contains("text") && (item_kind(rule.kind) || rule.kind == "zone"))
+      if (!expect.contains("text") && (item_kind(rule) || rule.type == RuleKind::kZone))
         expect["text"] = ex.text;
       auto items = items_of(book, rule, ex.text);
       bool ok = false;

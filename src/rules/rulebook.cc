@@ -14,6 +14,7 @@
 #include <string_view>
 #include <thread>
 
+#include "claimx/error.h"
 #include "claimx/rules.h"
 #include "claimx/text.h"
 #include "rules/prefilter.h"
@@ -437,29 +438,119 @@ void groups_from_re2(const re2::RE2& re, Rule* r) {
   set_groups(re.CapturingGroupNames(), re.NumberOfCapturingGroups(), r);
 }
 
-// The interpreters read these rule attributes; a wrong type is a pack error, not a crash.
-std::string attribute_problem(const Rule& r) {
-  static const std::set<std::string> kStrings{
-      "type",          "subtype",         "form",          "status",  "feature", "role", "unit",
-      "default_order", "exclude_lexicon", "acronym_group", "evidence"};
-  static const std::set<std::string> kLists{
-      "skip_zones",           "trim_leading", "reject_first_token", "reject_any_token",
-      "end_before_connector", "of_after",     "count_not_in",       "reject_single_words"};
-  auto names = [](const nlohmann::json& v) {
-    return v.is_array() &&
-           std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); });
-  };
-  for (const auto& [key, v] : r.attrs.items()) {
-    if (kStrings.count(key) && !v.is_string()) return "`" + key + "` must be a string";
-    if (kLists.count(key) && !names(v)) return "`" + key + "` must be a list of names";
-    if ((key == "min_value" || key == "sub_divisor") && !v.is_number())
-      return "`" + key + "` must be a number";
-    if ((key == "longest" || key == "reject_year_like" || key == "split_words" ||
-         key == "proper_ratio" || key == "known_codes_only" || key == "create") &&
-        !v.is_boolean())
-      return "`" + key + "` must be true or false";
+// Checks a rule's kind and attributes against the contract (contract.h) and resolves its kind.
+// Appends the problems; false when there was one.
+bool check_contract(Rule* r, const std::function<bool(std::string_view)>& has_lexicon,
+                    const std::function<const nlohmann::json&(std::string_view)>& model,
+                    std::vector<RuleError>* errors) {
+  const KindTraits* k = find_kind(r->kind);
+  if (!k) {
+    std::string kinds;
+    for (const auto& t : all_kinds()) kinds += (kinds.empty() ? "" : ", ") + std::string(t.name);
+    errors->push_back(
+        {r->loc, "rule " + r->id + ": unknown kind `" + r->kind + "` (" + kinds + ")"});
+    return false;
   }
-  return "";
+  r->type = k->kind;
+  r->stage = k->stage;
+  std::vector<RuleError> found;  // in file order, not the attributes' alphabetical one
+  for (const auto& [key, v] : r->attrs.items()) {
+    auto at = r->attr_locs.count(key) ? r->attr_locs.at(key) : r->loc;
+    const AttrSpec* spec = find_attr(*k, key);
+    if (!spec) {
+      std::string known;
+      for (const auto* list : {&k->attrs, &common_attrs()})
+        for (const auto& a : *list) known += (known.empty() ? "" : ", ") + std::string(a.name);
+      found.push_back({at, "rule " + r->id + ": a `" + r->kind + "` rule has no attribute `" + key +
+                               "` (it may have: " + known + ")"});
+      continue;
+    }
+    std::string why = attr_problem(*spec, v, has_lexicon);
+    if (why.empty() && spec->type == AttrType::kModelKey) {
+      const nlohmann::json& map = model(spec->values[0]);
+      std::string field(spec->values[1]);
+      if (!map.is_object() || !map.contains(field) || !map[field].contains(v.get<std::string>()))
+        why = "`" + key + "` is `" + v.get<std::string>() + "`, which is not in the `" + field +
+              "` of the " + std::string(spec->values[0]) + " model";
+    }
+    if (!why.empty()) found.push_back({at, "rule " + r->id + ": " + why});
+  }
+  std::stable_sort(found.begin(), found.end(), [](const RuleError& a, const RuleError& b) {
+    return std::tie(a.loc.line, a.loc.col) < std::tie(b.loc.line, b.loc.col);
+  });
+  errors->insert(errors->end(), found.begin(), found.end());
+  return found.empty();
+}
+
+// A named group the rule's stage does not read is a mistake (a misspelt group is no match).
+bool check_groups(const Rule& r, std::vector<RuleError>* errors) {
+  const auto& known = stage_groups(r.stage);
+  for (const auto& [name, index] : r.groups) {
+    if (name == "span" || std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (r.attrs.value("acronym_group", "") == name) continue;  // the rule names it itself
+    SourceLoc at = r.pattern_loc;  // at the group when the pattern itself names it
+    if (size_t w = r.pattern.find("(?P<" + name + ">"); w != std::string::npos)
+      at.col += static_cast<int>(w);
+    errors->push_back({at, "rule " + r.id + ": group `" + name + "` is read by no " +
+                               std::string(stage_name(r.stage)) + " code"});
+    return false;
+  }
+  return true;
+}
+
+// The stages read a lexicon's entry attributes with the types the embedded lexicon gives them
+// ("value" a number in vulgar_fractions, a name in qualifiers): a lexicon that replaces one must
+// keep them, or a document would fail where the pack could have been refused.
+void check_replacement(const Lexicon& old, const Lexicon& now, std::vector<RuleError>* errors) {
+  auto type_name = [](const nlohmann::json& v) -> std::string {
+    if (v.is_number()) return "a number";
+    if (v.is_string()) return "a string";
+    if (v.is_boolean()) return "true or false";
+    if (v.is_array()) return "a list";
+    if (v.is_object()) return "a map";
+    return "null";
+  };
+  std::map<std::string, std::string> types;
+  for (const auto& e : old.entries)
+    for (const auto& [key, v] : e.attrs.items()) types.emplace(key, type_name(v));
+  int reported = 0;
+  for (const auto& e : now.entries)
+    for (const auto& [key, v] : e.attrs.items()) {
+      auto t = types.find(key);
+      if (t == types.end() || t->second == type_name(v) || reported >= 5) continue;
+      errors->push_back({{now.loc.file, e.line, 0},
+                         "lexicon `" + now.name + "`, entry `" + e.form + "`: `" + key +
+                             "` must be " + t->second + ", as in the lexicon it replaces (" +
+                             old.loc.file + ")"});
+      ++reported;
+    }
+}
+
+// A pack that overrides one of the same name and drops a lexicon or model a stage reads by name
+// would turn that feature off without a word: an error, at the overriding pack. (A book built
+// from packs of its own, as the tests build them, may leave out what it does not use.)
+void check_needed_data(const std::vector<Rule>& rules,
+                       const std::map<std::string, std::string, std::less<>>& dropped,
+                       const std::function<bool(std::string_view)>& has_lexicon,
+                       const std::function<const nlohmann::json&(std::string_view)>& model,
+                       std::vector<RuleError>* errors) {
+  for (const auto& need : needed_data()) {
+    bool used = std::any_of(rules.begin(), rules.end(),
+                            [&](const Rule& r) { return r.stage == need.stage; });
+    if (!used) continue;
+    std::string stage(stage_name(need.stage));
+    for (auto name : need.lexicons)
+      if (auto d = dropped.find(name); d != dropped.end() && !has_lexicon(name))
+        errors->push_back({{d->second, 0, 0},
+                           "this pack drops lexicon `" + std::string(name) + "`, which the " +
+                               stage + " stage reads"});
+    for (auto pack : need.models)
+      if (auto d = dropped.find("model:" + std::string(pack));
+          d != dropped.end() && !model(pack).is_object())
+        errors->push_back({{d->second, 0, 0},
+                           "this pack drops the `model:` of pack " + std::string(pack) +
+                               ", which the " + stage + " stage reads"});
+  }
 }
 
 }  // namespace
@@ -472,6 +563,8 @@ struct RuleBook::Impl {
   std::map<std::string, size_t, std::less<>> pack_index;
   std::map<std::string, int> lexicon_layer;  // layer of the pack that defines each lexicon
   int layer = 0;                             // one per add_sources call
+  // Lexicons ("name") and models ("model:pack") an overriding pack dropped -> its file.
+  std::map<std::string, std::string, std::less<>> dropped;
   SegmentRules segment;
   nlohmann::json null_model;
   std::mutex derived_mutex;
@@ -564,7 +657,8 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
       errors->push_back({loc_of(pack.file, e), "lexicon entry without `form` or `forms`"});
       continue;
     }
-    for (auto& f : forms) lex.entries.push_back({std::move(f), attrs});
+    int line = loc_of(pack.file, e).line;
+    for (auto& f : forms) lex.entries.push_back({std::move(f), attrs, line});
   }
   lex.index_entries();
   pack.lexicons.push_back(std::move(lex));
@@ -597,8 +691,10 @@ bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
       r.examples = parse_examples(pack.file, v, errors);
     else if (key == "counterexamples")
       r.counterexamples = parse_examples(pack.file, v, errors);
-    else
+    else {
       r.attrs[key] = to_json(v);
+      r.attr_locs[key] = loc_of(pack.file, v);
+    }
   }
   for (const char* field : {"id", "kind", "pattern"}) {
     bool missing = (std::string(field) == "id" && r.id.empty()) ||
@@ -758,9 +854,16 @@ std::optional<PackData> RuleBook::Impl::parse_pack(const SourceFile& src,
 void RuleBook::Impl::merge(PackData pack) {
   auto it = std::find_if(packs.begin(), packs.end(),
                          [&](const PackData& p) { return p.name == pack.name; });
-  if (it != packs.end())
-    *it = std::move(pack);  // a later pack of the same name overrides
-  else
+  if (it != packs.end()) {
+    // A later pack of the same name overrides. What the old one gave that the new one does not
+    // is gone: compile() reports it when a stage reads it by name (check_needed_data).
+    for (const auto& l : it->lexicons)
+      if (std::none_of(pack.lexicons.begin(), pack.lexicons.end(),
+                       [&](const Lexicon& x) { return x.name == l.name; }))
+        dropped[l.name] = pack.file;
+    if (!it->model.is_null() && pack.model.is_null()) dropped["model:" + pack.name] = pack.file;
+    *it = std::move(pack);
+  } else
     packs.push_back(std::move(pack));
 }
 
@@ -885,6 +988,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       if (m.lexicon_layer[l.name] == p.layer)
         errors->push_back(
             {l.loc, "lexicon `" + l.name + "` is already defined in " + it->second->loc.file});
+      else
+        check_replacement(*it->second, l, errors);
       it->second = &l;
       m.lexicon_layer[l.name] = p.layer;
     }
@@ -901,6 +1006,12 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   std::map<std::string, const Define*> defines;  // "pack.NAME"; a later layer's pack wins
   for (const auto& p : m.packs)
     for (const auto& [name, d] : p.defines) defines[p.name + "." + name] = &d;
+  auto has_lexicon = [&](std::string_view name) { return m.lexicons.count(name) > 0; };
+  auto model_of = [&](std::string_view pack) -> const nlohmann::json& {
+    for (auto it = m.packs.rbegin(); it != m.packs.rend(); ++it)
+      if (it->name == pack) return it->model;
+    return m.null_model;
+  };
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     PackData& p = m.packs[pi];
     if (!p.model.is_null() && !numeric(p.model))
@@ -916,19 +1027,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
                                       ":" + std::to_string(first.loc.line) + ")"});
         continue;
       }
-      if (std::string why = attribute_problem(r); !why.empty()) {
-        errors->push_back({r.loc, "rule " + r.id + ": " + why});
-        continue;
-      }
-      if (!is_known_kind(r.kind)) {
-        errors->push_back(
-            {r.loc, "rule " + r.id + ": unknown kind `" + r.kind +
-                        "` (money, number, percent, percentage-points, ordinal, date, entity, "
-                        "agreement, agreement-status, deal, deal-mention, cue, attribution, hedge, "
-                        "negation, "
-                        "not-claim, zone, ...)"});
-        continue;
-      }
+      if (!check_contract(&r, has_lexicon, model_of, errors)) continue;
       std::string expanded;
       if (!m.expand(r, r.pattern, r.pattern_loc, 0, p.name, defines, &expanded, &r.lexicons,
                     errors))
@@ -959,11 +1058,13 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         errors->push_back({at, "bad pattern in rule " + r.id + ": " + re.error()});
         continue;
       }
+      if (!check_groups(r, errors)) continue;
       m.rule_index[r.id] = m.rules.size();
       p.set_rules.push_back(m.rules.size());
       m.rules.push_back(std::move(r));
     }
   }
+  check_needed_data(m.rules, m.dropped, has_lexicon, model_of, errors);
   plan_parts(m.packs, m.rules, opts);
   compile_sets(m.packs, m.rules, errors);
   auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
@@ -999,10 +1100,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   for (int si : fired) {
     const Rule& r = impl_->rules[p.set_rules[si]];
     const re2::RE2& re = r.re->get();
-    if (!re.ok()) {  // a lazily compiled rule that `rules check` would have rejected
-      fprintf(stderr, "claimx: rule %s: %s\n", r.id.c_str(), re.error().c_str());
-      std::abort();
-    }
+    if (!re.ok())  // a lazily compiled rule that `rules check` would have rejected
+      throw Error("rule " + r.id + ": " + re.error());
     int n = r.captures + 1;
     int asked = r.group1_is_whole ? 1 : n;
     subs.assign(n, re2::StringPiece());
@@ -1040,24 +1139,6 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
       pos = (short_tail ? mt.span.end : me) - begin;
     }
   }
-}
-
-bool is_figure_kind(std::string_view kind) {
-  static const std::set<std::string, std::less<>> kKinds{
-      "money", "number", "percent", "percentage-points", "ordinal",  "range", "measure",
-      "age",   "date",   "time",    "duration",          "frequency"};
-  return kKinds.count(kind) > 0;
-}
-
-bool is_claim_kind(std::string_view kind) {
-  return kind == "cue" || kind == "attribution" || kind == "hedge" || kind == "negation" ||
-         kind == "not-claim";
-}
-
-bool is_known_kind(std::string_view kind) {
-  return is_figure_kind(kind) || is_claim_kind(kind) || kind == "entity" || kind == "agreement" ||
-         kind == "agreement-status" || kind == "deal" || kind == "deal-mention" || kind == "zone" ||
-         kind == "mask";
 }
 
 std::vector<std::string> RuleBook::packs_with_kind(std::string_view kind) const {
@@ -1163,15 +1244,16 @@ std::vector<SourceFile> embedded_extraction_sources() {
 
 const RuleBook& default_rulebook() {
   static const RuleBook* book = [] {
-    auto* b = new RuleBook();
+    auto b = std::make_unique<RuleBook>();
     std::vector<RuleError> errors;
     b->add_sources(embedded_extraction_sources(), &errors);
     b->compile(&errors, RuleBook::Compile::kLazy);
     if (!errors.empty()) {
-      for (const auto& e : errors) fprintf(stderr, "claimx: %s\n", e.format().c_str());
-      std::abort();
+      std::string all = "the embedded rule packs do not compile:";
+      for (const auto& e : errors) all.append("\n").append(e.format());
+      throw Error(all);
     }
-    return b;
+    return b.release();  // lives as long as the process
   }();
   return *book;
 }

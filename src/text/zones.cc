@@ -40,7 +40,7 @@ std::string line_role(std::string_view text, const TextRange& p, const RuleBook&
   scratch->clear();
   for (const auto& pack : packs) book.match_pack(pack, text, p.start, p.end, scratch);
   for (const auto& m : *scratch)
-    if (m.rule->kind == "zone" && m.whole.start <= p.start && m.whole.end >= p.end)
+    if (m.rule->type == RuleKind::kZone && m.whole.start <= p.start && m.whole.end >= p.end)
       return m.rule->attrs.value("role", "");
   return "";
 }
@@ -172,7 +172,7 @@ Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
     for (const auto& pack : packs)
       book.match_pack(pack, text, paras[i].start, paras[i].end, &scratch);
     for (const auto& m : scratch)
-      if (m.rule->kind == "zone" && m.rule->attrs.value("role", "") == "dateline" &&
+      if (m.rule->type == RuleKind::kZone && m.rule->attrs.value("role", "") == "dateline" &&
           m.whole.start == paras[i].start && m.whole.end < paras[i].end) {
         z.dateline = i;
         z.dateline_span = m.span;

@@ -68,7 +68,7 @@ TEST(Rules, BrokenPacksPointAtTheProblem) {
        "pattern: '{{BAD}}'\n",
        "test.yaml:3:17: bad pattern in rule t.a: bad repetition operator: **"},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n    longest: yes\n    pattern: 'a'\n",
-       "test.yaml:3:5: rule t.a: `longest` must be true or false"},
+       "test.yaml:5:14: rule t.a: `longest` must be true or false"},
       {"pack: t\nrules: [\n", "test.yaml:3:1: "},
       {"pack: t\nrules:\n  - id: t.a\n    kind: number\n", "test.yaml:3:5: rule without `pattern`"},
       // Found by fuzz_rulepack: an example with a stray byte crashed `rules check` (JSON dump).
@@ -178,7 +178,7 @@ TEST(Rules, LazyCompilingSkipsParenthesesThatCaptureNothing) {
 rules:
   - {id: t.class, kind: number, pattern: '[(](?P<a>x)[^)(]\(([[:alpha:](]+)'}
   - {id: t.bracket, kind: number, pattern: '[]()](y)[\]()](?:z)(?i:w)(?P<span>v)'}
-  - {id: t.quoted, kind: number, pattern: '\Q(a)\E(b)|(?P<n>c)|(?P<n>d)'}
+  - {id: t.quoted, kind: number, pattern: '\Q(a)\E(b)|(?P<num>c)|(?P<num>d)'}
 )";
   RuleBook eager, lazy;
   std::vector<RuleError> errors;
