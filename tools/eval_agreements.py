@@ -27,7 +27,7 @@ import re
 import subprocess
 import sys
 
-from evalkit import check_floors, claimx_documents, part_of, prf
+from evalkit import check_floors, claimx_documents, data_absent, part_of, prf
 
 
 def norm(name):
@@ -129,8 +129,7 @@ def main():
     gold_path = args.gold or os.path.join(args.shared, "eval", "news", "agreements-dev.jsonl")
     corpus = os.path.join(args.shared, "eval", "corpus", "bbc", "articles.jsonl")
     if not (os.path.isfile(gold_path) and os.path.isfile(corpus)):
-        print(f"SKIP: {gold_path} not found (the shared evaluation data is absent)")
-        return 77
+        return data_absent(gold_path)
     gold_by_article = collections.defaultdict(list)
     articles = []
     with open(gold_path, encoding="utf-8") as f:

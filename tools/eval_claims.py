@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 
-from evalkit import check_floors, part_of, prf
+from evalkit import check_floors, data_absent, part_of, prf
 import tempfile
 
 SETS = {"dev": "dev.jsonl", "3class": "claimbuster_3class_2000.jsonl"}
@@ -156,8 +156,7 @@ def main():
     claims_dir = os.path.join(args.shared, "eval", "claims")
     golden = os.path.join(args.shared, "eval", "segmentation", "golden-en.jsonl")
     if not os.path.isdir(claims_dir) or not os.path.exists(golden):
-        print(f"SKIP: {claims_dir} or {golden} not found (the shared evaluation data is absent)")
-        return 77
+        return data_absent(f"{claims_dir} or {golden}")
     binary = os.path.abspath(args.binary)
     scores = {}
     for name, file in SETS.items():

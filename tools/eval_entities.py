@@ -20,7 +20,7 @@ import os
 import subprocess
 import sys
 
-from evalkit import check_floors, prf
+from evalkit import check_floors, data_absent, prf
 
 TYPES = {"person": "PER", "place": "LOC", "organization": "ORG"}
 GOLD_TYPES = ("PER", "LOC", "ORG")
@@ -57,8 +57,7 @@ def main():
     args = ap.parse_args()
     path = args.data or os.path.join(args.shared, "eval", "ner", "dev_docs.jsonl")
     if not os.path.isfile(path):
-        print(f"SKIP: {path} not found (the shared evaluation data is absent)")
-        return 77
+        return data_absent(path)
     with open(path, encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
     # One process for the whole file; records are answered in input order.

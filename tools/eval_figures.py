@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 
-from evalkit import check_floors, claimx_documents, part_of, prf
+from evalkit import check_floors, claimx_documents, data_absent, part_of, prf
 import tempfile
 
 # Which claimx figure kinds answer each Recognizers-Text category.
@@ -211,8 +211,7 @@ def main():
     args = ap.parse_args()
     folder = os.path.join(args.shared, "eval", "recognizers")
     if not os.path.isdir(folder):
-        print(f"SKIP: {folder} not found (the shared evaluation data is absent)")
-        return 77
+        return data_absent(folder)
     cases = []
     for category in KINDS:
         path = os.path.join(folder, category + ".jsonl")

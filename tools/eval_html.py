@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+from evalkit import data_absent
+
 TOKEN = re.compile(r"\w+")
 
 
@@ -48,8 +50,7 @@ def main():
     root = os.path.join(args.shared, "eval", "corpus", "html")
     pages = sorted(glob.glob(os.path.join(root, "pages", "*.html.gz")))
     if not pages:
-        print(f"eval_html: no pages under {root}; skipped", file=sys.stderr)
-        return 77
+        return data_absent(f"pages under {root}")
     with open(os.path.join(root, "ground-truth.json"), encoding="utf-8") as f:
         truth = json.load(f)
     proc = subprocess.run([args.claimx, "--include-text", "--compact", "--only", "figures", "-j", args.jobs, *pages],

@@ -63,13 +63,13 @@ struct Figure {
   std::string qualifier;
   std::string granularity;
   int sentence = -1;
-  std::string_view rule;  // rule id (owned by the RuleBook)
+  std::string_view rule;  // rule id (Rule::stable_id: valid after the book is gone)
   int priority = 0;
 };
 
 struct Mention {
   TextRange span;
-  std::string_view rule;  // rule id (owned by the RuleBook, or a linking step's name)
+  std::string_view rule;  // rule id (Rule::stable_id), or a linking step's name (a literal)
   std::string form;       // name, acronym, title, demonym
 };
 

@@ -103,6 +103,9 @@ struct Example {
 
 struct Rule {
   std::string id;
+  // The id in a process-wide pool (compile() fills it): what results keep (Figure::rule), so
+  // they stay valid after the book is replaced or gone.
+  std::string_view stable_id;
   std::string kind;  // as written; compile() resolves it to `type` by the contract
   RuleKind type = RuleKind::kMask;
   Stage stage = Stage::kMasks;
@@ -175,8 +178,10 @@ class RuleBook {
   const Rule* rule(std::string_view id) const;
   const nlohmann::json& model(std::string_view pack) const;  // pack's `model:` or null
   std::vector<std::string> pack_names() const;
-  // Packs holding at least one rule of this kind (zones are matched per line, not sentence).
-  std::vector<std::string> packs_with_kind(std::string_view kind) const;
+  // Made by compile(), in book order: the packs to run over sentences (a rule of a kind other
+  // than `zone`), and those with zone rules (matched per line, not per sentence).
+  const std::vector<std::string>& sentence_packs() const;
+  const std::vector<std::string>& zone_packs() const;
   const SegmentRules& segment_rules() const;
 
   // Group text helpers for interpreters.

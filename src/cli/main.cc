@@ -6,16 +6,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <iostream>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -27,6 +23,7 @@
 #include "claimx/json_writer.h"
 #include "claimx/reader.h"
 #include "claimx/rules.h"
+#include "claimx/runner.h"
 
 namespace {
 
@@ -70,31 +67,6 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
   }
   return book;
 }
-
-// Gathers input items into batches for extract_batch(): matching over the sentences of many
-// short documents in turn keeps the rules' automata in the CPU caches (docs/PERFORMANCE.md). A
-// batch is full at kBatchBytes of text or kBatchDocs items.
-class Batcher {
- public:
-  static constexpr size_t kBatchBytes = 128 << 10;
-  static constexpr size_t kBatchDocs = 256;
-
-  // Adds an item; true when the batch is full and should be taken now.
-  bool add(claimx::Item item) {
-    if (item.doc) bytes_ += item.doc->text.size();
-    items_.push_back(std::move(item));
-    return bytes_ >= kBatchBytes || items_.size() >= kBatchDocs;
-  }
-  bool empty() const { return items_.empty(); }
-  std::vector<claimx::Item> take() {
-    bytes_ = 0;
-    return std::exchange(items_, {});
-  }
-
- private:
-  size_t bytes_ = 0;
-  std::vector<claimx::Item> items_;
-};
 
 int rules_command(int argc, char** argv) {
   CLI::App app{"claimx rules: list or check the rule packs", "claimx rules"};
@@ -290,57 +262,6 @@ int main(int argc, char** argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
 
-  // Each item becomes a result (rendered JSON or a failure); results are written in input order.
-  struct Rendered {
-    std::string json, source, error;
-    size_t bytes = 0;
-  };
-  auto failure = [](const claimx::Item& item) {
-    Rendered r;
-    r.source = item.source;
-    r.bytes = item.bytes;
-    r.error = item.error;
-    return r;
-  };
-  // Extracts a batch of items (see Batcher) and hands each to fn in input order, with its result,
-  // or null for a failure; fn returns false to stop.
-  auto each_result = [&](const std::vector<claimx::Item>& items, auto fn) {
-    std::vector<const claimx::Document*> docs;
-    for (const auto& item : items)
-      if (item.doc) docs.push_back(&*item.doc);
-    std::vector<claimx::Result> results = claimx::extract_batch(docs, book, xopt);
-    size_t k = 0;
-    for (const auto& item : items) {
-      claimx::Result* result = item.doc ? &results[k++] : nullptr;
-      if (result && !result->error.empty()) {  // the document failed: a failure in its place
-        claimx::Item failed;
-        failed.source = item.source;
-        failed.bytes = item.bytes;
-        failed.error = result->error;
-        if (!fn(failed, nullptr)) return;
-      } else if (!fn(item, result)) {
-        return;
-      }
-    }
-  };
-  auto render_batch = [&](const std::vector<claimx::Item>& items) {
-    std::vector<Rendered> out;
-    each_result(items, [&](const claimx::Item& item, claimx::Result* result) {
-      if (!result) {
-        out.push_back(failure(item));
-        return true;
-      }
-      Rendered& r = out.emplace_back();
-      r.source = item.source;
-      r.bytes = item.bytes;
-      // Rendered straight into the string the writer thread takes (no stream buffer to copy).
-      r.json = claimx::to_json(*item.doc, *result, wopt);
-      r.json += '\n';
-      *result = {};  // the JSON holds it now
-      return true;
-    });
-    return out;
-  };
   int status = kOk;
   bool write_failed = false;
   int write_errno = 0;
@@ -379,27 +300,40 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "\r\033[Kclaimx: %zu documents, %.1f MB, %.1f MB/s%s%s", done_docs, mb,
                  rate, eta.c_str(), final ? "\n" : "");
   };
-  auto write = [&](const Rendered& r) {
-    if (!r.error.empty() || r.json.empty()) {
-      std::string why = r.error.empty() ? "could not render" : r.error;
+  // Each outcome, in input order: a failure is named on stderr (and in --errors); a document's
+  // JSON goes to the output. With -j N the workers render it; with -j 1 it is written as it is
+  // rendered (flushed every MiB) instead of held whole: on floods the JSON is 20x the text.
+  auto sink = [&](claimx::Outcome& o) {
+    if (!o.error.empty()) {
       if (progress) std::fputs("\r\033[K", stderr);
-      std::cerr << "claimx: " << r.source << ": " << why << "\n";
+      std::cerr << "claimx: " << o.source << ": " << o.error << "\n";
       if (errors_file) {
-        std::string line = nlohmann::json({{"source", r.source}, {"error", why}})
+        std::string line = nlohmann::json({{"source", o.source}, {"error", o.error}})
                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         std::fprintf(errors_file, "%s\n", line.c_str());
       }
       status = kInputFailed;
-    } else if (!write_failed) {
-      if (std::fwrite(r.json.data(), 1, r.json.size(), out) != r.json.size()) {
+    } else {
+      bool ok =
+          o.result ? claimx::write_json(*o.doc, *o.result, wopt, out)
+                   : std::fwrite(o.rendered.data(), 1, o.rendered.size(), out) == o.rendered.size();
+      if (!ok) {
         write_failed = true;
         write_errno = errno;  // errno is per thread: keep the writer's
       }
       ++done_docs;
     }
-    done_bytes += r.bytes;
+    done_bytes += o.bytes;
     if (progress) show_progress(false);
+    return !write_failed;
   };
+  claimx::Runner::Render render;
+  if (jobs > 1)
+    render = [&](const claimx::Document& doc, claimx::Result& result) {
+      std::string json = claimx::to_json(doc, result, wopt);
+      json += '\n';
+      return json;
+    };
 
   claimx::IngestOptions iopt;
   iopt.format = input_format;
@@ -407,84 +341,11 @@ int main(int argc, char** argv) {
   iopt.max_doc_bytes = max_doc_bytes;
   iopt.fields = fields;
   iopt.stop = &g_interrupted;
-  Batcher batcher;
-  if (jobs <= 1) {
-    // A batch at a time; each document's JSON goes to the output as it is written (flushed every
-    // MiB) instead of being held whole: on floods the JSON is 20x the text.
-    auto run = [&](const std::vector<claimx::Item>& items) {
-      each_result(items, [&](const claimx::Item& item, const claimx::Result* result) {
-        if (!result) {
-          write(failure(item));  // named on stderr
-        } else {
-          if (!claimx::write_json(*item.doc, *result, wopt, out)) {
-            write_failed = true;
-            write_errno = errno;
-          }
-          ++done_docs;
-          done_bytes += item.bytes;
-          if (progress) show_progress(false);
-        }
-        return !write_failed;
-      });
-      return !write_failed;
-    };
-    claimx::ingest(files, iopt, [&](claimx::Item item) {
-      if (write_failed) return false;
-      return !batcher.add(std::move(item)) || run(batcher.take());
-    });
-    if (!batcher.empty() && !write_failed) run(batcher.take());
-  } else {
-    std::mutex m;
-    std::condition_variable cv_work, cv_room;
-    std::deque<std::pair<size_t, std::vector<claimx::Item>>> queue;
-    std::map<size_t, std::vector<Rendered>> ready;
-    size_t next_write = 0, next_seq = 0;
-    bool finished = false;
-    const size_t window = 2 * static_cast<size_t>(jobs);  // batches queued, in work or unwritten
-    std::vector<std::thread> workers;
-    for (unsigned w = 0; w < jobs; ++w)
-      workers.emplace_back([&] {
-        for (;;) {
-          std::unique_lock lock(m);
-          cv_work.wait(lock, [&] { return finished || !queue.empty(); });
-          if (queue.empty()) return;
-          auto [seq, items] = std::move(queue.front());
-          queue.pop_front();
-          lock.unlock();
-          std::vector<Rendered> rendered = render_batch(items);
-          lock.lock();
-          ready.emplace(seq, std::move(rendered));
-          for (auto it = ready.find(next_write); it != ready.end(); it = ready.find(next_write)) {
-            for (const auto& r : it->second) write(r);
-            ready.erase(it);
-            ++next_write;
-          }
-          cv_room.notify_all();
-        }
-      });
-    auto submit = [&](std::vector<claimx::Item> items) {
-      std::unique_lock lock(m);
-      cv_room.wait(lock, [&] { return next_seq - next_write < window || write_failed; });
-      if (write_failed) return false;
-      queue.emplace_back(next_seq++, std::move(items));
-      cv_work.notify_one();
-      return true;
-    };
-    claimx::ingest(files, iopt, [&](claimx::Item item) {
-      {
-        std::lock_guard lock(m);  // stop reading as soon as the output failed
-        if (write_failed) return false;
-      }
-      return !batcher.add(std::move(item)) || submit(batcher.take());
-    });
-    if (!batcher.empty()) submit(batcher.take());
-    {
-      std::lock_guard lock(m);
-      finished = true;
-    }
-    cv_work.notify_all();
-    for (auto& t : workers) t.join();
-  }
+  claimx::RunnerOptions ropt;
+  ropt.jobs = jobs;
+  claimx::Runner runner(book, xopt, ropt, render, sink);
+  claimx::ingest(files, iopt, [&](claimx::Item item) { return runner.add(std::move(item)); });
+  runner.finish();
   if (progress) show_progress(true);
   if (errors_file) std::fclose(errors_file);
   errno = 0;

@@ -74,7 +74,7 @@ std::optional<AgreementCandidate> interpret_deal(const Context& ctx, const Match
   // Parties in the order the text names them.
   std::sort(c.slots.begin(), c.slots.end(),
             [](const auto& x, const auto& y) { return x.second.start < y.second.start; });
-  c.mentions.push_back({c.head, m.rule->id, "deal"});
+  c.mentions.push_back({c.head, m.rule->stable_id, "deal"});
   if (!c.reference && lookup(ctx, "deal_nouns", ctx.slice(c.head)) && !trim_modifiers(ctx, &c))
     return std::nullopt;
   return c;

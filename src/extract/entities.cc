@@ -347,7 +347,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       continue;
 
     EntityCandidate c;
-    c.mention = {span, m.rule->id, acronym_shape(text) ? "acronym" : "name"};
+    c.mention = {span, m.rule->stable_id, acronym_shape(text) ? "acronym" : "name"};
     c.auto_typed = true;
     c.words = n;
     c.name = squeeze(text);
@@ -482,7 +482,7 @@ void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCand
     return;
   }
   c.mention.span = m.span;
-  c.mention.rule = r.id;
+  c.mention.rule = r.stable_id;
   c.type = r.attrs.value("type", "");
   c.subtype = r.attrs.value("subtype", "");
   c.priority = r.priority;

@@ -265,7 +265,7 @@ Figure figure_of(const Match& m, TextRange span) {
   Figure f;
   f.kind = m.rule->kind;
   f.span = span;
-  f.rule = m.rule->id;
+  f.rule = m.rule->stable_id;
   f.priority = m.rule->priority;
   return f;
 }

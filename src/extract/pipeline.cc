@@ -219,19 +219,6 @@ struct PackMatches {
   }
 };
 
-// The packs to run over sentences, in book order: those with a rule of a kind other than `zone`
-// (zone rules read whole lines, and route() drops their matches in sentences).
-std::vector<std::string> sentence_packs(const RuleBook& book) {
-  std::set<std::string_view> wanted;
-  for (const auto& r : book.rules())
-    if (r.type != RuleKind::kZone) wanted.insert(r.pack);
-  std::vector<std::string> packs = book.pack_names();
-  packs.erase(std::remove_if(packs.begin(), packs.end(),
-                             [&](const std::string& p) { return !wanted.count(p); }),
-              packs.end());
-  return packs;
-}
-
 // Runs each pack over a window of consecutive sentences, of one document or of many, before the
 // next pack: one RE2::Set stays hot in the CPU caches instead of seven taking turns (matching is
 // about twice as fast; a window over many short documents cuts another third). Then routes the
@@ -243,7 +230,7 @@ std::vector<std::string> sentence_packs(const RuleBook& book) {
 void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
   constexpr size_t kWindowBytes = 256 << 10;
   constexpr size_t kAloneBytes = 16 << 10;
-  std::vector<std::string> packs = sentence_packs(book);
+  const std::vector<std::string>& packs = book.sentence_packs();
   std::vector<PackMatches> found(packs.size());
   auto bytes_of = [&](size_t u) {
     const TextRange& s = units[u].doc->span(units[u].sentence);

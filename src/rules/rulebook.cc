@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 
 #include "claimx/error.h"
 #include "claimx/rules.h"
@@ -482,6 +483,15 @@ bool check_contract(Rule* r, const std::function<bool(std::string_view)>& has_le
   return found.empty();
 }
 
+// Strings that live as long as the process, each kept once: rule ids that results point at.
+// Books come and go (a service reloads its packs); the ids of their rules are few and repeat.
+std::string_view stable_string(const std::string& s) {
+  static std::mutex mu;
+  static std::unordered_set<std::string>* pool = new std::unordered_set<std::string>();
+  std::lock_guard lock(mu);
+  return *pool->insert(s).first;  // node-based: an element never moves
+}
+
 // A named group the rule's stage does not read is a mistake (a misspelt group is no match).
 bool check_groups(const Rule& r, std::vector<RuleError>* errors) {
   const auto& known = stage_groups(r.stage);
@@ -565,6 +575,7 @@ struct RuleBook::Impl {
   int layer = 0;                             // one per add_sources call
   // Lexicons ("name") and models ("model:pack") an overriding pack dropped -> its file.
   std::map<std::string, std::string, std::less<>> dropped;
+  std::vector<std::string> sentence_packs, zone_packs;  // see RuleBook::sentence_packs()
   SegmentRules segment;
   nlohmann::json null_model;
   std::mutex derived_mutex;
@@ -1059,6 +1070,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
         continue;
       }
       if (!check_groups(r, errors)) continue;
+      r.stable_id = stable_string(r.id);
       m.rule_index[r.id] = m.rules.size();
       p.set_rules.push_back(m.rules.size());
       m.rules.push_back(std::move(r));
@@ -1073,6 +1085,16 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
     if (it == m.lexicons.end()) return;
     for (const auto& e : it->second->entries) out->insert(it->second->fold(e.form));
   };
+  m.sentence_packs.clear();
+  m.zone_packs.clear();
+  for (const auto& p : m.packs) {
+    auto has = [&](bool zone) {
+      return std::any_of(p.set_rules.begin(), p.set_rules.end(),
+                         [&](size_t ri) { return (m.rules[ri].type == RuleKind::kZone) == zone; });
+    };
+    if (has(false)) m.sentence_packs.push_back(p.name);
+    if (has(true)) m.zone_packs.push_back(p.name);
+  }
   fill("abbreviations", &m.segment.abbreviations);
   fill("title_abbreviations", &m.segment.title_abbreviations);
   fill("number_abbreviations", &m.segment.number_abbreviations);
@@ -1141,15 +1163,12 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   }
 }
 
-std::vector<std::string> RuleBook::packs_with_kind(std::string_view kind) const {
-  std::vector<std::string> out;
-  for (const auto& p : impl_->packs)
-    for (size_t ri : p.set_rules)
-      if (impl_->rules[ri].kind == kind) {
-        out.push_back(p.name);
-        break;
-      }
-  return out;
+const std::vector<std::string>& RuleBook::sentence_packs() const {
+  return impl_->sentence_packs;
+}
+
+const std::vector<std::string>& RuleBook::zone_packs() const {
+  return impl_->zone_packs;
 }
 
 const Lexicon* RuleBook::lexicon(std::string_view name) const {

@@ -91,12 +91,12 @@ bool headline_like(std::string_view line, const ZoneModel& model) {
 
 Zoning find_zones(std::string_view text, const std::vector<TextRange>& paras,
                   const RuleBook& book) {
-  ZoneModel model = load_model(book);
+  const ZoneModel& model = book.derived<ZoneModel>("zones.model", [&] { return load_model(book); });
   Zoning z;
   z.zone.assign(paras.size(), "body");
   std::vector<std::string> roles(paras.size());
   std::vector<Match> scratch;
-  std::vector<std::string> packs = book.packs_with_kind("zone");
+  const std::vector<std::string>& packs = book.zone_packs();
   for (size_t i = 0; i < paras.size(); ++i)
     roles[i] = line_role(text, paras[i], book, packs, &scratch);
   auto line = [&](size_t i) { return text.substr(paras[i].start, paras[i].end - paras[i].start); };

@@ -5,15 +5,15 @@ offsets in time linear in its size, and the resource limits (--max-doc-bytes, HT
 Usage:  hostile_test.py BINARY SOURCE_DIR [unittest options, e.g. -k Linear]
         hostile_test.py BINARY SOURCE_DIR --table    time every case at 1x, 2x, 4x, 8x (Markdown)
 
-Linear time is a ratio measured within the run, never a wall-clock threshold: the CPU time
-(user + system) of the 8x input may be at most MAX_RATIO times that of the 1x input (best of
-RUNS; the 8x input runs until within the bound, at most MAX_BIG_RUNS times, since slowness on a
-shared machine is one-sided). CPU time rather than wall time, since the machine may be shared; start-up is not
-subtracted in the bound (its own noise would make the ratio flaky), so the 1x input is grown
-until its work is well above start-up. The 1x input starts at the size the issue names divided by 8 and is
-doubled until its work is at least MIN_WORK, so the ratio compares work, not start-up noise
-(the same code under sanitizers calibrates to smaller inputs). CLAIMX_E2E_LARGE_MB (set small
-under sanitizers) caps the long-line case.
+Linear time is a ratio measured within the run, never a wall-clock threshold: the work of the
+8x input, CPU time (user + system) minus start-up, may be at most MAX_WORK_RATIO times the work
+of the 1x input. Each input is timed RUNS times and the least time is taken (slowness on a
+shared machine is one-sided), and the ratio is asserted once: no run is repeated until it
+passes. CPU time rather than wall time, since the machine may be shared. The 1x input starts at
+the size the issue names divided by 8 and is doubled until its work is at least MIN_WORK, so
+start-up noise is small beside the work it is subtracted from (the same code under sanitizers
+calibrates to smaller inputs). CLAIMX_E2E_LARGE_MB (set small under sanitizers) caps the
+long-line case.
 """
 import json
 import os
@@ -24,9 +24,11 @@ import unittest
 import e2e_test
 from e2e_test import ClaimxTestCase, run
 
-MAX_RATIO = 10.0  # 8x the input: at most ~8x the work, with room for noise
-RUNS = 2          # best of RUNS timings of the 1x input (and in --table)
-MAX_BIG_RUNS = 4  # the 8x input runs until the ratio is within the bound, at most this often
+# 8x the input: linear work is 8x; measured 4.3-11.8 here (a larger input misses caches more and
+# grows its allocations; the rest is noise left after the best of RUNS). A quadratic step gives
+# 64x and n^1.5 gives 22.6x: 14 catches both with room for noise.
+MAX_WORK_RATIO = 14.0
+RUNS = 2          # best of RUNS timings of each input (and in --table)
 MIN_WORK = 0.3    # CPU seconds of work the 1x input is grown to (start-up subtracted)
 MAX_BASE = 1 << 20  # bytes: the 1x input grows no further
 # Cases measured superlinear are listed here: checked for valid JSON and exact offsets, their
@@ -126,20 +128,7 @@ class Linear(ClaimxTestCase):
         base = calibrate(args, make, self.startup)
         small, big = make(base), make(8 * base)
         t1, _ = best_time(args, small)
-        t8, proc = best_time(args, big, runs=1)
-        for attempt in range(1, MAX_BIG_RUNS if bounded else RUNS):
-            if bounded and t8 / t1 <= MAX_RATIO:
-                break
-            # Slowness on a shared machine is one-sided (ctest runs two tests at a time; a
-            # neighbour's cache and memory traffic slow a big input most), so the big input runs
-            # again until it is within the bound, at most MAX_BIG_RUNS times, and the small one
-            # once more halfway. A superlinear case stays over; a disturbed run does not.
-            if bounded:
-                print(f"\n  {name}: ratio {t8 / t1:.1f} over {MAX_RATIO}, measuring again", file=sys.stderr)
-            if attempt == MAX_BIG_RUNS // 2:
-                t1 = min(t1, best_time(args, small, runs=1)[0])
-            t, proc = best_time(args, big, runs=1)
-            t8 = min(t8, t)
+        t8, proc = best_time(args, big)
         self.assert_exit(proc, 0, name)
         raw = proc.stdout
         self.assertTrue(raw.endswith(b"\n") and raw.count(b"\n") == 1, f"{name}: not one line")
@@ -147,12 +136,12 @@ class Linear(ClaimxTestCase):
         self.assert_spans(doc, doc["document"]["text"], "codepoints", name)
         self.assert_schema(e2e_test.load_sampled(raw)[0], f"{name} (sampled items)")
         w1, w8 = max(t1 - self.startup, MIN_WORK / 2), max(t8 - self.startup, 0.0)
-        print(f"\n  {name}: {len(small)} B {t1:.2f} s, {len(big)} B {t8:.2f} s, ratio {t8 / t1:.1f} "
-              f"(start-up {self.startup:.2f} s, work ratio {w8 / w1:.1f})", file=sys.stderr)
+        print(f"\n  {name}: {len(small)} B {t1:.2f} s, {len(big)} B {t8:.2f} s, "
+              f"start-up {self.startup:.2f} s, work ratio {w8 / w1:.1f}", file=sys.stderr)
         if bounded:
-            self.assertLessEqual(t8 / t1, MAX_RATIO,
-                                 f"{name}: 8x the input took {t8 / t1:.1f}x the CPU time "
-                                 f"({t1:.2f} s -> {t8:.2f} s, start-up {self.startup:.2f} s)")
+            self.assertLessEqual(w8 / w1, MAX_WORK_RATIO,
+                                 f"{name}: 8x the input took {w8 / w1:.1f}x the work "
+                                 f"({t1:.2f} s -> {t8:.2f} s CPU, start-up {self.startup:.2f} s)")
 
 
 class Limits(ClaimxTestCase):

@@ -459,10 +459,10 @@ TEST(Deals, OneSideGroupsAndEmployers) {
 
 TEST(Deals, ADealTheTextNamesIsTheNamedAgreement) {
   // "The deal, known as the X Partnership" ties the reported deal to its name: one agreement.
-  Result r = run(
-      "The Halifax Port Authority signed a $1.2 billion agreement on Tuesday with a Dutch "
-      "terminal operator. The deal, known as the Atlantic Gateway Partnership, commits both "
-      "sides to building two new berths.");
+  Result r =
+      run("The Halifax Port Authority signed a $1.2 billion agreement on Tuesday with a Dutch "
+          "terminal operator. The deal, known as the Atlantic Gateway Partnership, commits both "
+          "sides to building two new berths.");
   ASSERT_EQ(r.agreements.size(), 1u);
   const Agreement& a = r.agreements[0];
   EXPECT_TRUE(a.named);
@@ -636,8 +636,8 @@ TEST(Claims, TopKeepsTheBestInDocumentOrderAndWordsWeigh) {
   ASSERT_EQ(a.claims.size(), 3u);
   ASSERT_EQ(b.claims.size(), 2u);
   EXPECT_LT(b.claims[0].span.start, b.claims[1].span.start);
-  double lowest = std::min({a.claims[0].checkworthiness, a.claims[1].checkworthiness,
-                            a.claims[2].checkworthiness});
+  double lowest = std::min(
+      {a.claims[0].checkworthiness, a.claims[1].checkworthiness, a.claims[2].checkworthiness});
   for (const Claim& c : b.claims) EXPECT_GE(c.checkworthiness, lowest);
   bool word = false;
   for (const auto& t : a.claims[0].terms) word = word || t.name.rfind("w:", 0) == 0;
@@ -692,7 +692,7 @@ TEST(Batch, SameAsOneByOne) {
     EXPECT_TRUE(to_json(docs[i], batch[i], {}) == to_json(docs[i], alone, {})) << docs[i].id;
     items += alone.figures.size() + alone.entities.size() + alone.claims.size();
   }
-  EXPECT_GT(items, 5000u);  // the documents do have items to lose
+  EXPECT_GE(items, 48700u);  // the documents do have items to lose (51,297)
   EXPECT_TRUE(extract_batch({}, book, opt).empty());
 }
 

@@ -113,7 +113,7 @@ TEST(Rules, EmbeddedPacksPassTheirOwnExamples) {
   size_t examples = 0;
   for (const auto& r : whole_embedded_book().rules())
     examples += r.examples.size() + r.counterexamples.size();
-  EXPECT_GT(examples, 500u);  // the whole packs were read (756 when written)
+  EXPECT_GE(examples, 1043u);  // the whole packs were read (1,098; floors within 5%)
   auto errors = check_examples(whole_embedded_book());
   for (const auto& e : errors) ADD_FAILURE() << e.format();
 }

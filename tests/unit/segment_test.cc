@@ -206,7 +206,7 @@ TEST(Segment, LargeInputs) {
 
   std::string many;
   while (many.size() < kSize) many += "It is. 1. U.S. Mr. a. ";
-  EXPECT_GT(split_sentences(many, 0, many.size(), Rules()).size(), 1000u);
+  EXPECT_GE(split_sentences(many, 0, many.size(), Rules()).size(), 1086000u);  // 1,143,903
 }
 
 // The English Golden Rules (Pragmatic Segmenter / pySBD): at least 47 of 48 must pass.
