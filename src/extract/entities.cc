@@ -607,6 +607,30 @@ void link_surnames(std::vector<EntityCandidate>* cands) {
   }
 }
 
+// "Nordvik" alone is the organization "Nordvik Breweries" when exactly one organization of
+// several words in the story opens with it: a company is named in full once, then by its first
+// word, and the single word, voted on its own ("Nordvik said"), comes out a person. Only a lone
+// word voting made a person (not yet linked to a full name: "Cosby" of "Bill Cosby" is no short
+// "Cosby Kids"); places open too many names of other things ("Liverpool Echo", "Cardiff
+// Blues"), and so do common words, given names and known places.
+void link_short_org_names(const Context& ctx, std::vector<EntityCandidate>* cands) {
+  std::map<std::string, std::set<std::string>> by_first;
+  for (const auto& c : *cands)
+    if (c.type == "organization")
+      if (size_t sp = c.name.find(' '); sp != std::string::npos)
+        by_first[c.name.substr(0, sp)].insert(c.name);
+  for (auto& c : *cands) {
+    if (!c.auto_typed || c.type != "person" || c.name.find(' ') != std::string::npos) continue;
+    auto it = by_first.find(c.name);
+    if (it == by_first.end() || it->second.size() != 1) continue;
+    if (in_lex(ctx, "common_words", lower_ascii(c.name)) || in_lex(ctx, "given_names", c.name) ||
+        place_name(ctx, c.name) || in_lex(ctx, "more_cities", c.name))
+      continue;  // a town ("Blackpool Hotel Association"), a first name ("Steve Redgrave Trust")
+    c.type = "organization";
+    c.name = *it->second.begin();
+  }
+}
+
 // Every later bare "Carney" in the text becomes a mention of Mark Carney.
 void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands) {
   std::map<std::string, std::set<std::string>> by_surname;
@@ -945,7 +969,8 @@ void finish_entities(const Context& ctx, std::vector<EntityCandidate> cands, Res
   vote_types(ctx, &cands);
   link_acronyms(ctx, &cands);
   link_shouted(&cands);
-  link_surnames(&cands);
+  link_surnames(&cands);  // first: "Cosby" of "Bill Cosby" is no short name of "Cosby Kids"
+  link_short_org_names(ctx, &cands);
   propagate_surnames(ctx, &cands);
   find_in_shouting(ctx, &cands);
   std::sort(cands.begin(), cands.end(), [](const EntityCandidate& a, const EntityCandidate& b) {

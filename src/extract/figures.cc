@@ -414,14 +414,19 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
 }
 
 // The currency a place named in the story suggests: dollar_context's (places that make "$" a
-// local dollar), else the country's own (countries gives its ISO code, region_currencies the
-// currency CLDR says it uses); "" when neither knows the place.
+// local dollar), else its country's own (region_currencies: the currency CLDR says a country
+// uses). A country, a province or state ("Nova Scotia": CA-NS) and a city ("Halifax": CA) each
+// give their country's ISO code; "" when no lexicon knows the place.
 std::string place_currency(const Context& ctx, const std::string& place) {
   if (const LexiconEntry* e = lookup(ctx, "dollar_context", place))
     return e->attrs.value("currency", "");
-  if (const LexiconEntry* country = lookup(ctx, "countries", place))
-    if (const LexiconEntry* e = lookup(ctx, "region_currencies", country->attrs.value("code", "")))
-      return e->attrs.value("currency", "");
+  const LexiconEntry* known = lookup(ctx, "countries", place);
+  if (!known) known = lookup(ctx, "subdivisions", place);
+  if (!known) known = lookup(ctx, "cities", place);
+  if (!known) return "";
+  std::string country = known->attrs.value("code", "").substr(0, 2);
+  if (const LexiconEntry* e = lookup(ctx, "region_currencies", country))
+    return e->attrs.value("currency", "");
   return "";
 }
 
@@ -430,8 +435,15 @@ void mark_currency_context(const Context& ctx, Result* out) {
   std::vector<std::pair<size_t, std::string>> suggested;  // (mentions, currency)
   for (const auto& e : out->entities)
     if (e.type == "place")
-      if (std::string code = place_currency(ctx, e.name); !code.empty())
-        suggested.emplace_back(e.mentions.size(), code);
+      if (std::string code = place_currency(ctx, e.name); !code.empty()) {
+        // Several places of one country ("Halifax", "Nova Scotia") count together.
+        auto same = std::find_if(suggested.begin(), suggested.end(),
+                                 [&](const auto& s) { return s.second == code; });
+        if (same != suggested.end())
+          same->first += e.mentions.size();
+        else
+          suggested.emplace_back(e.mentions.size(), code);
+      }
   std::stable_sort(suggested.begin(), suggested.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (auto& f : out->figures) {

@@ -284,7 +284,7 @@ const std::vector<NeededData>& needed_data() {
         "frequency_counts", "frequency_words", "holidays", "months", "multipliers",
         "number_articles", "number_words", "ordinal_words", "per_units", "post_qualifiers",
         "qualifiers", "region_currencies", "relative_words", "scale_letters", "scale_words",
-        "seasons", "vulgar_fractions", "weekday_abbrevs", "weekdays"},
+        "seasons", "vulgar_fractions", "weekday_abbrevs", "weekdays", "subdivisions", "cities"},
        {}},
       {Stage::kEntities,
        {"calendar_names", "cities", "common_words", "company_forms", "countries",

@@ -164,6 +164,10 @@ TEST(Figures, SharedSignsAndNamesAreAmbiguousWhereACountryUsesThem) {
   Result dinars = run("Iraq will pay 20 dinars each.");
   ASSERT_EQ(dinars.figures.size(), 1u);
   EXPECT_EQ(dinars.figures[0].candidates, (std::vector<std::string>{"KWD", "IQD"}));
+  // A province or a city names its country: "Halifax" and "Nova Scotia" are Canadian.
+  Result city = run("The port of Halifax, Nova Scotia, will spend $5 million, Halifax said.");
+  ASSERT_EQ(city.figures.size(), 1u);
+  EXPECT_EQ(city.figures[0].candidates, (std::vector<std::string>{"USD", "CAD"}));
   Result plain = run("It cost 20 dinars.");
   EXPECT_FALSE(plain.figures[0].currency_ambiguous);
 }
@@ -328,6 +332,21 @@ TEST(Entities, PeoplePlacesOrganizationsAndLinking) {
   ASSERT_NE(city, nullptr);
   EXPECT_EQ(city->subtype, "city");
   EXPECT_EQ(entity(r, "Mexico"), nullptr);  // "Mexico City" is one place, not two
+}
+
+// A company named in full, then by its first word: one organization, not a person.
+TEST(Entities, AFirstWordAloneIsTheOrganizationItOpens) {
+  Result r = run(
+      "Qwest Communications has agreed to buy a rival. Qwest said it would pay $2 billion. "
+      "Shares in Qwest rose.");
+  const Entity* qwest = entity(r, "Qwest Communications");
+  ASSERT_NE(qwest, nullptr);
+  EXPECT_EQ(qwest->type, "organization");
+  EXPECT_EQ(qwest->mentions.size(), 3u);
+  EXPECT_EQ(entity(r, "Qwest"), nullptr);
+  // A first name or a known place keeps its own reading.
+  Result named = run("The Steve Redgrave Trust gave money. Steve said he was glad.");
+  EXPECT_EQ(entity(named, "Steve Redgrave Trust")->mentions.size(), 1u);
 }
 
 TEST(Entities, HeadlineCaseIsNoEvidence) {
