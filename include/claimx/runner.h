@@ -66,7 +66,7 @@ class Runner {
   // (the sink returned false, or cancel()).
   bool add(Item item);
   // Runs what is left and waits until every outcome has reached the sink. Rethrows an invalid
-  // option's claimx::Error.
+  // option's claimx::Error, or what the sink threw (the run stopped there).
   void finish();
   // Stops the run: nothing more reaches the sink, batches not yet started are dropped, add()
   // returns false from now on. Safe from any thread; finish() still waits for the workers.
@@ -78,7 +78,8 @@ class Runner {
   std::vector<Outcome> run_batch(std::vector<Item>& items);
   void deliver(size_t seq, std::vector<Outcome> outcomes);  // with mu_ held
   void work();
-  void drop_queued();  // with mu_ held
+  void drop_queued();                        // with mu_ held
+  void stop_with(std::exception_ptr error);  // with mu_ held
 
   const RuleBook& book_;
   ExtractOptions extract_;
@@ -95,6 +96,7 @@ class Runner {
   std::map<size_t, std::vector<Outcome>> ready_;  // done, waiting for their turn to the sink
   size_t next_seq_ = 0, next_deliver_ = 0;
   bool finishing_ = false;
+  bool finished_ = false;  // finish() was called: add() takes nothing more (caller's thread only)
   std::atomic<bool> stopped_{false};
   std::atomic<std::thread::id> sink_thread_{};  // the thread in the sink, so cancel() may be called
   std::vector<std::thread> workers_;

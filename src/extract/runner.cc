@@ -12,8 +12,18 @@ Runner::Runner(const RuleBook& book, ExtractOptions extract, RunnerOptions optio
       options_(options),
       render_(std::move(render)),
       sink_(std::move(sink)) {
-  if (options_.jobs > 1)
+  if (options_.jobs <= 1) return;
+  try {
     for (unsigned w = 0; w < options_.jobs; ++w) workers_.emplace_back([this] { work(); });
+  } catch (...) {  // a thread that could not start (-j 100000): stop the others, then report
+    {
+      std::lock_guard lock(mu_);
+      finishing_ = true;
+    }
+    work_ready_.notify_all();
+    for (auto& t : workers_) t.join();
+    throw;
+  }
 }
 
 Runner::~Runner() {
@@ -25,7 +35,7 @@ Runner::~Runner() {
 }
 
 bool Runner::add(Item item) {
-  if (stopped_.load()) return false;
+  if (stopped_.load() || finished_) return false;
   if (item.doc) batch_bytes_ += item.doc->text.size();
   batch_.push_back(std::move(item));
   if (batch_bytes_ >= options_.batch_bytes || batch_.size() >= options_.batch_docs) submit();
@@ -60,8 +70,7 @@ std::vector<Outcome> Runner::run_batch(std::vector<Item>& items) {
     results = extract_batch(docs, book_, extract_);
   } catch (...) {  // invalid options: the run stops, finish() rethrows
     std::lock_guard lock(mu_);
-    if (!error_) error_ = std::current_exception();
-    stopped_ = true;
+    stop_with(std::current_exception());
     return {};
   }
   std::vector<Outcome> out(items.size());
@@ -81,6 +90,8 @@ std::vector<Outcome> Runner::run_batch(std::vector<Item>& items) {
         o.rendered = render_(*item.doc, r);
       } catch (const std::exception& e) {
         o.error = std::string("could not render: ") + e.what();
+      } catch (...) {
+        o.error = "could not render";
       }
       r = {};  // the rendering holds it now
     } else {
@@ -97,8 +108,14 @@ void Runner::deliver(size_t seq, std::vector<Outcome> outcomes) {
   ready_.emplace(seq, std::move(outcomes));
   for (auto it = ready_.find(next_deliver_); it != ready_.end(); it = ready_.find(next_deliver_)) {
     sink_thread_ = std::this_thread::get_id();
-    for (auto& o : it->second)
-      if (!stopped_ && !sink_(o)) stopped_ = true;
+    for (auto& o : it->second) {
+      if (stopped_) break;
+      try {
+        if (!sink_(o)) stop_with(nullptr);  // the output failed: nothing more is worth doing
+      } catch (...) {  // on a worker it would end the process: the caller gets it from finish()
+        stop_with(std::current_exception());
+      }
+    }
     sink_thread_ = std::thread::id();
     ready_.erase(it);
     ++next_deliver_;
@@ -120,8 +137,16 @@ void Runner::work() {
   }
 }
 
+// mu_ is held. Stops the run, keeping the first error for finish().
+void Runner::stop_with(std::exception_ptr error) {
+  if (error && !error_) error_ = error;
+  stopped_ = true;
+  drop_queued();
+}
+
 void Runner::finish() {
-  if (!stopped_) submit();
+  if (!stopped_ && !finished_) submit();
+  finished_ = true;
   {
     std::lock_guard lock(mu_);
     finishing_ = true;

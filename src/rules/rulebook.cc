@@ -520,17 +520,19 @@ void check_replacement(const Lexicon& old, const Lexicon& now, std::vector<RuleE
     if (v.is_object()) return "a map";
     return "null";
   };
-  std::map<std::string, std::string> types;
+  std::map<std::string, std::set<std::string>> types;  // an attribute may take several types
   for (const auto& e : old.entries)
-    for (const auto& [key, v] : e.attrs.items()) types.emplace(key, type_name(v));
+    for (const auto& [key, v] : e.attrs.items()) types[key].insert(type_name(v));
   int reported = 0;
   for (const auto& e : now.entries)
     for (const auto& [key, v] : e.attrs.items()) {
       auto t = types.find(key);
-      if (t == types.end() || t->second == type_name(v) || reported >= 5) continue;
+      if (t == types.end() || t->second.count(type_name(v)) || reported >= 5) continue;
+      std::string allowed;
+      for (const auto& x : t->second) allowed += (allowed.empty() ? "" : " or ") + x;
       errors->push_back({{now.loc.file, e.line, 0},
                          "lexicon `" + now.name + "`, entry `" + e.form + "`: `" + key +
-                             "` must be " + t->second + ", as in the lexicon it replaces (" +
+                             "` must be " + allowed + ", as in the lexicon it replaces (" +
                              old.loc.file + ")"});
       ++reported;
     }

@@ -121,6 +121,24 @@ TEST(Runner, CancelDeliversNothingMore) {
   EXPECT_EQ(calls, 5u);
 }
 
+TEST(Runner, ASinkThatThrowsStopsTheRunAndFinishRethrows) {
+  for (unsigned jobs : {1u, 3u}) {
+    size_t calls = 0;
+    RunnerOptions opt;
+    opt.jobs = jobs;
+    opt.batch_docs = 3;
+    Runner runner(default_rulebook(), {}, opt, nullptr, [&](Outcome&) -> bool {
+      if (++calls == 7) throw Error("disk full");
+      return true;
+    });
+    for (auto& item : items(100))
+      if (!runner.add(std::move(item))) break;
+    EXPECT_THROW(runner.finish(), Error) << jobs;
+    EXPECT_EQ(calls, 7u) << jobs;
+    EXPECT_FALSE(runner.add(items(1)[0]));  // finished
+  }
+}
+
 TEST(Runner, InvalidOptionsAreTheCallersError) {
   ExtractOptions bad;
   bad.anchor_date = "2026-13-01";
