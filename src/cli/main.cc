@@ -240,7 +240,17 @@ int main(int argc, char** argv) {
   if (files.empty()) files.push_back("-");
   FILE* out = stdout;
   std::string temp;
-  if (!output.empty()) {
+  struct stat output_stat;
+  if (!output.empty() && ::stat(output.c_str(), &output_stat) == 0 &&
+      !S_ISREG(output_stat.st_mode)) {
+    // A device or a pipe (-o /dev/null, a FIFO) is written as it is: a temp file renamed over
+    // it would replace the device with a file.
+    if (!(out = std::fopen(output.c_str(), "wb"))) {
+      std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
+      return kUsage;
+    }
+    wopt.pretty = pretty && !compact;
+  } else if (!output.empty()) {
     temp = output + ".tmp.XXXXXX";
     int fd = mkstemp(temp.data());
     mode_t mask = umask(0);
@@ -354,12 +364,12 @@ int main(int argc, char** argv) {
   if (!output.empty()) {
     bool close_failed = std::fclose(out) != 0;
     if (flush_failed || close_failed || g_interrupted.load()) {
-      std::remove(temp.c_str());
+      if (!temp.empty()) std::remove(temp.c_str());
       if (!g_interrupted.load()) {
         std::cerr << "claimx: " << output << ": " << std::strerror(err) << "\n";
         return kInputFailed;
       }
-    } else if (std::rename(temp.c_str(), output.c_str()) != 0) {
+    } else if (!temp.empty() && std::rename(temp.c_str(), output.c_str()) != 0) {
       std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
       std::remove(temp.c_str());
       return kInputFailed;

@@ -964,6 +964,23 @@ class Ingest(ClaimxTestCase):
         self.assertEqual(outputs[0].count(b"\n"), len(lines))
         self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp." in n], [], "temp files left")
 
+    def test_output_to_a_pipe_or_device_is_written_in_place(self):
+        # -o writes a temp file and renames it over FILE: over /dev/null or a FIFO that would
+        # replace the device with a file. (A FIFO here: a regression must not break /dev/null.)
+        import stat
+        import threading
+        fifo = os.path.join(self.tmp, "out.fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+        reader.start()
+        proc = run(["--compact", "-o", fifo, self.write_tmp("a.txt", self.ARTICLE)])
+        reader.join(timeout=60)
+        self.assert_exit(proc, 0, "-o FIFO")
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced")
+        self.assertEqual(got[0].count(b"\n"), 1)
+        self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp." in n], [], "temp files left")
+
     def test_closed_stdout_is_quiet(self):
         dump = self.write_tmp("dump.jsonl", "".join(
             json.dumps({"text": self.ARTICLE * 20}) + "\n" for _ in range(400)))
