@@ -249,7 +249,6 @@ int main(int argc, char** argv) {
       std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
       return kUsage;
     }
-    wopt.pretty = pretty && !compact;
   } else if (!output.empty()) {
     temp = output + ".tmp.XXXXXX";
     int fd = mkstemp(temp.data());
@@ -260,8 +259,8 @@ int main(int argc, char** argv) {
       std::cerr << "claimx: " << output << ": " << std::strerror(errno) << "\n";
       return kUsage;
     }
-    wopt.pretty = pretty && !compact;
   }
+  if (!output.empty()) wopt.pretty = pretty && !compact;  // a file is no terminal
   FILE* errors_file = nullptr;
   if (!errors_path.empty() && !(errors_file = std::fopen(errors_path.c_str(), "wb"))) {
     std::cerr << "claimx: " << errors_path << ": " << std::strerror(errno) << "\n";

@@ -594,16 +594,32 @@ std::string last_token(const std::string& name) {
   return sp == std::string::npos ? "" : name.substr(sp + 1);
 }
 
+// The names of several words of one type, by their last word ("Mark Carney" under "Carney") or
+// their first ("Nordvik Breweries" under "Nordvik").
+using NamesByWord = std::map<std::string, std::set<std::string>>;
+NamesByWord names_by_word(const std::vector<EntityCandidate>& cands, std::string_view type,
+                          bool last) {
+  NamesByWord out;
+  for (const auto& c : cands) {
+    size_t sp = last ? c.name.rfind(' ') : c.name.find(' ');
+    if (c.type != type || sp == std::string::npos) continue;
+    out[last ? c.name.substr(sp + 1) : c.name.substr(0, sp)].insert(c.name);
+  }
+  return out;
+}
+
+// The one name filed under word, or null when none or several are.
+const std::string* only_name(const NamesByWord& names, const std::string& word) {
+  auto it = names.find(word);
+  return it != names.end() && it->second.size() == 1 ? &*it->second.begin() : nullptr;
+}
+
 // "Carney" alone is the person "Mark Carney" when exactly one known person ends so.
 void link_surnames(std::vector<EntityCandidate>* cands) {
-  std::map<std::string, std::set<std::string>> by_surname;
-  for (const auto& c : *cands)
-    if (c.type == "person" && c.name.find(' ') != std::string::npos)
-      by_surname[last_token(c.name)].insert(c.name);
+  NamesByWord by_surname = names_by_word(*cands, "person", true);
   for (auto& c : *cands) {
     if (c.type != "person" || c.name.find(' ') != std::string::npos) continue;
-    auto it = by_surname.find(c.name);
-    if (it != by_surname.end() && it->second.size() == 1) c.name = *it->second.begin();
+    if (const std::string* full = only_name(by_surname, c.name)) c.name = *full;
   }
 }
 
@@ -614,29 +630,22 @@ void link_surnames(std::vector<EntityCandidate>* cands) {
 // "Cosby Kids"); places open too many names of other things ("Liverpool Echo", "Cardiff
 // Blues"), and so do common words, given names and known places.
 void link_short_org_names(const Context& ctx, std::vector<EntityCandidate>* cands) {
-  std::map<std::string, std::set<std::string>> by_first;
-  for (const auto& c : *cands)
-    if (c.type == "organization")
-      if (size_t sp = c.name.find(' '); sp != std::string::npos)
-        by_first[c.name.substr(0, sp)].insert(c.name);
+  NamesByWord by_first = names_by_word(*cands, "organization", false);
   for (auto& c : *cands) {
     if (!c.auto_typed || c.type != "person" || c.name.find(' ') != std::string::npos) continue;
-    auto it = by_first.find(c.name);
-    if (it == by_first.end() || it->second.size() != 1) continue;
+    const std::string* full = only_name(by_first, c.name);
+    if (!full) continue;
     if (in_lex(ctx, "common_words", lower_ascii(c.name)) || in_lex(ctx, "given_names", c.name) ||
         place_name(ctx, c.name) || in_lex(ctx, "more_cities", c.name))
       continue;  // a town ("Blackpool Hotel Association"), a first name ("Steve Redgrave Trust")
     c.type = "organization";
-    c.name = *it->second.begin();
+    c.name = *full;
   }
 }
 
 // Every later bare "Carney" in the text becomes a mention of Mark Carney.
 void propagate_surnames(const Context& ctx, std::vector<EntityCandidate>* cands) {
-  std::map<std::string, std::set<std::string>> by_surname;
-  for (const auto& c : *cands)
-    if (c.type == "person" && c.name.find(' ') != std::string::npos)
-      by_surname[last_token(c.name)].insert(c.name);
+  NamesByWord by_surname = names_by_word(*cands, "person", true);
   SpanIndex taken;
   for (const auto& c : *cands) taken.add(c.mention.span);
   std::vector<EntityCandidate> added;

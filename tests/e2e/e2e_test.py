@@ -14,9 +14,11 @@ import os
 import random
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -967,8 +969,6 @@ class Ingest(ClaimxTestCase):
     def test_output_to_a_pipe_or_device_is_written_in_place(self):
         # -o writes a temp file and renames it over FILE: over /dev/null or a FIFO that would
         # replace the device with a file. (A FIFO here: a regression must not break /dev/null.)
-        import stat
-        import threading
         fifo = os.path.join(self.tmp, "out.fifo")
         os.mkfifo(fifo)
         got = []

@@ -87,13 +87,19 @@ TEST(Runner, HoldsAtMostItsWindowOfBatches) {
   EXPECT_LE(most, (2 * opt.jobs + 1) * opt.batch_docs);
 }
 
+// Three items a batch: many batches, more than the window of 2 x jobs.
+RunnerOptions small_batches(unsigned jobs) {
+  RunnerOptions opt;
+  opt.jobs = jobs;
+  opt.batch_docs = 3;
+  return opt;
+}
+
 TEST(Runner, ASinkThatFailsStopsTheRun) {
   for (unsigned jobs : {1u, 3u}) {
     size_t calls = 0;
-    RunnerOptions opt;
-    opt.jobs = jobs;
-    opt.batch_docs = 3;
-    Runner runner(default_rulebook(), {}, opt, nullptr, [&](Outcome&) { return ++calls < 10; });
+    Runner runner(default_rulebook(), {}, small_batches(jobs), nullptr,
+                  [&](Outcome&) { return ++calls < 10; });
     size_t accepted = 0;
     for (auto& item : items(500))
       if (runner.add(std::move(item))) ++accepted;
@@ -106,11 +112,8 @@ TEST(Runner, ASinkThatFailsStopsTheRun) {
 
 TEST(Runner, CancelDeliversNothingMore) {
   size_t calls = 0;
-  RunnerOptions opt;
-  opt.jobs = 2;
-  opt.batch_docs = 3;
   Runner* self = nullptr;
-  Runner runner(default_rulebook(), {}, opt, nullptr, [&](Outcome&) {
+  Runner runner(default_rulebook(), {}, small_batches(2), nullptr, [&](Outcome&) {
     if (++calls == 5) self->cancel();
     return true;
   });
@@ -124,10 +127,7 @@ TEST(Runner, CancelDeliversNothingMore) {
 TEST(Runner, ASinkThatThrowsStopsTheRunAndFinishRethrows) {
   for (unsigned jobs : {1u, 3u}) {
     size_t calls = 0;
-    RunnerOptions opt;
-    opt.jobs = jobs;
-    opt.batch_docs = 3;
-    Runner runner(default_rulebook(), {}, opt, nullptr, [&](Outcome&) -> bool {
+    Runner runner(default_rulebook(), {}, small_batches(jobs), nullptr, [&](Outcome&) -> bool {
       if (++calls == 7) throw Error("disk full");
       return true;
     });
