@@ -166,8 +166,11 @@ struct ExtractOptions {
   bool keep_all_scored = true;
 };
 
-// Throws claimx::Error when the options are invalid (an anchor date that is no YYYY-MM-DD
-// date) or extraction fails.
+// Throws claimx::Error when the options are invalid: an anchor date that is no YYYY-MM-DD date,
+// a min score outside 0..1.
+void check_options(const ExtractOptions& options);
+
+// Throws claimx::Error when the options are invalid (check_options) or extraction fails.
 Result extract(const Document& doc, const RuleBook& rules, const ExtractOptions& options);
 
 // Several documents at once, results in their order: each the same as extract() gives it, but

@@ -98,6 +98,7 @@ struct Lexicon {
 struct Example {
   std::string text;
   nlohmann::json expect;  // object; `text` defaults to the whole example text
+  std::string date;       // YYYY-MM-DD: the document date (the anchor of relative dates), or ""
   SourceLoc loc;
 };
 

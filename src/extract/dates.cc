@@ -87,15 +87,24 @@ Date easter_sunday(int y) {
 }
 
 // A day of the month alone ("on the 18th"): this month's, or last month's when that is more
-// than a week ahead. With a weekday (ISO 1-7, "Sat 14th"): the nearest month where that day is
-// that weekday, the earlier one on a tie (news reports the past).
-Date day_of_month(const Date& anchor, int d, int iso_weekday = 0) {
+// than a week ahead; read in the future tense, the first on or after the anchor. With a weekday
+// (ISO 1-7, "Sat 14th"): the nearest month where that day is that weekday, the earlier one on a
+// tie (news reports the past).
+Date day_of_month(const Date& anchor, int d, int iso_weekday, bool future) {
   auto fits = [&](const Date& c) {
     return c.ok() && (iso_weekday == 0 ||
                       weekday{sys_days{c}}.iso_encoding() == static_cast<unsigned>(iso_weekday));
   };
+  if (future && iso_weekday == 0) {
+    year_month ym{anchor.year(), anchor.month()};
+    for (int ahead = 0; ahead < 15; ++ahead, ym += months{1})
+      if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
+          fits(c) && sys_days{c} >= sys_days{anchor})
+        return c;
+    return Date{};
+  }
   sys_days limit = sys_days{anchor} + days{7};
-  Date past{}, future{};
+  Date past{}, future_day{};
   year_month ym = year_month{anchor.year(), anchor.month()} + months{1};
   for (int back = 0; back < 15 && !past.ok(); ++back, ym -= months{1})
     if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
@@ -103,24 +112,86 @@ Date day_of_month(const Date& anchor, int d, int iso_weekday = 0) {
       past = c;
   if (iso_weekday == 0) return past;
   ym = year_month{anchor.year(), anchor.month()};
-  for (int ahead = 0; ahead < 15 && !future.ok(); ++ahead, ym += months{1})
+  for (int ahead = 0; ahead < 15 && !future_day.ok(); ++ahead, ym += months{1})
     if (Date c{ym.year(), ym.month(), day{static_cast<unsigned>(d)}};
         fits(c) && sys_days{c} > limit)
-      future = c;
-  if (!past.ok()) return future;
-  if (!future.ok()) return past;
-  return sys_days{future} - sys_days{anchor} < sys_days{anchor} - sys_days{past} ? future : past;
+      future_day = c;
+  if (!past.ok()) return future_day;
+  if (!future_day.ok()) return past;
+  return sys_days{future_day} - sys_days{anchor} < sys_days{anchor} - sys_days{past} ? future_day
+                                                                                     : past;
 }
 
 // A month and day without a year: news mostly reports the past, so the latest occurrence up to
-// a week after the anchor ("the vote on Jan. 5" in November is last January's).
-Date nearest(const Date& anchor, unsigned month_v, unsigned day_v) {
+// a week after the anchor ("the vote on Jan. 5" in November is last January's); read in the
+// future tense ("will rise from April 1"), the first on or after the anchor.
+Date nearest(const Date& anchor, unsigned month_v, unsigned day_v, bool future) {
+  if (future) {
+    for (int dy = 0; dy <= 4; ++dy) {  // up to four years: Feb. 29 needs a leap year
+      Date c{anchor.year() + years{dy}, month{month_v}, day{day_v}};
+      if (c.ok() && sys_days{c} >= sys_days{anchor}) return c;
+    }
+    return Date{};
+  }
   sys_days limit = sys_days{anchor} + days{7};
   for (int dy = 1; dy >= -4; --dy) {  // back to four years: Feb. 29 needs a leap year
     Date c{anchor.year() + years{dy}, month{month_v}, day{day_v}};
     if (c.ok() && sys_days{c} <= limit) return c;
   }
   return Date{};  // not a date (Feb. 30)
+}
+
+// The tense word (lexicon tense_words) that a word is or ends in ("it'll"): "future", "past", or
+// empty.
+std::string tense_of(const Context& ctx, std::string_view word) {
+  const LexiconEntry* e = lookup(ctx, "tense_words", word);
+  if (!e)
+    for (std::string_view apostrophe : {"'", "\u2019"})
+      if (size_t a = word.find(apostrophe); a != std::string_view::npos && a > 0)
+        e = lookup(ctx, "tense_words", word.substr(a));
+  return e ? e->attrs.value("value", "") : "";
+}
+
+// Tokens of text[begin, end): runs of letters, digits, apostrophes and non-ASCII bytes (words,
+// and dashes set apart), and each ASCII punctuation mark.
+std::vector<std::string_view> tokens_in(std::string_view text, size_t begin, size_t end) {
+  std::vector<std::string_view> tokens;
+  auto in_word = [&](size_t k) {
+    unsigned char c = static_cast<unsigned char>(text[k]);
+    return std::isalnum(c) || c == '\'' || c >= 0x80;
+  };
+  for (size_t i = begin; i < end;) {
+    size_t w = i;
+    while (i < end && in_word(i)) ++i;
+    if (i > w) {
+      tokens.push_back(text.substr(w, i - w));
+    } else {
+      if (!std::isspace(static_cast<unsigned char>(text[i]))) tokens.push_back(text.substr(i, 1));
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+// Whether a date without its year or week at span lies ahead of the anchor (lexicon
+// tense_words): the nearest tense word before it in its clause decides, else the nearest after
+// it up to a comma; else the past.
+bool reads_future(const Context& ctx, const TextRange& span) {
+  int si = ctx.sentence_at(span.start);
+  if (si < 0 || !ctx.sentences) return false;
+  const TextRange& s = (*ctx.sentences)[static_cast<size_t>(si)].span;
+  auto before = tokens_in(ctx.text, s.start, span.start);
+  for (auto w = before.rbegin(); w != before.rend(); ++w) {
+    std::string t = tense_of(ctx, *w);
+    if (t == "clause") break;
+    if (t == "future" || t == "past") return t == "future";
+  }
+  for (auto w : tokens_in(ctx.text, span.end, s.end)) {
+    std::string t = tense_of(ctx, w);
+    if (t == "clause" || t == "comma") break;
+    if (t == "future" || t == "past") return t == "future";
+  }
+  return false;
 }
 
 // A day of the month in words: "first", "twenty ninth", "thirty-first", "twenty nine"; -1 if
@@ -142,9 +213,11 @@ int day_in_words(const Context& ctx, std::string_view words) {
   return total >= 1 && total <= 31 ? total : -1;
 }
 
-// The day a weekday names (lexicon entry e), relative to the anchor: the latest such day up to
-// the anchor, or with a relative word the last / this / next one.
-std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std::string_view r) {
+// The day a weekday names (lexicon entry e) at span, relative to the anchor: the latest such day
+// up to the anchor (the first from it on when read in the future tense: "will meet on Tuesday"),
+// or with a relative word the last / this / next one.
+std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std::string_view r,
+                                 const TextRange& span) {
   int target = e.attrs.value("value", 1);
   int rel = 0;
   if (!r.empty())
@@ -156,6 +229,7 @@ std::chrono::sys_days weekday_of(const Context& ctx, const LexiconEntry& e, std:
   if (rel < 0 && back == 0) result -= days{7};
   if (rel > 0) result = a + days{(target - today + 7) % 7 == 0 ? 7 : (target - today + 7) % 7};
   if (rel == 0 && !r.empty()) result = a + days{target - today};
+  if (r.empty() && back != 0 && reads_future(ctx, span)) result = a + days{7 - back};
   return result;
 }
 
@@ -346,7 +420,8 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     if (d > 31) return false;
     f->granularity = "day";
     if (ctx.anchor)
-      if (Date near = day_of_month(*ctx.anchor, d); near.ok()) f->value = format_date(near);
+      if (Date near = day_of_month(*ctx.anchor, d, 0, reads_future(ctx, m.span)); near.ok())
+        f->value = format_date(near);
     return true;
   }
   if (auto d2 = ctx.group(m, "day2"); !d2.empty() && (to_int(d2) <= d || to_int(d2) > 31))
@@ -363,7 +438,7 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
       if (!with_end(ctx, m, full, f)) return false;
     } else if (ctx.anchor) {
       unsigned dd = d > 0 ? static_cast<unsigned>(d) : 1;
-      Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd);
+      Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd, reads_future(ctx, m.span));
       if (!near.ok()) return false;
       f->value = format_at(near, f->granularity);
       if (!with_end(ctx, m, near, f)) return false;
@@ -392,11 +467,11 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
     if (!ctx.anchor) return true;
     if (d >= 1) {  // "Sat 14th": the nearest month where the 14th is a Saturday
       f->value = nullptr;
-      Date near = day_of_month(*ctx.anchor, d, e->attrs.value("value", 0));
+      Date near = day_of_month(*ctx.anchor, d, e->attrs.value("value", 0), false);
       if (near.ok()) f->value = format_date(near);
       return true;
     }
-    sys_days result = weekday_of(ctx, *e, ctx.group(m, "rel"));
+    sys_days result = weekday_of(ctx, *e, ctx.group(m, "rel"), m.span);
     f->value = format_date(Date{result});
     return true;
   }
@@ -479,7 +554,7 @@ bool interpret_time(const Context& ctx, const Match& m, Figure* f) {
   if (auto wd = ctx.group(m, "weekday"); !wd.empty()) {
     auto* e = lookup(ctx, "weekdays", wd);
     if (!e) return false;
-    if (ctx.anchor) day = Date{weekday_of(ctx, *e, ctx.group(m, "rel"))};
+    if (ctx.anchor) day = Date{weekday_of(ctx, *e, ctx.group(m, "rel"), m.span)};
     day_offset = 0;
   } else if (day_offset && ctx.anchor) {
     day = shift(*ctx.anchor, "day", *day_offset);

@@ -420,13 +420,34 @@ std::optional<Figure> interpret_figure(const Context& ctx, const Match& m) {
 std::string place_currency(const Context& ctx, const std::string& place) {
   if (const LexiconEntry* e = lookup(ctx, "dollar_context", place))
     return e->attrs.value("currency", "");
-  const LexiconEntry* known = lookup(ctx, "countries", place);
-  if (!known) known = lookup(ctx, "subdivisions", place);
-  if (!known) known = lookup(ctx, "cities", place);
+  const LexiconEntry* known = nullptr;
+  for (const char* lexicon : {"countries", "subdivisions", "cities", "place_aliases"})
+    if (!known) known = lookup(ctx, lexicon, place);
+  if (!known && std::none_of(place.begin(), place.end(),
+                             [](char c) { return std::islower(static_cast<unsigned char>(c)); })) {
+    std::string titled = place;  // a dateline's capitals: "OTTAWA", "NEW YORK"
+    for (size_t i = 0; i < titled.size(); ++i)
+      if (i > 0 && std::isalpha(static_cast<unsigned char>(titled[i - 1])))
+        titled[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(titled[i])));
+    return titled == place ? "" : place_currency(ctx, titled);
+  }
   if (!known) return "";
   std::string country = known->attrs.value("code", "").substr(0, 2);
   if (const LexiconEntry* e = lookup(ctx, "region_currencies", country))
     return e->attrs.value("currency", "");
+  return "";
+}
+
+// The currency of the place the dateline names ("OTTAWA -": CAD), or "".
+std::string dateline_currency(const Context& ctx, const Result& out) {
+  for (const auto& s : out.sentences) {
+    if (s.zone != "dateline") continue;
+    for (const auto& e : out.entities)
+      if (e.type == "place")
+        for (const auto& m : e.mentions)
+          if (s.span.start <= m.span.start && m.span.end <= s.span.end)
+            if (std::string code = place_currency(ctx, e.name); !code.empty()) return code;
+  }
   return "";
 }
 
@@ -446,6 +467,7 @@ void mark_currency_context(const Context& ctx, Result* out) {
       }
   std::stable_sort(suggested.begin(), suggested.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string filed_in = dateline_currency(ctx, *out);
   for (auto& f : out->figures) {
     std::vector<std::string> possible = std::move(f.candidates);
     f.candidates.clear();
@@ -453,7 +475,15 @@ void mark_currency_context(const Context& ctx, Result* out) {
       if (std::find(possible.begin(), possible.end(), code) != possible.end() && code != f.currency)
         f.candidates.push_back(code);
     f.currency_ambiguous = !f.candidates.empty();
-    if (f.currency_ambiguous) f.candidates.insert(f.candidates.begin(), f.currency);
+    if (!f.currency_ambiguous) continue;
+    f.candidates.insert(f.candidates.begin(), f.currency);
+    // A story filed in a country means its currency by a bare symbol ("OTTAWA - ... $28.4
+    // billion" is Canadian dollars): that candidate comes first and becomes the currency.
+    auto home = std::find(f.candidates.begin(), f.candidates.end(), filed_in);
+    if (home != f.candidates.end()) {
+      std::rotate(f.candidates.begin(), home, home + 1);
+      f.currency = filed_in;
+    }
   }
 }
 

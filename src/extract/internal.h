@@ -36,7 +36,7 @@ struct Context {
   std::vector<size_t> item_sentences;  // indices of sentences items may come from
   std::vector<bool> is_item_sentence;  // by sentence index
   std::vector<bool> shouting;          // by sentence index: (almost) no lowercase letters
-  NumberLexicons numbers;              // the number-word lexicons, looked up once per document
+  NumberLexicons numbers;              // the number-word lexicons (made once per book)
   // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
   mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
 
@@ -138,7 +138,7 @@ std::vector<T> resolve_overlaps(std::vector<T> items, SpanOf span_of, PriorityOf
 
 // Numbers. Digits may carry thousands commas; pow10 scales the value exactly.
 std::optional<double> decimal_value(std::string_view digits, int pow10);
-NumberLexicons number_lexicons(const RuleBook& book);
+const NumberLexicons& number_lexicons(const RuleBook& book);  // once per book
 // The value of a run of number words (digits may stand for counts: "3 hundred and 21"):
 // cardinals, fractions ("two thirds", "three twenty-firsts"), "N and a half", "half a billion".
 std::optional<double> words_value(std::string_view words, const NumberLexicons& lx);

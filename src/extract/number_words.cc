@@ -296,9 +296,11 @@ std::optional<double> run_value(const std::vector<Token>& t, size_t b, size_t e)
 
 }  // namespace
 
-NumberLexicons number_lexicons(const RuleBook& book) {
-  return {book.lexicon("number_words"), book.lexicon("fraction_words"),
-          book.lexicon("number_articles"), book.lexicon("ordinal_words")};
+const NumberLexicons& number_lexicons(const RuleBook& book) {
+  return book.derived<NumberLexicons>("numbers", [&] {
+    return NumberLexicons{book.lexicon("number_words"), book.lexicon("fraction_words"),
+                          book.lexicon("number_articles"), book.lexicon("ordinal_words")};
+  });
 }
 
 std::optional<double> words_value(std::string_view words, const NumberLexicons& lx) {

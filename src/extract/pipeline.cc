@@ -93,6 +93,9 @@ class DocRun {
         ctx_.item_sentences.push_back(i);
         ctx_.is_item_sentence[i] = true;
       }
+    if (!ctx_.anchor)
+      for (size_t i = 0; i < r_.sentences.size() && dateline_ < 0; ++i)
+        if (r_.sentences[i].zone == "dateline") dateline_ = static_cast<int>(i);
   }
   DocRun(const DocRun&) = delete;
   DocRun& operator=(const DocRun&) = delete;
@@ -107,7 +110,10 @@ class DocRun {
     if (skipped(m, r_.sentences[si].zone, ctx_.shouting[si])) return;
     switch (m.rule->stage) {
       case Stage::kFigures:
-        interpret_figures(ctx_, m, &figures_);
+        if (dateline_ >= 0)  // no anchor yet: the dateline's date may give one (finish())
+          deferred_figures_.push_back({m, si});
+        else
+          interpret_figures(ctx_, m, &figures_);
         break;
       case Stage::kEntities:
         interpret_entity(ctx_, m, &entities_);
@@ -135,6 +141,7 @@ class DocRun {
   }
 
   Result finish() {
+    interpret_deferred_figures();
     auto masked = [&](auto& items, auto span_of) {
       items.erase(std::remove_if(items.begin(), items.end(),
                                  [&](const auto& x) { return masks_.overlaps(span_of(x)); }),
@@ -156,6 +163,25 @@ class DocRun {
   }
 
  private:
+  // A document with no anchor date and a dateline: a full date there ("LYON, March 3, 2025 -")
+  // is when the story was filed, so it anchors the relative dates of the whole document. The
+  // figure matches were kept until now; they are interpreted in the order they came.
+  void interpret_deferred_figures() {
+    if (dateline_ < 0) return;
+    std::vector<Figure> in_dateline;
+    for (const auto& [m, si] : deferred_figures_)
+      if (si == static_cast<size_t>(dateline_) && m.rule->type == RuleKind::kDate)
+        interpret_figures(ctx_, m, &in_dateline);
+    for (const auto& f : in_dateline)
+      if (f.kind == "date" && f.granularity == "day" && f.value.is_string())
+        if (auto d = parse_iso_date(f.value.get<std::string>())) {
+          ctx_.anchor = d;
+          break;
+        }
+    for (const auto& [m, si] : deferred_figures_) interpret_figures(ctx_, m, &figures_);
+    deferred_figures_.clear();
+  }
+
   // A capitalised sequence or acronym definition inside an agreement's name, or its acronym
   // ("CUSMA"), is no entity.
   void drop_names_inside_agreements() {
@@ -178,6 +204,8 @@ class DocRun {
   Result r_;
   Context ctx_;
   std::vector<Figure> figures_;
+  int dateline_ = -1;  // the dateline sentence, when there is one and no anchor date
+  std::vector<std::pair<Match, size_t>> deferred_figures_;  // figure matches, see finish()
   std::vector<EntityCandidate> entities_;
   std::vector<AgreementCandidate> agreements_;
   std::vector<AgreementCandidate> deals_;  // frames and later mentions (deals.cc)
@@ -281,12 +309,14 @@ std::vector<Result> extract_together(const std::vector<const Document*>& docs, c
   return out;
 }
 
+}  // namespace
+
 void check_options(const ExtractOptions& options) {
   if (options.anchor_date && !parse_iso_date(*options.anchor_date))
     throw Error("anchor date: expected a date as YYYY-MM-DD, got '" + *options.anchor_date + "'");
+  if (options.min_score && !(*options.min_score >= 0 && *options.min_score <= 1))
+    throw Error("min score: expected a number from 0 to 1");
 }
-
-}  // namespace
 
 std::vector<Result> extract_batch(const std::vector<const Document*>& docs, const RuleBook& book,
                                   const ExtractOptions& options) {

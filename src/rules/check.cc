@@ -23,8 +23,10 @@ std::string sub(const std::string& text, const TextRange& r) {
 }
 
 // Items a rule produced on a text, as JSON objects with the fields examples may expect.
-std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::string& text) {
+std::vector<json> items_of(const RuleBook& book, const Rule& rule, const std::string& text,
+                           const std::string& date = "") {
   Document doc = make_document("example", "", text);
+  if (!date.empty()) doc.date = date;
   std::vector<json> out;
   if (!item_kind(rule)) {
     std::vector<Match> matches;
@@ -132,15 +134,16 @@ std::vector<RuleError> check_examples(const RuleBook& book) {
       json expect = ex.expect;
       if (!expect.contains("text") && (item_kind(rule) || rule.type == RuleKind::kZone))
         expect["text"] = ex.text;
-      auto items = items_of(book, rule, ex.text);
+      auto items = items_of(book, rule, ex.text, ex.date);
       bool ok = false;
       for (const auto& it : items) ok = ok || satisfies(expect, it);
       if (!ok)
         errors.push_back({ex.loc, "example of " + rule.id + " expects " + expect.dump() + ", got " +
-                                      summary(items) + shadowed_by(book, rule, ex.text)});
+                                      summary(items) +
+                                      (items.empty() ? shadowed_by(book, rule, ex.text) : "")});
     }
     for (const Example& ex : rule.counterexamples) {
-      auto items = items_of(book, rule, ex.text);
+      auto items = items_of(book, rule, ex.text, ex.date);
       if (!items.empty())
         errors.push_back({ex.loc, "counter-example of " + rule.id + " matched: " + summary(items)});
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -597,6 +598,17 @@ struct RuleBook::Impl {
 
 namespace {
 
+bool is_iso_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  auto num = [&](size_t at, size_t n) { return std::stoi(s.substr(at, n)); };
+  return std::chrono::year_month_day{std::chrono::year{num(0, 4)},
+                                     std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                     std::chrono::day{static_cast<unsigned>(num(8, 2))}}
+      .ok();
+}
+
 std::vector<Example> parse_examples(const std::string& file, const YAML::Node& list,
                                     std::vector<RuleError>* errors) {
   std::vector<Example> out;
@@ -617,6 +629,13 @@ std::vector<Example> parse_examples(const std::string& file, const YAML::Node& l
       if (!ex.expect.is_object()) {
         errors->push_back({loc_of(file, n["expect"]), "expect must be a map"});
         continue;
+      }
+      if (n["date"]) {
+        ex.date = n["date"].IsScalar() ? n["date"].Scalar() : "";
+        if (!is_iso_date(ex.date)) {
+          errors->push_back({loc_of(file, n["date"]), "date must be a date as YYYY-MM-DD"});
+          continue;
+        }
       }
     } else {
       errors->push_back({ex.loc, "an example is a string or a map with `text`"});

@@ -152,6 +152,12 @@ TEST(Figures, BareDollarIsAmbiguousInCanadianContext) {
   EXPECT_EQ(ca.figures[0].candidates, (std::vector<std::string>{"USD", "CAD"}));
   Result explicit_cad = run("Canada will spend C$5 million.");
   EXPECT_FALSE(explicit_cad.figures[0].currency_ambiguous);
+  // A story filed in Ottawa means Canadian dollars by "$"; the other reading stays a candidate.
+  Result filed = run("Deficit to fall\nOTTAWA — The deficit will fall to $28.4 billion.\n");
+  ASSERT_EQ(filed.figures.size(), 1u);
+  EXPECT_EQ(filed.figures[0].currency, "CAD");
+  EXPECT_TRUE(filed.figures[0].currency_ambiguous);
+  EXPECT_EQ(filed.figures[0].candidates, (std::vector<std::string>{"CAD", "USD"}));
 }
 
 // Any country named in the story marks a sign or name it shares as possibly its own: CLDR's
@@ -227,6 +233,30 @@ TEST(Figures, DatesAbsoluteAndRelative) {
     EXPECT_EQ(f->value, c.value) << c.text;
     EXPECT_EQ(f->granularity, c.granularity) << c.text;
   }
+}
+
+// A dateline's full date is when the story was filed: with no document date, it anchors the
+// document's relative dates, those of the headline above it too.
+TEST(Figures, DatelineDateAnchorsTheDocument) {
+  const std::string text =
+      "Bakery chain announced price rises on Friday\n"
+      "LYON, March 3, 2025 — The chain will raise prices from April 1, the company said on "
+      "Monday. Sales fell last year.\n";
+  Result r = run(text);
+  auto value = [&](const std::string& span) {
+    const Figure* f = figure(r, text, span);
+    return f ? f->value : nlohmann::json("missing");
+  };
+  EXPECT_EQ(value("March 3, 2025"), "2025-03-03");
+  EXPECT_EQ(value("April 1"), "2025-04-01");  // will raise: ahead of the anchor
+  EXPECT_EQ(value("Monday"), "2025-03-03");   // said: the latest Monday
+  EXPECT_EQ(value("last year"), "2024");
+  EXPECT_EQ(value("Friday"), "2025-02-28");  // in the headline, above the dateline
+  // A given anchor wins over the dateline.
+  Result given = run(text, "2026-11-25");
+  const Figure* y = figure(given, text, "last year");
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(y->value, "2025");
 }
 
 struct TemporalCase {
@@ -336,9 +366,9 @@ TEST(Entities, PeoplePlacesOrganizationsAndLinking) {
 
 // A company named in full, then by its first word: one organization, not a person.
 TEST(Entities, AFirstWordAloneIsTheOrganizationItOpens) {
-  Result r = run(
-      "Qwest Communications has agreed to buy a rival. Qwest said it would pay $2 billion. "
-      "Shares in Qwest rose.");
+  Result r =
+      run("Qwest Communications has agreed to buy a rival. Qwest said it would pay $2 billion. "
+          "Shares in Qwest rose.");
   const Entity* qwest = entity(r, "Qwest Communications");
   ASSERT_NE(qwest, nullptr);
   EXPECT_EQ(qwest->type, "organization");

@@ -1,0 +1,124 @@
+"""The Python module: the CLI's results, from one Extractor shared by threads, without leaks."""
+import json
+import pathlib
+import resource
+import threading
+
+import pytest
+
+import claimx
+from conftest import ROOT, SEED, need
+
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return claimx.Extractor()
+
+
+def test_samples_and_seed_equal_the_cli(ex, cli):
+    need(SEED)
+    assert SAMPLES
+    for path in SAMPLES + [SEED]:
+        text = path.read_bytes()
+        assert ex.extract(text, id=str(path)) == cli(path)[0], path
+        # The same with options: anchor date, offsets, kinds, sentences.
+        opts = claimx.Extractor(offsets="utf16", sentences=True, explain=True)
+        assert opts.extract(text, id=str(path), date="2026-11-25", only="figures,claims") == \
+            cli("--offsets", "utf16", "--sentences", "--explain", "--date", "2026-11-25",
+                "--only", "figures,claims", path)[0], path
+
+
+def test_text_from_stdin_is_document_dash(ex, cli):
+    text = "Exports rose 8.5% to $11.1 billion last year, Statistics Canada said."
+    assert ex.extract(text) == cli(stdin=text.encode())[0]
+    assert claimx.extract(text) == ex.extract(text)
+    assert ex.extract_json(text) == json.dumps(ex.extract(text), ensure_ascii=False,
+                                               separators=(",", ":"))
+
+
+def test_300_bbc_articles_equal_the_cli(ex, cli, bbc_lines, tmp_path):
+    part = tmp_path / "bbc300.jsonl"
+    part.write_text("\n".join(bbc_lines[:300]) + "\n", encoding="utf-8")
+    want = cli(part)
+    assert len(want) == 300
+    # Through claimx's own reader: the very same documents, sources and all.
+    assert ex.extract_files([part], jobs=2) == want
+    # As records from Python: the same but for document.source (the record's id here).
+    got = list(ex.extract_many((json.loads(line) for line in bbc_lines[:300]), jobs=2, chunk=64))
+    assert [g["document"]["id"] for g in got] == [w["document"]["id"] for w in want]
+    for g, w in zip(got, want):
+        g["document"].pop("source")
+        w["document"].pop("source")
+        assert g == w, w["document"]["id"]
+
+
+def test_threads_sharing_an_extractor_agree_with_one_thread(ex, bbc_lines):
+    texts = [json.loads(line)["text"] for line in bbc_lines[:120]]
+    alone = [ex.extract_json(t) for t in texts]
+    got = [None] * len(texts)
+
+    def work(k):
+        for i in range(k, len(texts), 4):
+            got[i] = ex.extract_json(texts[i])
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == alone
+
+
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+
+
+def test_no_memory_growth_over_20000_calls(ex):
+    text = "Nordvik Breweries agreed to buy Holm & Sons for £2.1bn ($2.6bn) on Monday, it said."
+    for _ in range(2000):
+        ex.extract(text)
+    before = rss_kib()
+    for _ in range(20000):
+        ex.extract(text)
+    grown = rss_kib() - before
+    assert grown < 8 * 1024, "grew %d KiB over 20,000 calls" % grown
+
+
+def test_failures_in_place_and_input_order(ex):
+    records = ["It cost $5 million.", {"id": "no-text", "body": "x"}, 42,
+               {"id": 7, "text": "Sales rose 4%."}, b"Prices fell 2\xff%."]
+    got = list(ex.extract_many(records, jobs=2, chunk=2))
+    assert [g.get("error") is None for g in got] == [True, False, False, True, True]
+    assert got[1] == {"id": "no-text", "source": "no-text",
+                      "error": 'no string field "text" (set text_field)'}
+    assert got[3]["document"]["id"] == "7"
+    assert got[4]["document"]["warnings"][0]["code"] == "invalid-utf8"
+    missing = ex.extract_files(["/nonexistent/claimx.jsonl"])
+    assert missing[0]["source"] == "/nonexistent/claimx.jsonl" and missing[0]["error"]
+
+
+def test_bad_input_is_repaired_not_raised(ex):
+    doc = ex.extract("Costs rose \udc80 5%.")  # a lone surrogate: not encodable as UTF-8
+    assert doc["document"]["warnings"][0]["code"] == "invalid-utf8"
+    assert ex.extract("")["figures"] == []
+
+
+def test_errors_the_caller_sees(tmp_path):
+    bad = tmp_path / "packs"
+    bad.mkdir()
+    (bad / "broken.yaml").write_text(
+        "pack: broken\nrules:\n  - id: money.broken\n    kind: money\n"
+        "    pattern: '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(claimx.RulePackError) as e:
+        claimx.Extractor(patterns=str(bad))
+    assert str(e.value).startswith(str(bad / "broken.yaml") + ":5:")
+    with pytest.raises(claimx.Error):
+        claimx.Extractor(only="figures,colours")
+    with pytest.raises(claimx.Error):
+        claimx.Extractor().extract("text", date="2026-13-01")
+    with pytest.raises(claimx.Error):
+        claimx.Extractor(offsets="furlongs")
+    assert issubclass(claimx.RulePackError, claimx.Error)
+    assert issubclass(claimx.Error, ValueError)
