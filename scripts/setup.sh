@@ -10,6 +10,7 @@ PACKAGES=(
   libarchive-dev libgumbo-dev
   iso-codes tzdata wamerican miscfiles unicode-cldr-core
   python3 python3-jsonschema python3-numpy
+  python3-dev pybind11-dev python3-pytest python3-dask python3-distributed  # the Python module
   libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
   clang libclang-rt-14-dev  # fuzz targets: scripts/fuzz.sh (libFuzzer, ASan, UBSan)
 )

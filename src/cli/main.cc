@@ -19,6 +19,7 @@
 
 #include "claimx/check.h"
 #include "claimx/extract.h"
+#include "claimx/extractor.h"
 #include "claimx/ingest.h"
 #include "claimx/json_writer.h"
 #include "claimx/reader.h"
@@ -56,16 +57,12 @@ void print_errors(const std::vector<claimx::RuleError>& errors) {
 
 // Embedded packs plus the --patterns directories, compiled; nullptr (after printing) on error.
 std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs) {
-  auto book = std::make_unique<claimx::RuleBook>();
-  std::vector<claimx::RuleError> errors;
-  book->add_sources(claimx::embedded_pack_sources(), &errors);
-  for (const auto& d : dirs) book->add_directory(d, &errors);
-  if (errors.empty()) book->compile(&errors);
-  if (!errors.empty()) {
-    print_errors(errors);
+  try {
+    return claimx::compile_rulebook(dirs);
+  } catch (const claimx::RulePackError& e) {
+    print_errors(e.errors);
     return nullptr;
   }
-  return book;
 }
 
 int rules_command(int argc, char** argv) {
@@ -205,31 +202,18 @@ int main(int argc, char** argv) {
   if (top > 0) xopt.top = top;
   xopt.keep_all_scored = all_sentences;
   claimx::WriteOptions wopt;
-  wopt.offsets = offsets == "bytes"   ? claimx::OffsetUnit::kBytes
-                 : offsets == "utf16" ? claimx::OffsetUnit::kUtf16
-                                      : claimx::OffsetUnit::kCodepoints;
+  wopt.offsets = claimx::parse_offsets(offsets);  // CLI11 checked the name
   wopt.sentences = sentences;
   wopt.include_text = include_text;
   wopt.all_sentences = all_sentences;
   wopt.explain = explain;
   wopt.pretty = compact ? false : (pretty || isatty(STDOUT_FILENO));
   if (!only.empty()) {
-    wopt.figures = wopt.entities = wopt.agreements = wopt.claims = false;
-    std::stringstream ss(only);
-    for (std::string k; std::getline(ss, k, ',');) {
-      if (k == "figures")
-        wopt.figures = true;
-      else if (k == "entities")
-        wopt.entities = true;
-      else if (k == "agreements")
-        wopt.agreements = true;
-      else if (k == "claims")
-        wopt.claims = true;
-      else {
-        std::cerr << "claimx: --only: unknown kind '" << k
-                  << "' (figures, entities, agreements, claims)\n";
-        return kUsage;
-      }
+    try {
+      claimx::set_only(only, &wopt);
+    } catch (const claimx::Error& e) {
+      std::cerr << "claimx: --only: " << e.what() << "\n";
+      return kUsage;
     }
   }
 

@@ -68,17 +68,21 @@ def test_a_bag_of_records_keeps_ids_and_failures(client, bbc_lines):
     assert got[17]["error"].startswith("no string field")
 
 
+def task_states(client):
+    return client.run_on_scheduler(
+        lambda dask_scheduler: [t.state for t in dask_scheduler.tasks.values()])
+
+
 def test_a_worker_killed_in_the_middle_loses_nothing(client, shards, want):
     future = client.compute(claimx.dask.extract_files(shards))
     pids = client.run(os.getpid)
     deadline = time.time() + 60
-    while not any(ts == "memory" for ts in
-                  client.run_on_scheduler(lambda dask_scheduler: [
-                      t.state for t in dask_scheduler.tasks.values()])) \
-            and time.time() < deadline:
-        time.sleep(0.05)
+    while "memory" not in (states := task_states(client)) and time.time() < deadline:
+        time.sleep(0.02)
     victim = sorted(pids.values())[0]
     os.kill(victim, signal.SIGKILL)  # the nanny starts a new worker; its tasks run again
+    # Killed in the middle: some partitions were done, some were not.
+    assert "memory" in states and any(s != "memory" for s in states), states
     got = future.result(timeout=600)
     assert by_id(got) == by_id(want)
     assert got == want
