@@ -11,8 +11,10 @@ one Extractor run in parallel. A rule pack that does not compile raises RulePack
 ``file:line:col`` messages; invalid UTF-8 (or lone surrogates) is repaired and counted in
 ``document.warnings``, never raised.
 """
-import json
 import itertools
+import json
+import re
+import threading
 
 from ._claimx import Error, RulePackError, _Extractor, __version__
 
@@ -63,29 +65,33 @@ class Extractor:
         return json.loads(self.extract_json(text, date, only, title, id, source))
 
     def extract_many(self, records, jobs=1, text_field="text", id_field="id",
-                     title_field="title", date_field="date", chunk=512):
+                     title_field="title", date_field="date", chunk=512, name="record"):
         """Results of many records, in input order, ``jobs`` threads at a time.
 
         A record is a text (str or bytes) or a dict with the text under ``text_field`` and
         optionally an id, title and date (the document's own date, as a JSONL field is). Each
         result is a dict; a record that fails is ``{"id", "source", "error"}`` in its place (as
         the CLI's ``--errors``), and the rest go on. The records are read ``chunk`` at a time.
+        A record without an id is named by its place: ``"<name> N"`` (from 1).
         """
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
         it = iter(records)
         index = 0
         while True:
             block = list(itertools.islice(it, chunk))
             if not block:
                 return
-            batch, failures = [], {}
+            batch, failures, idents = [], {}, []
             for k, rec in enumerate(block):
-                ident, source, why = _record(rec, index + k, text_field, id_field)
+                ident, source, why = _record(rec, index + k, text_field, id_field, name)
+                idents.append(ident)
                 if why:
                     failures[k] = {"id": ident, "source": source, "error": why}
                     continue
                 title = rec.get(title_field) if isinstance(rec, dict) else None
                 date = rec.get(date_field) if isinstance(rec, dict) else None
-                date = date[:10] if isinstance(date, str) and _is_date(date[:10]) else None
+                date = date[:10] if isinstance(date, str) and _is_date(date[:10]) else None  # as JSONL
                 text = rec[text_field] if isinstance(rec, dict) else rec
                 batch.append((text, ident, source,
                               title if isinstance(title, str) else None, date))
@@ -95,8 +101,8 @@ class Extractor:
                     yield failures[k]
                     continue
                 out, source, error = next(done)
-                yield json.loads(out) if not error else {"id": _failure_id(source, block[k], id_field),
-                                                         "source": source, "error": error}
+                yield json.loads(out) if not error else {"id": idents[k], "source": source,
+                                                         "error": error}
             index += len(block)
 
     def extract_files(self, paths, jobs=1, input_format="auto", recursive=False,
@@ -115,14 +121,8 @@ class Extractor:
         return out
 
 
-def _failure_id(source, rec, id_field):
-    if isinstance(rec, dict) and rec.get(id_field) is not None:
-        return str(rec[id_field])
-    return source
-
-
 def _kinds(only):
-    if only is None:
+    if only is None or len(only) == 0:  # as the CLI: no --only, or an empty one, is every kind
         return None
     if isinstance(only, str):
         return only
@@ -130,17 +130,20 @@ def _kinds(only):
 
 
 def _is_date(s):
+    """YYYY-MM-DD and a real day: what the JSONL reader keeps (and C++ accepts)."""
     import datetime
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        return False
     try:
         datetime.date.fromisoformat(s)
-        return len(s) == 10
+        return True
     except ValueError:
         return False
 
 
-def _record(rec, index, text_field, id_field):
+def _record(rec, index, text_field, id_field, name):
     """(id, source, error) of a record: the id it carries, else its place in the input."""
-    source = "record %d" % (index + 1)
+    source = "%s %d" % (name, index + 1)
     if isinstance(rec, (str, bytes)):
         return source, source, None
     if not isinstance(rec, dict):
@@ -156,11 +159,13 @@ def _record(rec, index, text_field, id_field):
 
 
 _default = None
+_default_lock = threading.Lock()
 
 
 def extract(text, date=None, only=None, title=None, id=None):
     """extract() on a shared default Extractor (the embedded packs, default options)."""
     global _default
-    if _default is None:
-        _default = Extractor()
+    with _default_lock:
+        if _default is None:
+            _default = Extractor()
     return _default.extract(text, date=date, only=only, title=title, id=id)

@@ -19,6 +19,7 @@ partition, nothing is lost and nothing comes twice.
 import json
 import threading
 
+import dask
 import dask.bag as db
 
 from . import Extractor
@@ -29,7 +30,7 @@ _extractors = {}
 
 def worker_extractor(options):
     """The Extractor of this process for these options (made once, then shared by threads)."""
-    key = json.dumps(options, sort_keys=True)
+    key = json.dumps(options, sort_keys=True, default=str)
     with _lock:
         ex = _extractors.get(key)
         if ex is None:
@@ -37,8 +38,9 @@ def worker_extractor(options):
         return ex
 
 
-def _extract_partition(records, options, fields):
-    return list(worker_extractor(options).extract_many(records, jobs=1, **fields))
+def _extract_partition(records, options, fields, partition):
+    return list(worker_extractor(options).extract_many(
+        records, jobs=1, name="partition %d record" % partition, **fields))
 
 
 def _extract_shards(paths, options, reading):
@@ -49,11 +51,14 @@ def extract_bag(bag, text_field="text", id_field="id", title_field="title", date
                 **options):
     """A bag of records (dicts with the text under ``text_field``, or plain texts) -> a bag of
     results, one per record in the same order. ``options`` are Extractor's (patterns, date,
-    only, offsets, ...); the packs of ``patterns`` must be readable on every worker."""
+    only, offsets, ...); the packs of ``patterns`` must be readable on every worker. A record
+    without an id is named by its place: "partition P record N" (P from 0, N from 1)."""
     fields = dict(text_field=text_field, id_field=id_field, title_field=title_field,
                   date_field=date_field)
     Extractor(**options)  # fail here, not on every worker, when the packs or options are bad
-    return bag.map_partitions(_extract_partition, options, fields)
+    parts = [dask.delayed(_extract_partition, pure=True)(p, options, fields, k)
+             for k, p in enumerate(bag.to_delayed())]
+    return db.from_delayed(parts)
 
 
 def extract_files(paths, input_format="auto", text_field="text", id_field="id",

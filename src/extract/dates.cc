@@ -125,11 +125,12 @@ Date day_of_month(const Date& anchor, int d, int iso_weekday, bool future) {
 // A month and day without a year: news mostly reports the past, so the latest occurrence up to
 // a week after the anchor ("the vote on Jan. 5" in November is last January's); read in the
 // future tense ("will rise from April 1"), the first on or after the anchor.
-Date nearest(const Date& anchor, unsigned month_v, unsigned day_v, bool future) {
-  if (future) {
+Date nearest(const Date& anchor, unsigned month_v, unsigned day_v, bool future, bool whole_month) {
+  if (future) {  // the first that has not ended by the anchor ("will rise in April", mid-April)
     for (int dy = 0; dy <= 4; ++dy) {  // up to four years: Feb. 29 needs a leap year
       Date c{anchor.year() + years{dy}, month{month_v}, day{day_v}};
-      if (c.ok() && sys_days{c} >= sys_days{anchor}) return c;
+      Date last = whole_month ? Date{c.year() / c.month() / std::chrono::last} : c;
+      if (c.ok() && sys_days{last} >= sys_days{anchor}) return c;
     }
     return Date{};
   }
@@ -152,19 +153,32 @@ std::string tense_of(const Context& ctx, std::string_view word) {
   return e ? e->attrs.value("value", "") : "";
 }
 
-// Tokens of text[begin, end): runs of letters, digits, apostrophes and non-ASCII bytes (words,
-// and dashes set apart), and each ASCII punctuation mark.
+// Tokens of text[begin, end): words (letters, digits, apostrophes, other non-ASCII letters, and
+// hyphens inside a word: "year-end"), and each punctuation mark, the curly quotes and dashes
+// among them.
 std::vector<std::string_view> tokens_in(std::string_view text, size_t begin, size_t end) {
   std::vector<std::string_view> tokens;
+  auto mark = [&](size_t k) -> size_t {  // the length of a multi-byte mark at k, or 0
+    for (std::string_view m : {"\u2014", "\u2013", "\u201C", "\u201D", "\u2018"})
+      if (text.compare(k, m.size(), m) == 0) return m.size();
+    return 0;
+  };
+  auto alnum = [&](size_t k) {
+    return k >= begin && k < end && std::isalnum(static_cast<unsigned char>(text[k]));
+  };
   auto in_word = [&](size_t k) {
     unsigned char c = static_cast<unsigned char>(text[k]);
-    return std::isalnum(c) || c == '\'' || c >= 0x80;
+    if (c == '-') return alnum(k - 1) && alnum(k + 1);
+    return std::isalnum(c) || c == '\'' || (c >= 0x80 && mark(k) == 0);
   };
   for (size_t i = begin; i < end;) {
     size_t w = i;
     while (i < end && in_word(i)) ++i;
     if (i > w) {
       tokens.push_back(text.substr(w, i - w));
+    } else if (size_t n = mark(i)) {
+      tokens.push_back(text.substr(i, n));
+      i += n;
     } else {
       if (!std::isspace(static_cast<unsigned char>(text[i]))) tokens.push_back(text.substr(i, 1));
       ++i;
@@ -173,21 +187,38 @@ std::vector<std::string_view> tokens_in(std::string_view text, size_t begin, siz
   return tokens;
 }
 
+// The tense the token at i says: a two-word entry with its neighbour first ("is expected",
+// "as expected", "due to"), else its own entry.
+std::string tense_at(const Context& ctx, const std::vector<std::string_view>& tokens, size_t i) {
+  auto pair = [&](size_t a) -> std::string {
+    if (a + 1 >= tokens.size()) return "";
+    std::string two = std::string(tokens[a]) + " " + std::string(tokens[a + 1]);
+    const LexiconEntry* e = lookup(ctx, "tense_words", two);
+    return e ? e->attrs.value("value", "") : "";
+  };
+  if (i > 0)
+    if (std::string t = pair(i - 1); !t.empty()) return t;
+  if (std::string t = pair(i); !t.empty()) return t;
+  return tense_of(ctx, tokens[i]);
+}
+
 // Whether a date without its year or week at span lies ahead of the anchor (lexicon
 // tense_words): the nearest tense word before it in its clause decides, else the nearest after
 // it up to a comma; else the past.
 bool reads_future(const Context& ctx, const TextRange& span) {
+  if (!ctx.sentences) return false;
   int si = ctx.sentence_at(span.start);
-  if (si < 0 || !ctx.sentences) return false;
+  if (si < 0) return false;
   const TextRange& s = (*ctx.sentences)[static_cast<size_t>(si)].span;
   auto before = tokens_in(ctx.text, s.start, span.start);
-  for (auto w = before.rbegin(); w != before.rend(); ++w) {
-    std::string t = tense_of(ctx, *w);
+  for (size_t k = before.size(); k-- > 0;) {
+    std::string t = tense_at(ctx, before, k);
     if (t == "clause") break;
     if (t == "future" || t == "past") return t == "future";
   }
-  for (auto w : tokens_in(ctx.text, span.end, s.end)) {
-    std::string t = tense_of(ctx, w);
+  auto after = tokens_in(ctx.text, span.end, s.end);
+  for (size_t k = 0; k < after.size(); ++k) {
+    std::string t = tense_at(ctx, after, k);
     if (t == "clause" || t == "comma") break;
     if (t == "future" || t == "past") return t == "future";
   }
@@ -438,7 +469,8 @@ bool interpret_date(const Context& ctx, const Match& m, Figure* f) {
       if (!with_end(ctx, m, full, f)) return false;
     } else if (ctx.anchor) {
       unsigned dd = d > 0 ? static_cast<unsigned>(d) : 1;
-      Date near = nearest(*ctx.anchor, static_cast<unsigned>(mo), dd, reads_future(ctx, m.span));
+      Date near =
+          nearest(*ctx.anchor, static_cast<unsigned>(mo), dd, reads_future(ctx, m.span), d < 0);
       if (!near.ok()) return false;
       f->value = format_at(near, f->granularity);
       if (!with_end(ctx, m, near, f)) return false;

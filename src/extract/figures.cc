@@ -425,10 +425,12 @@ std::string place_currency(const Context& ctx, const std::string& place) {
     if (!known) known = lookup(ctx, lexicon, place);
   if (!known && std::none_of(place.begin(), place.end(),
                              [](char c) { return std::islower(static_cast<unsigned char>(c)); })) {
-    std::string titled = place;  // a dateline's capitals: "OTTAWA", "NEW YORK"
-    for (size_t i = 0; i < titled.size(); ++i)
-      if (i > 0 && std::isalpha(static_cast<unsigned char>(titled[i - 1])))
+    std::string titled = place;                   // a dateline's capitals: "OTTAWA", "NEW YORK"
+    for (size_t i = 1; i < titled.size(); ++i) {  // "ST. JOHN'S": "St. John's"
+      unsigned char before = static_cast<unsigned char>(titled[i - 1]);
+      if (std::isalpha(before) || before >= 0x80 || before == '\'')
         titled[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(titled[i])));
+    }
     return titled == place ? "" : place_currency(ctx, titled);
   }
   if (!known) return "";
