@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
-  libarchive-dev libgumbo-dev
+  libarchive-dev libgumbo-dev libcpp-httplib-dev
   iso-codes tzdata wamerican miscfiles unicode-cldr-core
   python3 python3-jsonschema python3-numpy
   python3-dev pybind11-dev python3-pytest python3-dask python3-distributed  # the Python module

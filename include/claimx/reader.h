@@ -19,6 +19,11 @@ std::optional<std::string> read_bytes(const std::string& path, std::string* erro
 // Reads and builds a document (id = path, source = path). Refuses binary input with a reason.
 std::optional<Document> read_document(const std::string& path, std::string* error);
 
+// An HTML page as a document: its charset (from content_type or a <meta>) converted to UTF-8,
+// its main text, title, date and URL (extract_html). id = source.
+Document html_document(std::string bytes, const std::string& content_type,
+                       const std::string& source);
+
 // JSONL: one JSON object per line, the article text in a field.
 struct JsonlFields {
   std::string text = "text";

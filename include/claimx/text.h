@@ -19,9 +19,15 @@ std::string repair_utf8(std::string_view in, size_t* replaced);
 // Offset of the first byte that is not part of valid UTF-8, or npos when all of it is valid.
 size_t first_invalid_utf8(std::string_view in);
 
-// True when the bytes look like a binary file: a NUL byte, or many control bytes, in the first
-// 8 KiB. *where gets the offset of the first offending byte.
-bool looks_binary(std::string_view bytes, size_t* where);
+// True when the bytes are a binary file, not text with stray bytes: a known magic number
+// (images, PDF, executables, office and media files, databases), or a first 8 KiB that, NUL
+// bytes set aside, is mostly (over 30%) control bytes and invalid UTF-8. NUL bytes alone (a
+// zero-filled block of a truncated download) are no sign. *why gets what it is.
+bool looks_binary(std::string_view bytes, std::string* why);
+
+// Replaces each NUL and C0 control byte but tab, line feed, carriage return, form feed,
+// vertical tab and escape with U+FFFD in valid UTF-8 text; returns how many.
+size_t replace_control_bytes(std::string* text);
 
 enum class OffsetUnit { kCodepoints, kBytes, kUtf16 };
 

@@ -1,4 +1,5 @@
 // claimx: the command line over the library. Options, inputs, exit codes; nothing more.
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "claimx/reader.h"
 #include "claimx/rules.h"
 #include "claimx/runner.h"
+#include "claimx/server.h"
 
 namespace {
 
@@ -46,6 +48,7 @@ const char* kExamples = R"(Examples:
   claimx page.html crawl.warc.gz              HTML main text; one record per WARC HTML response
   claimx rules list                           every rule: id, kind, pack, file:line
   claimx rules check [DIR]                    compile packs and run their examples
+  claimx serve --port 8080 -j 2               HTTP service: POST /v1/extract (see README)
 
 Exit codes: 0 ok; 1 some input failed (the rest was processed); 2 usage or rule-pack error;
 130 interrupted (Ctrl-C; every record written is complete).
@@ -101,10 +104,88 @@ int rules_command(int argc, char** argv) {
   return errors.empty() ? kOk : kUsage;
 }
 
+// claimx serve: the HTTP service (claimx::Server) until SIGTERM or SIGINT, which stop accepting;
+// the requests in flight are answered, then exit 0. The signals are blocked in every thread and
+// taken by one that waits for them, so stopping runs outside a signal handler.
+int serve_command(int argc, char** argv) {
+  CLI::App app{"claimx serve: an HTTP JSON service (POST /v1/extract; see README)", "claimx serve"};
+  claimx::ServeOptions sopt;
+  std::vector<std::string> dirs;
+  std::uint64_t max_doc_bytes = sopt.max_doc_bytes;
+  sopt.jobs = std::max(1u, std::thread::hardware_concurrency());
+  app.add_option("--host", sopt.host, "Address to listen on (default 127.0.0.1: this host only)")
+      ->type_name("ADDR");
+  app.add_option("--port", sopt.port, "Port (default 8080; 0: any free port, printed)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("-j,--jobs", sopt.jobs, "Requests extracting at once (default: cores)")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--queue", sopt.queue,
+                 "Requests that may wait for a slot (default 64); more are answered 503")
+      ->type_name("N");
+  app.add_option("--patterns", dirs, "Add or override rule packs from DIR (repeatable)")
+      ->type_name("DIR");
+  app.add_option("--max-doc-bytes", max_doc_bytes,
+                 "A larger request body is answered 413 (default 64M; k, M, G suffixes)")
+      ->type_name("N")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--timeout", sopt.read_timeout_s,
+                 "Seconds a client may stay silent while sending or reading (default 5)")
+      ->type_name("S")
+      ->check(CLI::Range(1, 3600));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  sopt.max_doc_bytes = max_doc_bytes;
+  sopt.write_timeout_s = sopt.read_timeout_s;
+  claimx::ExtractorOptions xo;
+  xo.patterns = dirs;
+  std::unique_ptr<claimx::Extractor> ex;
+  try {
+    ex = std::make_unique<claimx::Extractor>(xo);
+  } catch (const claimx::RulePackError& e) {
+    print_errors(e.errors);
+    return kUsage;
+  }
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // before any thread starts
+  claimx::Server server(*ex, sopt);
+  int port = 0;
+  try {
+    port = server.bind();
+  } catch (const claimx::Error& e) {
+    std::cerr << "claimx serve: " << e.what() << "\n";
+    return kUsage;
+  }
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (!done.load()) std::cerr << "claimx serve: stopping (finishing the requests in flight)\n";
+    server.stop();
+  });
+  std::cerr << "claimx serve: listening on http://" << sopt.host << ":" << port << " (" << sopt.jobs
+            << " jobs)" << std::endl;
+  server.run();
+  done.store(true);
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if no signal came
+  waiter.join();
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "rules") return rules_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "serve") return serve_command(argc - 1, argv + 1);
 
   CLI::App app{
       "claimx: structured, checkable facts from news text (figures, entities, agreements, claims)\n"

@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -280,6 +281,17 @@ class Ingest {
     return a;
   }
 
+  // A regular file whose first block is zeros (FIFOs and devices are not opened twice).
+  static bool file_opens_with_zeros(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;  // libarchive names the error
+    bool zeros = zero_block(first_block(fd));
+    ::close(fd);
+    return zeros;
+  }
+
   // A member that is itself compressed or an archive (gzip, bzip2, xz, zstd, zip, tar magic).
   static bool packed(std::string_view head) {
     auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
@@ -291,10 +303,73 @@ class Ingest {
            (head.size() > 262 && head.substr(257, 5) == "ustar");
   }
 
+  // The same without archive formats: for input that opens with a zero-filled block, which tar
+  // would read as an empty archive (a truncated download is text after its NUL bytes).
+  static struct archive* new_raw_reader() {
+    struct archive* a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_format_empty(a);
+    archive_read_support_format_raw(a);
+    return a;
+  }
+
+  // Standard input read through libarchive after a look at its first block (kept and served
+  // first), so that the reader can be chosen by it.
+  struct PeekedFd {
+    int fd;
+    std::string head;
+    bool head_served = false;
+    std::vector<char> buffer = std::vector<char>(1 << 16);
+  };
+  static la_ssize_t read_peeked(struct archive* a, void* data, const void** out) {
+    auto* p = static_cast<PeekedFd*>(data);
+    if (!p->head_served) {
+      p->head_served = true;
+      if (!p->head.empty()) {
+        *out = p->head.data();
+        return static_cast<la_ssize_t>(p->head.size());
+      }
+    }
+    ssize_t n;
+    do {
+      n = ::read(p->fd, p->buffer.data(), p->buffer.size());
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      archive_set_error(a, errno, "%s", std::strerror(errno));
+      return -1;
+    }
+    *out = p->buffer.data();
+    return n;
+  }
+
+  // The first block of input: up to 512 bytes.
+  static std::string first_block(int fd) {
+    std::string head(512, '\0');
+    size_t got = 0;
+    while (got < head.size()) {
+      ssize_t n = ::read(fd, head.data() + got, head.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    head.resize(got);
+    return head;
+  }
+
+  static bool zero_block(const std::string& head) {
+    return head.size() == 512 && head.find_first_not_of('\0') == std::string::npos;
+  }
+
   // A file (or stdin): decompressed by libarchive; tar and zip give their members.
   void file(const std::string& path, const std::string& source, bool is_stdin) {
-    struct archive* a = new_reader();
-    int r = is_stdin ? archive_read_open_fd(a, STDIN_FILENO, 1 << 16)
+    PeekedFd in{STDIN_FILENO, is_stdin ? first_block(STDIN_FILENO) : ""};
+    bool zeros = is_stdin ? zero_block(in.head) : file_opens_with_zeros(path);
+    struct archive* a = zeros ? new_raw_reader() : new_reader();
+    int r = is_stdin ? archive_read_open(a, &in, nullptr, read_peeked, nullptr)
                      : archive_read_open_filename(a, path.c_str(), 1 << 16);
     if (r != ARCHIVE_OK) {
       const char* e = archive_error_string(a);
@@ -360,9 +435,8 @@ class Ingest {
         std::string format = format_by_name(name);
         if (format != "jsonl" && format != "warc") document(make_document(source, source, ""), 0);
       } else {
-        // An archive with no readable member, or NUL bytes that read as an empty tar: say so
-        // rather than print nothing and succeed.
-        fail(source, "no documents (an archive without members, or a file of NUL bytes)");
+        // An archive with no readable member: say so rather than print nothing and succeed.
+        fail(source, "no documents (an archive without members)");
       }
     }
   }
@@ -418,10 +492,9 @@ class Ingest {
       fail(source, s.error());
       return;
     }
-    size_t where = 0;
-    if (looks_binary(bytes, &where)) {
-      fail(source, "binary file (NUL or control bytes near offset " + std::to_string(where) +
-                       "), not processed");
+    std::string what;
+    if (looks_binary(bytes, &what)) {
+      fail(source, "binary file (" + what + "), not processed");
       return;
     }
     size_t size = bytes.size();
@@ -430,18 +503,6 @@ class Ingest {
       return;
     }
     document(html_document(std::move(bytes), "", source), size);
-  }
-
-  static Document html_document(std::string bytes, const std::string& content_type,
-                                const std::string& source) {
-    std::string charset = html_charset(bytes, content_type);
-    bytes = to_utf8(std::move(bytes), charset);
-    HtmlArticle a = extract_html(bytes);
-    Document doc = make_document(source, source, std::move(a.text));
-    doc.title = a.title;
-    doc.date = a.date;
-    doc.url = a.url;
-    return doc;
   }
 
   void jsonl(Stream& s, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "claimx/html.h"
 #include "claimx/text.h"
 
 namespace claimx {
@@ -33,13 +34,24 @@ std::optional<std::string> read_bytes(const std::string& path, std::string* erro
 std::optional<Document> read_document(const std::string& path, std::string* error) {
   auto bytes = read_bytes(path, error);
   if (!bytes) return std::nullopt;
-  size_t where = 0;
-  if (looks_binary(*bytes, &where)) {
-    *error = "binary file (NUL or control bytes near offset " + std::to_string(where) +
-             "), not processed";
+  std::string what;
+  if (looks_binary(*bytes, &what)) {
+    *error = "binary file (" + what + "), not processed";
     return std::nullopt;
   }
   return make_document(path, path, std::move(*bytes));
+}
+
+Document html_document(std::string bytes, const std::string& content_type,
+                       const std::string& source) {
+  std::string charset = html_charset(bytes, content_type);
+  bytes = to_utf8(std::move(bytes), charset);
+  HtmlArticle a = extract_html(bytes);
+  Document doc = make_document(source, source, std::move(a.text));
+  doc.title = a.title;
+  doc.date = a.date;
+  doc.url = a.url;
+  return doc;
 }
 
 std::optional<Document> jsonl_record(const std::string& line, const std::string& source,

@@ -73,22 +73,94 @@ std::string repair_utf8(std::string_view in, size_t* replaced) {
   return out;
 }
 
-bool looks_binary(std::string_view bytes, size_t* where) {
-  size_t n = std::min<size_t>(bytes.size(), 8192), controls = 0;
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c == 0) {
-      *where = i;
+namespace {
+
+struct Magic {
+  size_t at;
+  std::string_view bytes;
+  const char* what;
+};
+
+// File formats that are never articles, by their leading bytes (compressed streams and tar or
+// zip archives are not here: ingestion opens those).
+using namespace std::string_view_literals;
+
+constexpr Magic kMagic[] = {
+    {0, "\x89PNG\r\n\x1a\n"sv, "PNG image"},
+    {0, "\xff\xd8\xff"sv, "JPEG image"},
+    {0, "GIF87a"sv, "GIF image"},
+    {0, "GIF89a"sv, "GIF image"},
+    {0, "II*\0"sv, "TIFF image"},
+    {0, "MM\0*"sv, "TIFF image"},
+    {0, "8BPS"sv, "Photoshop image"},
+    {0, "\0\0\1\0"sv, "icon"},
+    {0, "%PDF-"sv, "PDF document"},
+    {0,
+     "\x7f"
+     "ELF"sv,
+     "ELF executable"},
+    {0, "MZ\x90\0"sv, "Windows executable"},
+    {0, "\xca\xfe\xba\xbe"sv, "Java class or Mach-O binary"},
+    {0, "\xcf\xfa\xed\xfe"sv, "Mach-O binary"},
+    {0, "\xce\xfa\xed\xfe"sv, "Mach-O binary"},
+    {0, "\0asm"sv, "WebAssembly module"},
+    {0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"sv, "Office (OLE2) document"},
+    {0, "SQLite format 3\0"sv, "SQLite database"},
+    {0, "ID3"sv, "MP3 audio"},
+    {0, "OggS"sv, "Ogg media"},
+    {0, "fLaC"sv, "FLAC audio"},
+    {0, "RIFF"sv, "RIFF media (WAV, AVI, WebP)"},
+    {0, "\x1a\x45\xdf\xa3"sv, "Matroska or WebM video"},
+    {4, "ftyp"sv, "MP4 or QuickTime media"},
+    {0, "wOFF"sv, "WOFF font"},
+    {0, "wOF2"sv, "WOFF2 font"},
+    {0, "7z\xbc\xaf\x27\x1c"sv, "7-Zip archive"},
+    {0, "Rar!\x1a\x07"sv, "RAR archive"},
+};
+
+bool is_control(unsigned char c) {
+  return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B;
+}
+
+}  // namespace
+
+bool looks_binary(std::string_view bytes, std::string* why) {
+  for (const Magic& m : kMagic)
+    if (bytes.size() >= m.at + m.bytes.size() && bytes.substr(m.at, m.bytes.size()) == m.bytes) {
+      *why = m.what;
       return true;
     }
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1B)
-      ++controls;
-  }
-  if (n >= 32 && controls * 10 > n) {  // over 10% control bytes: not text
-    *where = 0;
+  // NUL bytes set aside, how much of the head is control bytes or invalid UTF-8?
+  std::string head;
+  for (char c : bytes.substr(0, 8192))
+    if (c != '\0') head.push_back(c);
+  if (head.size() < 32) return false;
+  size_t bad = 0;
+  for (char c : head) bad += is_control(static_cast<unsigned char>(c));
+  size_t replaced = 0;
+  repair_utf8(head, &replaced);
+  bad += replaced;
+  if (bad * 10 > head.size() * 3) {
+    *why = "mostly control bytes and invalid UTF-8 in its first 8 KiB";
     return true;
   }
   return false;
+}
+
+size_t replace_control_bytes(std::string* text) {
+  size_t n = 0;
+  for (char c : *text) n += is_control(static_cast<unsigned char>(c));
+  if (n == 0) return 0;
+  std::string out;
+  out.reserve(text->size() + 2 * n);
+  for (char c : *text) {
+    if (is_control(static_cast<unsigned char>(c)))
+      out += "\xEF\xBF\xBD";
+    else
+      out.push_back(c);
+  }
+  *text = std::move(out);
+  return n;
 }
 
 Document make_document(std::string id, std::string source, std::string bytes) {
@@ -101,6 +173,11 @@ Document make_document(std::string id, std::string source, std::string bytes) {
     doc.warnings.push_back(
         {"invalid-utf8", "invalid UTF-8 replaced with U+FFFD; offsets refer to the repaired text",
          replaced});
+  if (size_t controls = replace_control_bytes(&doc.text))
+    doc.warnings.push_back({"control-bytes",
+                            "NUL or control bytes replaced with U+FFFD; offsets refer to the "
+                            "repaired text",
+                            controls});
   if (doc.text.rfind("\xEF\xBB\xBF", 0) == 0)
     doc.warnings.push_back(
         {"byte-order-mark", "text starts with a byte-order mark (kept as text)", 1});

@@ -472,14 +472,40 @@ class Inputs(ClaimxTestCase):
         self.assert_exit(proc, 1, "binary file")
         self.assertIn("noise.bin", proc.stderr.decode("utf-8", "replace"))
 
-    def test_nul_bytes_only(self):
-        # 1,024 NUL bytes read as an empty tar archive: still an error, never silent success.
-        for size in (1024, 37):
-            path = self.write_tmp(f"zeros{size}.bin", b"\0" * size)
-            proc = run([path])
-            self.assert_exit(proc, 1, f"{size} NUL bytes")
-            self.assertEqual(proc.stdout, b"", f"{size} NUL bytes: output")
-            self.assertIn(f"zeros{size}.bin", proc.stderr.decode("utf-8", "replace"))
+    def test_nul_bytes_are_stray_bytes_not_a_binary_file(self):
+        # A zero-filled block (a truncated download) is NUL bytes: replaced and counted, and the
+        # text after them is read (1,024 NUL bytes once read as an empty tar archive).
+        for size in (1024, 37, 1000):
+            tail = "It cost $5 million." if size == 1000 else ""
+            path = self.write_tmp(f"zeros{size}.txt", b"\0" * size + tail.encode())
+            for args, stdin in (([path], None), ([], path)):
+                with open(stdin, "rb") if stdin else open(os.devnull, "rb") as f:
+                    proc = subprocess.run([BINARY, *args], stdin=f, capture_output=True)
+                self.assert_exit(proc, 0, f"{size} NUL bytes")
+                doc = self.parse(self.lines(proc.stdout, 1, f"{size} NUL bytes")[0], "NULs")
+                self.assert_schema(doc, f"{size} NUL bytes")
+                warnings = {w["code"]: w["count"] for w in doc["document"]["warnings"]}
+                self.assertEqual(warnings.get("control-bytes"), size)
+                self.assertEqual(doc["document"]["chars"], size + len(tail))
+                if tail:
+                    money = [f for f in doc["figures"] if f["kind"] == "money"]
+                    self.assertEqual([(f["text"], f["start"], f["value"]) for f in money],
+                                     [("$5 million", size + 8, 5000000)])
+
+    def test_stray_bytes_keep_the_article(self):
+        # A few random bytes inserted into an article: processed, each replaced and counted.
+        text = ("The minister said revenue rose 5% to $3 million in 2024. " * 20).encode()
+        rnd = random.Random(7)
+        data = bytearray(text)
+        for _ in range(5):
+            data.insert(rnd.randrange(len(data)), rnd.choice([0, 1, 2, 7, 0x1F]))
+        path = self.write_tmp("stray.txt", bytes(data))
+        proc = run([path])
+        self.assert_exit(proc, 0, "stray bytes")
+        doc = self.parse(self.lines(proc.stdout, 1, "stray bytes")[0], "stray bytes")
+        warnings = {w["code"]: w["count"] for w in doc["document"]["warnings"]}
+        self.assertEqual(warnings.get("control-bytes"), 5)
+        self.assertTrue(doc["figures"])
 
     def test_binary_file_with_good_file(self):
         bad, good = self.binary_file(), self.good_file()

@@ -57,12 +57,37 @@ TEST(Utf8, MakeDocumentReportsRepairs) {
   EXPECT_EQ(d.text, "Price \xEF\xBF\xBD rose");
 }
 
+// Binary files are refused by what they are; text with stray bytes is text.
 TEST(Utf8, BinaryDetection) {
-  size_t where = 0;
-  EXPECT_TRUE(looks_binary(std::string("abc\0def", 7), &where));
-  EXPECT_EQ(where, 3u);
-  EXPECT_FALSE(looks_binary("A normal line.\nAnother one.\r\n", &where));
-  EXPECT_TRUE(looks_binary(std::string(100, '\x01'), &where));
+  std::string why;
+  EXPECT_FALSE(looks_binary(std::string("abc\0def", 7), &why));  // a stray NUL
+  EXPECT_FALSE(looks_binary(std::string(1000, '\0') + "It cost $5 million.", &why));
+  EXPECT_FALSE(looks_binary(std::string(20000, '\0'), &why));  // zero-filled
+  EXPECT_FALSE(looks_binary("A normal line.\nAnother one.\r\n", &why));
+  std::string text(4000, 'a');
+  for (size_t i = 0; i < text.size(); i += 97) text[i] = static_cast<char>(i % 31 + 1);
+  EXPECT_FALSE(looks_binary(text, &why));  // a few random control bytes
+  EXPECT_TRUE(looks_binary(std::string(100, '\x01'), &why));
+  EXPECT_EQ(why, "mostly control bytes and invalid UTF-8 in its first 8 KiB");
+  EXPECT_TRUE(looks_binary(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), &why));
+  EXPECT_EQ(why, "PNG image");
+  EXPECT_TRUE(looks_binary("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", &why));
+  EXPECT_TRUE(looks_binary(std::string("\0\0\0\x18"
+                                       "ftypmp42",
+                                       12),
+                           &why));
+  std::string noise;
+  for (int i = 0; i < 4096; ++i) noise.push_back(static_cast<char>((i * 7919 + 13) % 256));
+  EXPECT_TRUE(looks_binary(noise, &why));  // compressed or random bytes
+}
+
+// Stray NUL and control bytes become U+FFFD, counted; offsets stay exact (1 code point each).
+TEST(Utf8, ControlBytesAreReplacedAndCounted) {
+  Document d = make_document("t", "-", std::string("Up\0 5%\x01 today\ttoo", 17));
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0].code, "control-bytes");
+  EXPECT_EQ(d.warnings[0].count, 2u);
+  EXPECT_EQ(d.text, "Up\xEF\xBF\xBD 5%\xEF\xBF\xBD today\ttoo");
 }
 
 TEST(Utf8, OffsetMapCountsCodepointsAndUtf16Units) {
