@@ -359,6 +359,7 @@ Server::Server(const Extractor& extractor, ServeOptions options)
   if (s.opt.jobs == 0) s.opt.jobs = 1;
   size_t threads = s.opt.jobs + s.opt.queue + 8;  // waiting requests hold a pool thread
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.http.set_tcp_nodelay(true);  // no 40 ms delayed-ACK stalls between header and body writes
   s.http.set_payload_max_length(s.opt.max_doc_bytes);
   s.http.set_read_timeout(s.opt.read_timeout_s, 0);
   s.http.set_write_timeout(s.opt.write_timeout_s, 0);
