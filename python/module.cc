@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -45,6 +46,22 @@ using Record = std::tuple<py::object, std::string, std::string, std::optional<st
 // What extract_batch and extract_files give for each item: (json or "", source, error or "").
 using Outcome = std::tuple<std::string, std::string, std::string>;
 
+// Records as the Runner's items (with the GIL held: the texts are Python objects).
+std::vector<claimx::Item> make_items(const std::vector<Record>& records) {
+  std::vector<claimx::Item> items;
+  items.reserve(records.size());
+  for (const auto& [text, id, source, title, date] : records) {
+    claimx::Item item;
+    item.source = source;
+    item.doc = claimx::make_document(id, source, text_bytes(text));
+    item.doc->title = title;
+    item.doc->date = checked_date(date);
+    item.bytes = item.doc->text.size();
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
 class PyExtractor {
  public:
   PyExtractor(std::vector<std::string> patterns, const std::string& offsets,
@@ -72,17 +89,7 @@ class PyExtractor {
 
   // Records through the ordered parallel runner; failures in place.
   std::vector<Outcome> extract_batch(const std::vector<Record>& records, unsigned jobs) const {
-    std::vector<claimx::Item> items;
-    items.reserve(records.size());
-    for (const auto& [text, id, source, title, date] : records) {
-      claimx::Item item;
-      item.source = source;
-      item.doc = claimx::make_document(id, source, text_bytes(text));
-      item.doc->title = title;
-      item.doc->date = checked_date(date);
-      item.bytes = item.doc->text.size();
-      items.push_back(std::move(item));
-    }
+    std::vector<claimx::Item> items = make_items(records);
     py::gil_scoped_release unlocked;
     return run(
         [&](claimx::Runner& runner) {
@@ -156,6 +163,57 @@ class PyExtractor {
   }
 
   claimx::Extractor ex_;
+
+ public:
+  const claimx::Extractor& extractor() const { return ex_; }
+};
+
+// One Runner fed chunk after chunk (extract_many): the workers never wait for Python between
+// chunks, and finished outcomes are taken as they come, in input order.
+class PyStream {
+ public:
+  PyStream(const claimx::Extractor& ex, unsigned jobs)
+      : write_(ex.options().write),
+        runner_(
+            ex.book(), ex.options().extract, {std::max(1u, jobs)},
+            [this](const claimx::Document& doc, claimx::Result& r) {
+              return claimx::to_json(doc, r, write_);
+            },
+            [this](claimx::Outcome& o) {
+              std::lock_guard<std::mutex> lock(mu_);
+              ready_.emplace_back(std::move(o.rendered), std::move(o.source), std::move(o.error));
+              return true;
+            }) {}
+  ~PyStream() {
+    py::gil_scoped_release unlocked;  // the workers finish their batches without Python
+    runner_.cancel();
+    try {
+      runner_.finish();
+    } catch (const std::exception&) {  // a destructor does not throw; the run is abandoned
+    }
+  }
+
+  void add(const std::vector<Record>& records) {
+    std::vector<claimx::Item> items = make_items(records);
+    py::gil_scoped_release unlocked;
+    for (auto& item : items) runner_.add(std::move(item));
+  }
+  std::vector<Outcome> take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Outcome> out;
+    out.swap(ready_);
+    return out;
+  }
+  void finish() {
+    py::gil_scoped_release unlocked;
+    runner_.finish();
+  }
+
+ private:
+  claimx::WriteOptions write_;
+  std::mutex mu_;
+  std::vector<Outcome> ready_;
+  claimx::Runner runner_;
 };
 
 }  // namespace
@@ -165,6 +223,10 @@ PYBIND11_MODULE(_claimx, m) {
   m.attr("__version__") = CLAIMX_VERSION;
   auto error = py::register_exception<claimx::Error>(m, "Error", PyExc_ValueError);
   py::register_exception<claimx::RulePackError>(m, "RulePackError", error.ptr());
+  py::class_<PyStream>(m, "_Stream")
+      .def("add", &PyStream::add, py::arg("records"))
+      .def("take", &PyStream::take)
+      .def("finish", &PyStream::finish);
   py::class_<PyExtractor>(m, "_Extractor")
       .def(py::init<std::vector<std::string>, const std::string&, std::optional<std::string>,
                     std::optional<double>, std::optional<size_t>, bool, bool, bool, bool,
@@ -175,6 +237,12 @@ PYBIND11_MODULE(_claimx, m) {
       .def("extract", &PyExtractor::extract, py::arg("text"), py::arg("id"), py::arg("source"),
            py::arg("title"), py::arg("date"), py::arg("only"))
       .def("extract_batch", &PyExtractor::extract_batch, py::arg("records"), py::arg("jobs"))
+      .def(
+          "stream",
+          [](const PyExtractor& self, unsigned jobs) {
+            return std::make_unique<PyStream>(self.extractor(), jobs);
+          },
+          py::arg("jobs"), py::keep_alive<0, 1>())
       .def("extract_files", &PyExtractor::extract_files, py::arg("paths"), py::arg("jobs"),
            py::arg("input_format"), py::arg("recursive"), py::arg("text_field"),
            py::arg("id_field"), py::arg("title_field"), py::arg("date_field"),

@@ -11,6 +11,7 @@ one Extractor run in parallel. A rule pack that does not compile raises RulePack
 ``file:line:col`` messages; invalid UTF-8 (or lone surrogates) is repaired and counted in
 ``document.warnings``, never raised.
 """
+import collections
 import itertools
 import json
 import re
@@ -76,34 +77,46 @@ class Extractor:
         """
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
+        # One runner for the whole run: its workers go on with the next chunk while Python
+        # parses what is done. `pending` holds, in input order, a failure found here or the id
+        # of a record whose outcome the runner will give.
+        stream = self._core.stream(jobs)
+        pending = collections.deque()
         it = iter(records)
         index = 0
+
+        def ready(outcomes):
+            for out, source, error in outcomes:
+                while pending[0][0] == "failed":
+                    yield pending.popleft()[1]
+                _, ident = pending.popleft()
+                yield json.loads(out) if not error else {"id": ident, "source": source,
+                                                         "error": error}
+            while pending and pending[0][0] == "failed":
+                yield pending.popleft()[1]
+
         while True:
             block = list(itertools.islice(it, chunk))
             if not block:
-                return
-            batch, failures, idents = [], {}, []
+                break
+            batch = []
             for k, rec in enumerate(block):
                 ident, source, why = _record(rec, index + k, text_field, id_field, name)
-                idents.append(ident)
                 if why:
-                    failures[k] = {"id": ident, "source": source, "error": why}
+                    pending.append(("failed", {"id": ident, "source": source, "error": why}))
                     continue
                 title = rec.get(title_field) if isinstance(rec, dict) else None
                 date = rec.get(date_field) if isinstance(rec, dict) else None
-                date = date[:10] if isinstance(date, str) and _is_date(date[:10]) else None  # as JSONL
+                date = date[:10] if isinstance(date, str) and _is_date(date[:10]) else None
                 text = rec[text_field] if isinstance(rec, dict) else rec
                 batch.append((text, ident, source,
                               title if isinstance(title, str) else None, date))
-            done = iter(self._core.extract_batch(batch, jobs))
-            for k in range(len(block)):
-                if k in failures:
-                    yield failures[k]
-                    continue
-                out, source, error = next(done)
-                yield json.loads(out) if not error else {"id": idents[k], "source": source,
-                                                         "error": error}
+                pending.append(("extracted", ident))
             index += len(block)
+            stream.add(batch)  # blocks (without the GIL) while the runner's window is full
+            yield from ready(stream.take())
+        stream.finish()
+        yield from ready(stream.take())
 
     def extract_files(self, paths, jobs=1, input_format="auto", recursive=False,
                       text_field="text", id_field="id", title_field="title", date_field="date",

@@ -363,6 +363,7 @@ Server::Server(const Extractor& extractor, ServeOptions options)
   s.http.set_payload_max_length(s.opt.max_doc_bytes);
   s.http.set_read_timeout(s.opt.read_timeout_s, 0);
   s.http.set_write_timeout(s.opt.write_timeout_s, 0);
+  s.http.set_keep_alive_timeout(s.opt.read_timeout_s);  // also before a connection's first request
   s.routes();
 }
 
