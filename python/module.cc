@@ -169,13 +169,21 @@ class PyExtractor {
 };
 
 // One Runner fed chunk after chunk (extract_many): the workers never wait for Python between
-// chunks, and finished outcomes are taken as they come, in input order.
+// chunks, and finished outcomes are taken as they come, in input order. Even one job runs on
+// its own thread, so that Python parses results while the next batch is extracted.
 class PyStream {
  public:
+  static claimx::RunnerOptions threaded(unsigned jobs) {
+    claimx::RunnerOptions o;
+    o.jobs = std::max(1u, jobs);
+    o.threaded = true;
+    return o;
+  }
+
   PyStream(const claimx::Extractor& ex, unsigned jobs)
       : write_(ex.options().write),
         runner_(
-            ex.book(), ex.options().extract, {std::max(1u, jobs)},
+            ex.book(), ex.options().extract, threaded(jobs),
             [this](const claimx::Document& doc, claimx::Result& r) {
               return claimx::to_json(doc, r, write_);
             },

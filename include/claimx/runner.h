@@ -33,6 +33,9 @@ struct RunnerOptions {
   unsigned jobs = 1;               // worker threads; 1: batches run on the caller's thread
   size_t batch_bytes = 128 << 10;  // a batch is full at this much text ...
   size_t batch_docs = 256;         // ... or this many items
+  // Run even one job on a worker thread, so that the caller goes on meanwhile (the Python
+  // module parses finished results while the next batch is extracted).
+  bool threaded = false;
 };
 
 // One item's outcome, handed to the sink in input order.

@@ -12,7 +12,7 @@ Runner::Runner(const RuleBook& book, ExtractOptions extract, RunnerOptions optio
       options_(options),
       render_(std::move(render)),
       sink_(std::move(sink)) {
-  if (options_.jobs <= 1) return;
+  if (options_.jobs <= 1 && !options_.threaded) return;
   try {
     for (unsigned w = 0; w < options_.jobs; ++w) workers_.emplace_back([this] { work(); });
   } catch (...) {  // a thread that could not start (-j 100000): stop the others, then report
@@ -47,7 +47,7 @@ void Runner::submit() {
   std::vector<Item> items = std::exchange(batch_, {});
   batch_bytes_ = 0;
   std::unique_lock lock(mu_);
-  if (options_.jobs <= 1) {  // on the caller's thread: batch by batch, nothing queued
+  if (options_.jobs <= 1 && !options_.threaded) {  // on the caller's thread, nothing queued
     size_t seq = next_seq_++;
     lock.unlock();
     std::vector<Outcome> done = run_batch(items);
