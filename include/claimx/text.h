@@ -21,7 +21,7 @@ size_t first_invalid_utf8(std::string_view in);
 
 // True when the bytes are a binary file, not text with stray bytes: a known magic number
 // (images, PDF, executables, office and media files, databases), or a first 8 KiB that, NUL
-// bytes set aside, is mostly (over 30%) control bytes and invalid UTF-8. NUL bytes alone (a
+// bytes set aside, is mostly (over 40%) control bytes and invalid UTF-8. NUL bytes alone (a
 // zero-filled block of a truncated download) are no sign. *why gets what it is.
 bool looks_binary(std::string_view bytes, std::string* why);
 

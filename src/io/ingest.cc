@@ -267,15 +267,20 @@ class Ingest {
   }
 
   // A file (or stdin): decompressed by libarchive; tar and zip give their members.
-  static struct archive* new_reader() {
+  // A reader of every compression and of tar and zip archives; without `archives`, for input
+  // that opens with a zero-filled block, which tar would read as an empty archive (a truncated
+  // download is text after its NUL bytes).
+  static struct archive* new_reader(bool archives = true) {
     struct archive* a = archive_read_new();
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_bzip2(a);
     archive_read_support_filter_xz(a);
     archive_read_support_filter_lzma(a);
     archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_zip(a);
+    if (archives) {
+      archive_read_support_format_tar(a);
+      archive_read_support_format_zip(a);
+    }
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
     return a;
@@ -301,20 +306,6 @@ class Ingest {
                                    6)) ||
            starts("\x28\xb5\x2f\xfd") || starts("PK\x03\x04") ||
            (head.size() > 262 && head.substr(257, 5) == "ustar");
-  }
-
-  // The same without archive formats: for input that opens with a zero-filled block, which tar
-  // would read as an empty archive (a truncated download is text after its NUL bytes).
-  static struct archive* new_raw_reader() {
-    struct archive* a = archive_read_new();
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_bzip2(a);
-    archive_read_support_filter_xz(a);
-    archive_read_support_filter_lzma(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_empty(a);
-    archive_read_support_format_raw(a);
-    return a;
   }
 
   // Standard input read through libarchive after a look at its first block (kept and served
@@ -368,7 +359,7 @@ class Ingest {
   void file(const std::string& path, const std::string& source, bool is_stdin) {
     PeekedFd in{STDIN_FILENO, is_stdin ? first_block(STDIN_FILENO) : ""};
     bool zeros = is_stdin ? zero_block(in.head) : file_opens_with_zeros(path);
-    struct archive* a = zeros ? new_raw_reader() : new_reader();
+    struct archive* a = new_reader(!zeros);
     int r = is_stdin ? archive_read_open(a, &in, nullptr, read_peeked, nullptr)
                      : archive_read_open_filename(a, path.c_str(), 1 << 16);
     if (r != ARCHIVE_OK) {
