@@ -40,10 +40,10 @@ std::optional<std::string> checked_date(const std::optional<std::string>& date) 
   return d;
 }
 
-// One record for extract_batch: (text, id, source, title, date).
+// One record for a stream (extract_many): (text, id, source, title, date).
 using Record = std::tuple<py::object, std::string, std::string, std::optional<std::string>,
                           std::optional<std::string>>;
-// What extract_batch and extract_files give for each item: (json or "", source, error or "").
+// What a stream and extract_files give for each item: (json or "", source, error or "").
 using Outcome = std::tuple<std::string, std::string, std::string>;
 
 // Records as the Runner's items (with the GIL held: the texts are Python objects).
@@ -85,18 +85,6 @@ class PyExtractor {
     claimx::check_options(extract);
     py::gil_scoped_release unlocked;
     return ex_.to_json(doc, write, extract);
-  }
-
-  // Records through the ordered parallel runner; failures in place.
-  std::vector<Outcome> extract_batch(const std::vector<Record>& records, unsigned jobs) const {
-    std::vector<claimx::Item> items = make_items(records);
-    py::gil_scoped_release unlocked;
-    return run(
-        [&](claimx::Runner& runner) {
-          for (auto& item : items)
-            if (!runner.add(std::move(item))) break;
-        },
-        jobs);
   }
 
   // Files, directories, archives, JSONL and WARC as the CLI reads them (claimx::ingest).
@@ -244,7 +232,6 @@ PYBIND11_MODULE(_claimx, m) {
            py::arg("explain"), py::arg("only"))
       .def("extract", &PyExtractor::extract, py::arg("text"), py::arg("id"), py::arg("source"),
            py::arg("title"), py::arg("date"), py::arg("only"))
-      .def("extract_batch", &PyExtractor::extract_batch, py::arg("records"), py::arg("jobs"))
       .def(
           "stream",
           [](const PyExtractor& self, unsigned jobs) {
