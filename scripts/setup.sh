@@ -12,6 +12,9 @@ PACKAGES=(
   python3 python3-jsonschema python3-numpy
   python3-dev pybind11-dev python3-pytest python3-dask python3-distributed  # the Python module
   libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
+  groff-base man-db bash-completion zsh fish  # man page and completions: tests/e2e/docs_test.py
+  dpkg-dev file lintian  # the .deb: cpack -G DEB, scripts/deb-check.sh
+  chromium python3-websocket  # the HTML report in a browser: tests/e2e/report_test.py
   clang libclang-rt-14-dev  # fuzz targets: scripts/fuzz.sh (libFuzzer, ASan, UBSan)
 )
 

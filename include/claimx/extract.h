@@ -123,6 +123,7 @@ struct ScoreTerm {
 
 struct Claim {
   TextRange span;
+  std::string key;  // "ck1-" + 16 hex digits: the same facts, the same key (claim_key.cc)
   int sentence = -1;
   std::vector<std::string> types;
   double checkworthiness = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "claimx/extract.h"
@@ -30,5 +31,12 @@ std::string to_json(const Document& doc, const Result& result, const WriteOption
 // Returns false when writing failed (errno tells why).
 bool write_json(const Document& doc, const Result& result, const WriteOptions& options,
                 std::FILE* out);
+
+// The document's title: its metadata's, else its headline's text; nullopt when it has neither.
+std::optional<std::string_view> document_title(const Document& doc, const Result& result);
+
+// A number as the JSON output writes it: integral values without a fraction, others shortest
+// round-trip; "null" for what is not a number.
+std::string json_number(const nlohmann::json& value);
 
 }  // namespace claimx

@@ -29,6 +29,17 @@ bool looks_binary(std::string_view bytes, std::string* why);
 // vertical tab and escape with U+FFFD in valid UTF-8 text; returns how many.
 size_t replace_control_bytes(std::string* text);
 
+// FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids),
+// easy to recompute in any language.
+inline uint64_t fnv1a64(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 enum class OffsetUnit { kCodepoints, kBytes, kUtf16 };
 
 class OffsetMap {

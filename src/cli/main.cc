@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -21,12 +22,14 @@
 #include "claimx/check.h"
 #include "claimx/extract.h"
 #include "claimx/extractor.h"
+#include "claimx/formats.h"
 #include "claimx/ingest.h"
 #include "claimx/json_writer.h"
 #include "claimx/reader.h"
 #include "claimx/rules.h"
 #include "claimx/runner.h"
 #include "claimx/server.h"
+#include "claimx/stats.h"
 
 namespace {
 
@@ -262,6 +265,17 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_option("--title-field", fields.title, "JSONL field holding the title (default: title)")
       ->type_name("NAME");
+  std::string format_name = "json", stats_mode;
+  app.add_option("--format", format_name,
+                 "json (default; JSON Lines for many documents), tsv (a row per item), jsonld "
+                 "(schema.org NewsArticle, Claim, ClaimReview) or html (one report page)")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"json", "tsv", "jsonld", "html"}));
+  // A flag, so that it never takes the input after it as its value ("--stats a.txt").
+  app.add_flag("--stats", stats_mode,
+               "Print documents, items per kind, the rules that fired most and MB/s to stderr "
+               "(--stats=json: as JSON)")
+      ->type_name("[=json]");
   app.add_flag("--pretty", pretty, "Indented JSON (default when stdout is a terminal)");
   app.add_flag("--compact", compact, "One line per document even on a terminal");
   try {
@@ -271,6 +285,12 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
 
+  const claimx::OutputFormat format = *claimx::parse_format(format_name);  // CLI11 checked it
+  if (stats_mode == "true") stats_mode = "table";  // --stats alone
+  if (!stats_mode.empty() && stats_mode != "table" && stats_mode != "json") {
+    std::cerr << "claimx: --stats: expected --stats or --stats=json, got '" << stats_mode << "'\n";
+    return kUsage;
+  }
   claimx::ExtractOptions xopt;
   if (!date.empty()) {
     if (!claimx::parse_iso_date_public(date)) {
@@ -326,6 +346,8 @@ int main(int argc, char** argv) {
     }
   }
   if (!output.empty()) wopt.pretty = pretty && !compact;  // a file is no terminal
+  // TSV is read by tools, never indented; only JSON and JSON-LD take --pretty.
+  if (format == claimx::OutputFormat::kTsv) wopt.pretty = false;
   FILE* errors_file = nullptr;
   if (!errors_path.empty() && !(errors_file = std::fopen(errors_path.c_str(), "wb"))) {
     std::cerr << "claimx: " << errors_path << ": " << std::strerror(errno) << "\n";
@@ -374,9 +396,24 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "\r\033[Kclaimx: %zu documents, %.1f MB, %.1f MB/s%s%s", done_docs, mb,
                  rate, eta.c_str(), final ? "\n" : "");
   };
+  // --stats counts in render(), on the worker threads: sums, so the order does not matter.
+  claimx::Stats stats;
+  std::mutex stats_mu;
+  auto count = [&](const claimx::Result& result) {
+    if (stats_mode.empty()) return;
+    std::lock_guard<std::mutex> lock(stats_mu);
+    stats.add(result);
+  };
+  auto render_document = [&](const claimx::Document& doc, claimx::Result& result) {
+    count(result);
+    return claimx::format_document(format, doc, result, wopt);
+  };
+  auto write = [&](const std::string& s) {
+    return std::fwrite(s.data(), 1, s.size(), out) == s.size();
+  };
   // Each outcome, in input order: a failure is named on stderr (and in --errors); a document's
-  // JSON goes to the output. With -j N the workers render it; with -j 1 it is written as it is
-  // rendered (flushed every MiB) instead of held whole: on floods the JSON is 20x the text.
+  // JSON goes to the output. With -j N the workers render it; with -j 1 JSON is written as it
+  // is rendered (flushed every MiB) instead of held whole: on floods the JSON is 20x the text.
   auto sink = [&](claimx::Outcome& o) {
     if (!o.error.empty()) {
       if (progress) std::fputs("\r\033[K", stderr);
@@ -387,10 +424,17 @@ int main(int argc, char** argv) {
         std::fprintf(errors_file, "%s\n", line.c_str());
       }
       status = kInputFailed;
+      if (!stats_mode.empty()) stats.add_failure();
     } else {
-      bool ok =
-          o.result ? claimx::write_json(*o.doc, *o.result, wopt, out)
-                   : std::fwrite(o.rendered.data(), 1, o.rendered.size(), out) == o.rendered.size();
+      bool ok = true;
+      if (!o.result) {
+        ok = write(o.rendered);
+      } else if (format == claimx::OutputFormat::kJson) {
+        count(*o.result);
+        ok = claimx::write_json(*o.doc, *o.result, wopt, out);
+      } else {
+        ok = write(render_document(*o.doc, *o.result));
+      }
       if (!ok) {
         write_failed = true;
         write_errno = errno;  // errno is per thread: keep the writer's
@@ -402,12 +446,8 @@ int main(int argc, char** argv) {
     return !write_failed;
   };
   claimx::Runner::Render render;
-  if (jobs > 1)
-    render = [&](const claimx::Document& doc, claimx::Result& result) {
-      std::string json = claimx::to_json(doc, result, wopt);
-      json += '\n';
-      return json;
-    };
+  if (jobs > 1) render = render_document;
+  if (!write(claimx::format_prologue(format))) write_failed = true, write_errno = errno;
 
   claimx::IngestOptions iopt;
   iopt.format = input_format;
@@ -420,7 +460,14 @@ int main(int argc, char** argv) {
   claimx::Runner runner(book, xopt, ropt, render, sink);
   claimx::ingest(files, iopt, [&](claimx::Item item) { return runner.add(std::move(item)); });
   runner.finish();
+  if (!g_interrupted.load() && !write(claimx::format_epilogue(format)))
+    write_failed = true, write_errno = errno;
   if (progress) show_progress(true);
+  if (!stats_mode.empty()) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cerr << (stats_mode == "json" ? stats.json(secs, done_bytes).dump() + "\n"
+                                       : stats.table(secs, done_bytes));
+  }
   if (errors_file) std::fclose(errors_file);
   errno = 0;
   bool flush_failed = std::fflush(out) != 0 || std::ferror(out) || write_failed;

@@ -312,6 +312,7 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
       c.types.erase(std::remove(c.types.begin(), c.types.end(), "other"), c.types.end());
     // Every body sentence is scored, few are claims: copy the claims, move the rest.
     bool claim = c.checkworthiness >= threshold;
+    if (claim || options.keep_all_scored) c.key = claim_key(ctx, c, *out, mentions_in[key]);
     if (!options.keep_all_scored) {
       if (claim) out->claims.push_back(std::move(c));
       continue;

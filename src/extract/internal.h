@@ -216,6 +216,11 @@ void finish_deals(const Context& ctx, std::vector<AgreementCandidate> candidates
 // The status cue rules' priority for a status ("agreed" 35), so that cues, verbs and frames
 // compare on one scale; 0 when no rule gives it.
 int status_priority(const Context& ctx, std::string_view status);
+// The claim's stable key (claim_key.cc): a hash of its entities, figure values, dates, change
+// and the words outside them. `mentions`: the entity mentions of the claim's sentence (a claim
+// reads only its own: an entity named 50,000 times must not be scanned for each claim).
+std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
+                      const std::vector<std::pair<TextRange, size_t>>& mentions);
 void finish_claims(const Context& ctx, const std::vector<Hit>& cues, const ExtractOptions& options,
                    Result* out);
 

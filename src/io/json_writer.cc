@@ -7,6 +7,22 @@
 
 namespace claimx {
 
+std::optional<std::string_view> document_title(const Document& doc, const Result& result) {
+  if (doc.title) return *doc.title;
+  if (result.headline)
+    return std::string_view(doc.text).substr(result.headline->start,
+                                             result.headline->end - result.headline->start);
+  return std::nullopt;
+}
+
+std::string json_number(const nlohmann::json& v) {
+  if (!v.is_number()) return "null";
+  double d = v.get<double>();
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
+    return std::to_string(static_cast<int64_t>(d));
+  return nlohmann::json(d).dump();
+}
+
 namespace {
 
 class Out {
@@ -46,13 +62,7 @@ class Out {
   void null() { raw("null"); }
   void boolean(bool b) { raw(b ? "true" : "false"); }
   void integer(int64_t v) { raw(std::to_string(v)); }
-  void number(const nlohmann::json& v) {
-    if (!v.is_number()) return null();
-    double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
-      return integer(static_cast<int64_t>(d));
-    raw(nlohmann::json(d).dump());
-  }
+  void number(const nlohmann::json& v) { raw(json_number(v)); }
   // key: value pairs.
   void field(std::string_view k, std::string_view v) {
     key(k);
@@ -172,13 +182,8 @@ struct Writer {
     o.field_or_null("source", doc.source);
     if (doc.url) o.field("url", *doc.url);
     o.key("title");
-    if (doc.title)
-      o.str(*doc.title);
-    else if (r.headline)
-      o.str(std::string_view(doc.text).substr(r.headline->start,
-                                              r.headline->end - r.headline->start));
-    else
-      o.null();
+    auto title = document_title(doc, r);
+    title ? o.str(*title) : o.null();
     o.key("date");
     doc.date ? o.str(*doc.date) : o.null();
     o.field_int("chars", static_cast<int64_t>(map.convert(doc.text.size())));
@@ -338,6 +343,7 @@ struct Writer {
       const Claim& c = list[i];
       o.open('{');
       o.field("id", id('c', i));
+      o.field("key", c.key);
       span(c.span);
       o.field_int("sentence", c.sentence);
       o.field_strings("types", c.types);

@@ -310,7 +310,7 @@ const std::vector<NeededData>& needed_data() {
         "event_keywords", "given_names", "languages", "not_name_words", "number_words",
         "org_keywords", "person_roles", "sentence_starters", "titles"},
        {}},
-      {Stage::kClaims, {"change_prepositions"}, {"claims", "claims_words"}},
+      {Stage::kClaims, {"change_prepositions", "key_stop_words"}, {"claims", "claims_words"}},
       {Stage::kZones, {}, {"zones"}},
       {Stage::kMasks, {}, {}},
   };

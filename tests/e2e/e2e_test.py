@@ -42,7 +42,7 @@ KEY_ORDER = {
     "agreements": ["id", "name", "aliases", "type", "kind", "status", "named", "parties", "roles",
                    "value", "date", "evidence", "mentions"],
     "agreement mentions": ["text", "start", "end", "rule"],
-    "claims": ["id", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
+    "claims": ["id", "key", "text", "start", "end", "sentence", "types", "checkworthiness", "figures",
                "entities", "agreements", "attribution", "change", "hedged", "negated", "cues",
                "score_terms", "top_words", "not_claim_reason"],
 }

@@ -704,6 +704,37 @@ std::string read_file(const std::string& path) {
 // whichever documents share its matching windows (256 KB of sentences): many to a window, a
 // window boundary between two documents and inside one, a sentence matched alone (over 16 KB)
 // and one longer than a window, documents with nothing to match, an empty batch.
+// The key of the document's only claim (every text below is one check-worthy sentence).
+std::string only_key(const std::string& text) {
+  Result r = run(text, "2026-01-01");
+  EXPECT_EQ(r.claims.size(), 1u) << text;
+  return r.claims.empty() ? "" : r.claims[0].key;
+}
+
+TEST(ClaimKeys, SameFactsSameKey) {
+  const std::string k =
+      only_key("Canada and Mexico exported $5 billion of steel last year, up 20%.");
+  EXPECT_EQ(k.size(), 20u);
+  EXPECT_EQ(k.rfind("ck1-", 0), 0u);
+  // Spacing, the order of a list of entities, number forms, the verb of telling.
+  EXPECT_EQ(only_key("Canada  and \t Mexico exported $5 billion of steel last year, up 20%."), k);
+  EXPECT_EQ(only_key("Mexico and Canada exported $5bn of steel last year, up 20 per cent."), k);
+  EXPECT_EQ(only_key("Mexico and Canada exported 5 billion dollars of steel last year, up 20%."),
+            k);
+  EXPECT_EQ(only_key("The firm paid $9.9 million for Acme Corp in 2023, said Jones."),
+            only_key("The firm   paid 9.9m dollars for Acme Corp in 2023, Jones said."));
+}
+
+TEST(ClaimKeys, OtherFactsOtherKey) {
+  const std::string k =
+      only_key("Canada and Mexico exported $5 billion of steel last year, up 20%.");
+  EXPECT_NE(only_key("Canada and Mexico imported $5 billion of steel last year, up 20%."), k);
+  EXPECT_NE(only_key("Canada and Mexico exported $6 billion of steel last year, up 20%."), k);
+  EXPECT_NE(only_key("Canada and Mexico exported \u20ac5 billion of steel last year, up 20%."), k);
+  EXPECT_NE(only_key("Canada and Mexico exported $5 billion of steel in 2023, up 20%."), k);
+  EXPECT_NE(only_key("Canada and Peru exported $5 billion of steel last year, up 20%."), k);
+}
+
 TEST(Batch, SameAsOneByOne) {
   std::vector<Document> docs;
   std::string pool;  // the samples, for cutting documents of any length from
