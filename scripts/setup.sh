@@ -9,7 +9,8 @@ PACKAGES=(
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
   libarchive-dev libgumbo-dev libcpp-httplib-dev
   iso-codes tzdata wamerican miscfiles unicode-cldr-core
-  python3 python3-jsonschema python3-numpy
+  python3 python3-jsonschema python3-numpy python3-yaml
+  jq zstd  # the documented command lines: tests/e2e/examples_test.py
   python3-dev pybind11-dev python3-pytest python3-dask python3-distributed  # the Python module
   libbenchmark-dev ripgrep hyperfine time  # benchmarks: claimx_bench, scripts/bench.sh
   groff-base man-db bash-completion zsh fish  # man page and completions: tests/e2e/docs_test.py

@@ -71,26 +71,39 @@ std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs
   }
 }
 
-int rules_command(int argc, char** argv) {
-  CLI::App app{"claimx rules: list or check the rule packs", "claimx rules"};
+// `claimx rules list|check [DIR]`. Its own --patterns and those given before `rules` add up.
+struct RulesArgs {
+  CLI::App* app = nullptr;
+  CLI::App* list = nullptr;
   std::vector<std::string> dirs;
-  app.add_option("--patterns", dirs, "Add the packs of DIR (repeatable)")->type_name("DIR");
-  app.require_subcommand(1);
-  auto* list = app.add_subcommand("list", "Print every rule: id, kind, pack, file:line");
-  auto* check = app.add_subcommand("check", "Compile the packs and run every example");
   std::string check_dir;
-  check->add_option("DIR", check_dir, "A directory of packs to check on top of the embedded ones")
+};
+
+void add_rules_command(CLI::App& parent, RulesArgs* a) {
+  a->app =
+      parent.add_subcommand("rules", "List the rules, or compile the packs and run their examples");
+  a->app->require_subcommand(1);
+  a->app->add_option("--patterns", a->dirs, "Add the packs of DIR (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  a->app->footer(
+      "Examples:\n  claimx rules list | grep money\n  claimx rules check my-packs/\n\n"
+      "Exit codes: 0 ok; 2 a pack does not compile, an example fails, or a usage error.");
+  a->list = a->app->add_subcommand("list", "Print every rule: id, kind, pack, file:line");
+  a->list->footer("");
+  auto* check = a->app->add_subcommand("check", "Compile the packs and run every example");
+  check->footer("");
+  check
+      ->add_option("DIR", a->check_dir, "A directory of packs to check on top of the embedded ones")
       ->type_name("DIR");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
-  }
-  if (!check_dir.empty()) dirs.push_back(check_dir);
+}
+
+int run_rules(const RulesArgs& a, std::vector<std::string> dirs) {
+  dirs.insert(dirs.end(), a.dirs.begin(), a.dirs.end());
+  if (!a.check_dir.empty()) dirs.push_back(a.check_dir);
   auto book = load_book(dirs);
   if (!book) return kUsage;
-  if (list->parsed()) {
+  if (a.list->parsed()) {
     for (const auto& r : book->rules())
       std::cout << r.id << "\t" << r.kind << "\t" << r.pack << "\t" << r.loc.file << ":"
                 << r.loc.line << "\n";
@@ -103,50 +116,64 @@ int rules_command(int argc, char** argv) {
   for (const auto& r : book->rules()) examples += r.examples.size() + r.counterexamples.size();
   std::cerr << "rules check: " << book->rules().size() << " rules, " << examples << " examples, "
             << errors.size() << " failed\n";
-  (void)check;
   return errors.empty() ? kOk : kUsage;
 }
 
-// claimx serve: the HTTP service (claimx::Server) until SIGTERM or SIGINT, which stop accepting;
-// the requests in flight are answered, then exit 0. The signals are blocked in every thread and
-// taken by one that waits for them, so stopping runs outside a signal handler.
-int serve_command(int argc, char** argv) {
-  CLI::App app{"claimx serve: an HTTP JSON service (POST /v1/extract; see README)", "claimx serve"};
+// `claimx serve`. -j, --patterns and --max-doc-bytes are its own and claimx's: given before
+// `serve` they count too (its own win).
+struct ServeArgs {
+  CLI::App* app = nullptr;
   claimx::ServeOptions sopt;
   std::vector<std::string> dirs;
-  std::uint64_t max_doc_bytes = sopt.max_doc_bytes;
+  std::uint64_t max_doc_bytes = claimx::ServeOptions().max_doc_bytes;
+  CLI::Option *jobs = nullptr, *max_doc = nullptr;
+};
+
+void add_serve_command(CLI::App& parent, ServeArgs* a) {
+  a->app = parent.add_subcommand("serve", "An HTTP JSON service: POST /v1/extract (see README)");
+  auto& app = *a->app;
+  app.footer(
+      "Examples:\n  claimx serve --port 8080 -j 2\n"
+      "  curl -s --data-binary @a.txt 'http://127.0.0.1:8080/v1/extract?only=figures'\n\n"
+      "Exit codes: 0 stopped by SIGTERM or SIGINT; 2 usage or rule-pack error, or the address "
+      "cannot be bound.");
+  auto& sopt = a->sopt;
   sopt.jobs = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("--host", sopt.host, "Address to listen on (default 127.0.0.1: this host only)")
       ->type_name("ADDR");
   app.add_option("--port", sopt.port, "Port (default 8080; 0: any free port, printed)")
       ->type_name("N")
       ->check(CLI::Range(0, 65535));
-  app.add_option("-j,--jobs", sopt.jobs, "Requests extracting at once (default: cores)")
-      ->type_name("N")
-      ->check(CLI::Range(1u, 1024u));
+  a->jobs = app.add_option("-j,--jobs", sopt.jobs, "Requests extracting at once (default: cores)")
+                ->type_name("N")
+                ->check(CLI::Range(1u, 1024u));
   app.add_option("--queue", sopt.queue,
                  "Requests that may wait for a slot (default 64); more are answered 503")
       ->type_name("N");
-  app.add_option("--patterns", dirs, "Add or override rule packs from DIR (repeatable)")
-      ->type_name("DIR");
-  app.add_option("--max-doc-bytes", max_doc_bytes,
-                 "A larger request body is answered 413 (default 64M; k, M, G suffixes)")
-      ->type_name("N")
-      ->transform(CLI::AsSizeValue(false))
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--patterns", a->dirs, "Add or override rule packs from DIR (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  a->max_doc =
+      app.add_option("--max-doc-bytes", a->max_doc_bytes,
+                     "A larger request body is answered 413 (default 64M; k, M, G suffixes)")
+          ->type_name("N")
+          ->transform(CLI::AsSizeValue(false))
+          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("--timeout", sopt.read_timeout_s,
                  "Seconds a client may stay silent while sending or reading (default 5)")
       ->type_name("S")
       ->check(CLI::Range(1, 3600));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
-  }
-  sopt.max_doc_bytes = max_doc_bytes;
+}
+
+// The HTTP service (claimx::Server) until SIGTERM or SIGINT, which stop accepting; the requests
+// in flight are answered, then exit 0. The signals are blocked in every thread and taken by one
+// that waits for them, so stopping runs outside a signal handler.
+int run_serve(ServeArgs& a, std::vector<std::string> dirs) {
+  claimx::ServeOptions& sopt = a.sopt;
+  sopt.max_doc_bytes = a.max_doc_bytes;
   sopt.write_timeout_s = sopt.read_timeout_s;
   claimx::ExtractorOptions xo;
+  dirs.insert(dirs.end(), a.dirs.begin(), a.dirs.end());
   xo.patterns = dirs;
   std::unique_ptr<claimx::Extractor> ex;
   try {
@@ -187,15 +214,15 @@ int serve_command(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string(argv[1]) == "rules") return rules_command(argc - 1, argv + 1);
-  if (argc > 1 && std::string(argv[1]) == "serve") return serve_command(argc - 1, argv + 1);
-
   CLI::App app{
       "claimx: structured, checkable facts from news text (figures, entities, agreements, claims)\n"
       "  e.g. claimx article.txt | jq '.figures[] | {text, value}'",
       "claimx"};
   app.set_version_flag("--version", std::string("claimx ") + CLAIMX_VERSION);
   app.footer(kExamples);
+  // Options may stand after a subcommand too ("claimx rules list -q"): they fall through to
+  // the command they belong to.
+  app.fallthrough();
   std::vector<std::string> files;
   std::string date, only, offsets = "codepoints";
   std::vector<std::string> pattern_dirs;
@@ -217,8 +244,10 @@ int main(int argc, char** argv) {
                "Add document.text (the repaired text offsets refer to)");
   app.add_option("--offsets", offsets, "Offset unit: codepoints (default), bytes or utf16")
       ->check(CLI::IsMember({"codepoints", "bytes", "utf16"}));
+  // One DIR per --patterns: a vector option would take every name after it, inputs included.
   app.add_option("--patterns", pattern_dirs, "Add or override rule packs from DIR (repeatable)")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->allow_extra_args(false);
   app.add_option("--min-score", min_score,
                  "Check-worthiness threshold for claims[] (default: the model's)")
       ->type_name("X")
@@ -241,15 +270,17 @@ int main(int argc, char** argv) {
                  "auto (by extension, then content), text, html, jsonl (one JSON object per "
                  "line) or warc")
       ->check(CLI::IsMember({"auto", "text", "html", "jsonl", "warc"}));
-  app.add_option("--max-doc-bytes", max_doc_bytes,
-                 "A document (file, member, JSONL line, WARC record) past N bytes is a named "
-                 "failure (default 64M; suffixes k, M, G are powers of 1024)")
-      ->type_name("N")
-      ->transform(CLI::AsSizeValue(false))
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  app.add_option("-j,--jobs", jobs, "Documents processed in parallel (default: cores)")
-      ->type_name("N")
-      ->check(CLI::Range(1u, 1024u));
+  auto* max_doc_option =
+      app.add_option("--max-doc-bytes", max_doc_bytes,
+                     "A document (file, member, JSONL line, WARC record) past N bytes is a named "
+                     "failure (default 64M; suffixes k, M, G are powers of 1024)")
+          ->type_name("N")
+          ->transform(CLI::AsSizeValue(false))
+          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  auto* jobs_option =
+      app.add_option("-j,--jobs", jobs, "Documents processed in parallel (default: cores)")
+          ->type_name("N")
+          ->check(CLI::Range(1u, 1024u));
   app.add_option("-o,--output", output, "Write to FILE atomically (temp file + rename)")
       ->type_name("FILE");
   app.add_option("--errors", errors_path, "Also write failures as JSONL {source, error}")
@@ -278,15 +309,32 @@ int main(int argc, char** argv) {
       ->type_name("[=json]");
   app.add_flag("--pretty", pretty, "Indented JSON (default when stdout is a terminal)");
   app.add_flag("--compact", compact, "One line per document even on a terminal");
+  RulesArgs rules;
+  add_rules_command(app, &rules);
+  ServeArgs serve;
+  add_serve_command(app, &serve);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
+  if (rules.app->parsed() || serve.app->parsed()) {
+    const char* name = rules.app->parsed() ? "rules" : "serve";
+    if (!files.empty()) {
+      std::cerr << "claimx " << name << ": takes no input files (a file named " << name
+                << ": claimx ./" << name << ")\n";
+      return kUsage;
+    }
+    if (rules.app->parsed()) return run_rules(rules, pattern_dirs);
+    if (serve.jobs->count() == 0 && jobs_option->count() > 0) serve.sopt.jobs = jobs;
+    if (serve.max_doc->count() == 0 && max_doc_option->count() > 0)
+      serve.max_doc_bytes = max_doc_bytes;
+    return run_serve(serve, pattern_dirs);
+  }
 
   const claimx::OutputFormat format = *claimx::parse_format(format_name);  // CLI11 checked it
-  if (stats_mode == "true") stats_mode = "table";  // --stats alone
+  if (stats_mode == "true") stats_mode = "table";                          // --stats alone
   if (!stats_mode.empty() && stats_mode != "table" && stats_mode != "json") {
     std::cerr << "claimx: --stats: expected --stats or --stats=json, got '" << stats_mode << "'\n";
     return kUsage;
@@ -405,8 +453,9 @@ int main(int argc, char** argv) {
     stats.add(result);
   };
   auto render_document = [&](const claimx::Document& doc, claimx::Result& result) {
-    count(result);
-    return claimx::format_document(format, doc, result, wopt);
+    std::string rendered = claimx::format_document(format, doc, result, wopt);
+    count(result);  // once rendered: a document whose rendering failed is counted failed only
+    return rendered;
   };
   auto write = [&](const std::string& s) {
     return std::fwrite(s.data(), 1, s.size(), out) == s.size();

@@ -3,24 +3,28 @@
 //
 //   ck1 | entities | figures | dates | change | words
 //
-//   entities  "type:name" of each linked entity, lower-cased, sorted, unique
+//   entities  "type:name" of each linked entity, lower-cased (Latin, Greek, Cyrillic capitals)
 //   figures   "kind:value[..value_max]:unit or currency" of each figure but dates (the value is
 //             the interpreted one: "$9.9 million" and "9.9m dollars" are both 9900000 USD)
 //   dates     each date figure's ISO value, or "?" and its lower-cased text when unresolved
 //   change    the direction the claim states (up, down) or nothing
-//   words     the sentence's own words outside figures and entity mentions, lower-cased, less
-//             the lexicon `key_stop_words`, a plural -s dropped (words of 5 letters or more);
-//             sorted, unique: what the claim says of its entities and figures ("exports" differs
-//             from "imports")
+//   words     the sentence's own words (runs of letters) outside figures and entity mentions,
+//             lower-cased, of 2 letters or more, less the lexicon `key_stop_words`, a final s
+//             dropped from words of 5 letters or more not ending in ss: what the claim says of
+//             its entities and figures ("exports" differs from "imports")
+// Each field's parts are sorted (by bytes) and unique.
 //
 // Fields are joined by U+001F and lists by U+001E; the key is "ck1-" and the 16 hex digits of
 // FNV-1a 64 of that string (README: "Claim keys" gives the recipe to recompute it).
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "claimx/json_writer.h"
 #include "claimx/text.h"
 #include "extract/internal.h"
 
@@ -31,42 +35,85 @@ std::string joined(std::vector<std::string> parts) {
   std::sort(parts.begin(), parts.end());
   parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
   std::string out;
-  for (const auto& p : parts) out.append(out.empty() ? "" : "\x1e").append(p);
+  for (size_t i = 0; i < parts.size(); ++i) out.append(i ? "\x1e" : "").append(parts[i]);
   return out;
 }
 
-// Letters: ASCII ones and every non-ASCII character but General Punctuation (U+2000-U+206F:
-// curly quotes and apostrophes, dashes, ellipses), whose UTF-8 starts E2 80 or E2 81.
-bool word_byte(std::string_view text, size_t i) {
-  unsigned char ch = static_cast<unsigned char>(text[i]);
-  if (ch == 0xE2 && i + 1 < text.size() && (text[i + 1] == '\x80' || text[i + 1] == '\x81'))
-    return false;
-  if (ch >= 0x80 && ch < 0xC0 && i > 0 && !word_byte(text, i - 1)) return false;
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+void append_utf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
-// The sentence's words outside `covered` (sorted, disjoint byte ranges), normalized.
+// The lower case of the capitals of Latin (ASCII, Latin-1, Latin Extended-A), Greek and
+// Cyrillic, the scripts of the news the packs read; other code points as they are.
+uint32_t lower_cp(uint32_t c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+      (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F))
+    return c + 0x20;
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  if (c == 0x178) return 0xFF;
+  if (c == 0x130) return 'i';
+  bool even_upper = (c >= 0x100 && c < 0x138) || (c >= 0x14A && c < 0x178);
+  bool odd_upper = (c >= 0x139 && c < 0x149) || (c >= 0x179 && c < 0x17F);
+  if ((even_upper && c % 2 == 0) || (odd_upper && c % 2 == 1)) return c + 1;
+  return c;
+}
+
+// Lower-cases valid UTF-8 (the text is repaired on input) code point by code point.
+std::string lower_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (i + n > s.size()) n = s.size() - i;
+    uint32_t cp = n == 1 ? b : b & (0xFF >> (n + 1));
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    append_utf8(lower_cp(cp), &out);
+    i += n;
+  }
+  return out;
+}
+
+size_t code_points(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+}
+
+// The sentence's words (runs of Unicode letters and marks: digits, spaces of any kind,
+// punctuation and symbols separate them) outside `covered` (sorted by start), normalized.
 std::vector<std::string> content_words(const Context& ctx, TextRange sentence,
                                        const std::vector<TextRange>& covered) {
+  static const RE2 kWord("([\\p{L}\\p{M}]+)");
   const Lexicon* stop = ctx.lexicon("key_stop_words");
   std::vector<std::string> words;
-  size_t i = sentence.start, c = 0;
-  while (i < sentence.end) {
-    while (c < covered.size() && covered[c].end <= i) ++c;
-    if (c < covered.size() && covered[c].start <= i) {
-      i = covered[c].end;
-      continue;
-    }
-    if (!word_byte(ctx.text, i)) {
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < sentence.end && word_byte(ctx.text, end)) ++end;
-    std::string w = lower_ascii(ctx.text.substr(i, end - i));
-    i = end;
-    if (w.size() < 2 || (stop && stop->find(w))) continue;
-    if (w.size() >= 5 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
+  re2::StringPiece rest(ctx.text.data() + sentence.start, sentence.end - sentence.start);
+  re2::StringPiece word;
+  size_t c = 0;
+  while (RE2::FindAndConsume(&rest, kWord, &word)) {
+    size_t start = static_cast<size_t>(word.data() - ctx.text.data()), end = start + word.size();
+    while (c < covered.size() && covered[c].end <= start) ++c;
+    bool inside = false;
+    for (size_t k = c; k < covered.size() && covered[k].start < end && !inside; ++k)
+      inside = covered[k].end > start;
+    if (inside) continue;
+    std::string w = lower_utf8(std::string_view(word.data(), word.size()));
+    const size_t letters = code_points(w);
+    if (letters < 2 || (stop && stop->find(w))) continue;
+    if (letters >= 5 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
     words.push_back(std::move(w));
   }
   return words;
@@ -81,8 +128,13 @@ std::string fnv1a64_hex(std::string_view s) {
 // A figure without a value ("last year" with no anchor date) is known by its words.
 std::string unresolved(const Context& ctx, const Figure& f) {
   std::string out = "?";
-  out += lower_ascii(ctx.slice(f.span));
+  out += lower_utf8(ctx.slice(f.span));
   return out;
+}
+
+// A value as the JSON output writes it: 9900000, not 9900000.0; a string without its quotes.
+std::string value_text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : json_number(v);
 }
 
 }  // namespace
@@ -93,7 +145,7 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
   std::vector<TextRange> covered;
   for (size_t ei : claim.entities) {
     const Entity& e = r.entities[ei];
-    entities.push_back(e.type + ":" + lower_ascii(e.name));
+    entities.push_back(e.type + ":" + lower_utf8(e.name));
   }
   for (const auto& [span, ei] : mentions) covered.push_back(span);
   for (size_t fi : claim.figures) {
@@ -103,8 +155,8 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
       dates.push_back(f.value.is_string() ? f.value.get<std::string>() : unresolved(ctx, f));
       continue;
     }
-    std::string v = f.value.is_null() ? unresolved(ctx, f) : f.value.dump();
-    if (!f.value_max.is_null()) v += ".." + f.value_max.dump();
+    std::string v = f.value.is_null() ? unresolved(ctx, f) : value_text(f.value);
+    if (!f.value_max.is_null()) v += ".." + value_text(f.value_max);
     figures.push_back(f.kind + ":" + v + ":" + (f.currency.empty() ? f.unit : f.currency));
   }
   std::sort(covered.begin(), covered.end(),

@@ -7,12 +7,14 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "claimx/reader.h"
 #include "claimx/runner.h"
@@ -155,6 +157,9 @@ struct Server::Impl {
   const Extractor& ex;
   ServeOptions opt;
   httplib::Server http;
+  // cpp-httplib's stop() does nothing until listen_after_bind() runs: a stop that comes before
+  // (SIGTERM right after bind) is remembered here (see Server::stop).
+  std::atomic<bool> stop_requested{false}, run_started{false}, run_done{false};
   std::mutex mu;
   std::condition_variable freed;
   unsigned busy = 0;
@@ -380,11 +385,26 @@ int Server::bind() {
 }
 
 void Server::run() {
-  impl_->http.listen_after_bind();
+  auto& s = *impl_;
+  s.run_started = true;
+  if (!s.stop_requested) s.http.listen_after_bind();
+  s.run_done = true;
 }
 
+// Each side writes its flag before it reads the other's (sequentially consistent atomics), so
+// either run() sees the request and does not listen, or stop() waits until the server runs and
+// stops it.
 void Server::stop() {
-  impl_->http.stop();
+  auto& s = *impl_;
+  s.stop_requested = true;
+  while (!s.run_done) {
+    if (s.http.is_running()) {
+      s.http.stop();
+      return;
+    }
+    if (!s.run_started) return;  // run() will see the request
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 }  // namespace claimx

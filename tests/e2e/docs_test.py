@@ -12,6 +12,8 @@ import subprocess
 import sys
 import unittest
 
+import harness
+
 BINARY = None
 SOURCE_DIR = None
 
@@ -98,8 +100,8 @@ class Docs(unittest.TestCase):
         self.check_completion("claimx.fish", read("completions", "claimx.fish"))
 
     def test_bash_completes_options_and_values(self):
-        if not os.path.exists("/usr/share/bash-completion/bash_completion"):
-            self.skipTest("bash-completion is not installed")
+        self.assertTrue(os.path.exists("/usr/share/bash-completion/bash_completion"),
+                        "bash-completion is missing: scripts/setup.sh installs it")
         script = read("completions", "claimx.bash")
 
         def complete(line):
@@ -123,8 +125,7 @@ class Shells(unittest.TestCase):
 
     def shell(self, name):
         path = f"/usr/bin/{name}"
-        if not os.path.exists(path):
-            self.skipTest(f"{name} is not installed (scripts/setup.sh installs it)")
+        self.assertTrue(os.path.exists(path), f"{name} is missing: scripts/setup.sh installs it")
         return path
 
     def test_zsh_parses(self):
@@ -158,16 +159,5 @@ class Shells(unittest.TestCase):
             self.assertEqual((out.returncode, out.stderr), (0, ""), page)
 
 
-def main():
-    global BINARY, SOURCE_DIR
-    if len(sys.argv) < 3:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    BINARY = os.path.abspath(sys.argv[1])
-    SOURCE_DIR = os.path.abspath(sys.argv[2])
-    program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], exit=False, verbosity=2)
-    return 0 if program.result.wasSuccessful() else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.run(__doc__, globals(), ["BINARY", "SOURCE_DIR"]))

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+import harness
+
 BINARY = None
 SOURCE_DIR = None
 SHARED_DIR = None
@@ -136,6 +138,9 @@ class JsonLd(unittest.TestCase):
         out = run(["--format", "jsonld", "--date", "2026-03-01", *inputs()])
         self.assertEqual(out.returncode, 0, out.stderr)
         js = run(["--compact", "--date", "2026-03-01", *inputs()])
+        self.assertEqual(js.returncode, 0, js.stderr)
+        self.assertEqual(len(out.stdout.splitlines()), len(inputs()))
+        self.assertEqual(len(js.stdout.splitlines()), len(inputs()))
         for line, jline in zip(out.stdout.splitlines(), js.stdout.splitlines()):
             doc, plain = json.loads(line), json.loads(jline)
             self.assertEqual(doc["@context"], "https://schema.org")
@@ -157,6 +162,77 @@ class JsonLd(unittest.TestCase):
                 for ref in [c.get("author")] + c.get("about", []):
                     if ref:
                         self.assertIn(ref["@id"], ids, "a reference to a node of the graph")
+
+
+def fnv1a64(data):
+    h = 1469598103934665603
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def recipe_key(doc, claim, stop_words):
+    """A claim's key computed from the JSON output by the recipe of README, "Claim keys"."""
+    figures = {f["id"]: f for f in doc["figures"]}
+    entities = {e["id"]: e for e in doc["entities"]}
+    text = doc["document"]["text"]
+
+    def value(v):
+        return v if isinstance(v, str) else json.dumps(v)
+
+    ents, figs, dates, covered = set(), set(), set(), []
+    for eid in claim["entities"]:
+        e = entities[eid]
+        ents.add(f"{e['type']}:{e['name'].lower()}")
+        covered += [(m["start"], m["end"]) for m in e["mentions"]
+                    if m["start"] >= claim["start"] and m["end"] <= claim["end"]]
+    for fid in claim["figures"]:
+        f = figures[fid]
+        covered.append((f["start"], f["end"]))
+        if f["kind"] == "date":
+            dates.add(f["value"] if f["value"] is not None else "?" + f["text"].lower())
+            continue
+        v = value(f["value"]) if f["value"] is not None else "?" + f["text"].lower()
+        if f["value_max"] is not None:
+            v += ".." + value(f["value_max"])
+        figs.add(f"{f['kind']}:{v}:{f['currency'] or f['unit'] or ''}")
+    words = set()
+    for m in re.finditer(r"[^\W\d_]+", text[claim["start"]:claim["end"]]):
+        start, end = claim["start"] + m.start(), claim["start"] + m.end()
+        if any(s < end and start < e for s, e in covered):
+            continue
+        w = m.group(0).lower()
+        if len(w) < 2 or w in stop_words:
+            continue
+        if len(w) >= 5 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        words.add(w)
+
+    def field(parts):
+        return "\x1e".join(sorted(parts, key=lambda p: p.encode()))
+
+    change = (claim.get("change") or {}).get("direction", "")
+    canonical = "\x1f".join(["ck1", field(ents), field(figs), field(dates), change, field(words)])
+    return f"ck1-{fnv1a64(canonical.encode()):016x}"
+
+
+class ClaimKeyRecipe(unittest.TestCase):
+    def test_keys_follow_the_readme_recipe(self):
+        import yaml
+        with open(os.path.join(SOURCE_DIR, "patterns", "lexicon", "claim_keys.yaml")) as f:
+            stop = {w.lower() for w in yaml.safe_load(f)["lexicons"]["key_stop_words"]["entries"]}
+        extra = ("Les \u00c9conomistes of Acme Corp said exports rose\u00a0to \u00ab$5 billion\u00bb "
+                 "in 2025, up 20%.\n").encode()
+        out = run(["--compact", "--include-text", "--date", "2026-03-01", *inputs()])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        lines = out.stdout.splitlines() + run(["--compact", "--include-text"], extra).stdout.splitlines()
+        checked = 0
+        for line in lines:
+            doc = json.loads(line)
+            for claim in doc["claims"]:
+                self.assertEqual(claim["key"], recipe_key(doc, claim, stop), claim["text"])
+                checked += 1
+        self.assertGreater(checked, 40)
 
 
 class JsonLdOnly(unittest.TestCase):
@@ -230,8 +306,8 @@ def vocabulary():
     import tarfile
     path = os.environ.get("CLAIMX_SCHEMA_DTS", "")
     if not os.path.exists(path):
-        raise unittest.SkipTest("CLAIMX_SCHEMA_DTS (the schema-dts package) is missing: "
-                                "cmake downloads it from the npm registry")
+        raise AssertionError(f"the schema-dts package ({path or 'CLAIMX_SCHEMA_DTS unset'}) is "
+                             "missing: cmake downloads it from the npm registry at configure time")
     with tarfile.open(path) as tar:
         return Vocabulary(tar.extractfile("package/dist/schema.d.ts").read().decode())
 
@@ -294,7 +370,21 @@ class StatsOption(unittest.TestCase):
             self.assertEqual(stats["documents"], len(docs))
             for kind, n in want.items():
                 self.assertEqual(stats["items"][kind], n, kind)
-            self.assertTrue(stats["top_rules"])
+            self.assertEqual(stats["items"]["entity_mentions"],
+                             sum(len(e["mentions"]) for d in docs for e in d["entities"]))
+            fired = {}
+            for d in docs:
+                for f in d["figures"]:
+                    fired[f["rule"]] = fired.get(f["rule"], 0) + 1
+                for kind in ("entities", "agreements"):
+                    for item in d[kind]:
+                        for m in item["mentions"]:
+                            fired[m["rule"]] = fired.get(m["rule"], 0) + 1
+                for c in d["claims"]:
+                    for cue in c["cues"]:
+                        fired[cue] = fired.get(cue, 0) + 1
+            top = sorted(fired.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+            self.assertEqual([(r["rule"], r["items"]) for r in stats["top_rules"]], top)
             self.assertGreater(stats["input_bytes"], 0)
             seen.append({k: v for k, v in stats.items() if k not in ("seconds", "mb_per_s")})
         self.assertEqual(seen[0], seen[1], "the same counts for any -j")
@@ -311,19 +401,5 @@ class StatsOption(unittest.TestCase):
         self.assertEqual(run(["--stats=yaml"], b"x").returncode, 2)
 
 
-def main():
-    global BINARY, SOURCE_DIR, SHARED_DIR
-    if len(sys.argv) < 3:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    BINARY = os.path.abspath(sys.argv[1])
-    SOURCE_DIR = os.path.abspath(sys.argv[2])
-    args = sys.argv[3:]
-    if args and not args[0].startswith("-"):
-        SHARED_DIR = os.path.abspath(args.pop(0))
-    program = unittest.main(argv=[sys.argv[0]] + args, exit=False, verbosity=2)
-    return 0 if program.result.wasSuccessful() else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.run(__doc__, globals(), ["BINARY", "SOURCE_DIR"], ["SHARED_DIR"]))

@@ -700,10 +700,6 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-// A batch gives every document what extract() alone gives it, byte for byte in the JSON,
-// whichever documents share its matching windows (256 KB of sentences): many to a window, a
-// window boundary between two documents and inside one, a sentence matched alone (over 16 KB)
-// and one longer than a window, documents with nothing to match, an empty batch.
 // The key of the document's only claim (every text below is one check-worthy sentence).
 std::string only_key(const std::string& text) {
   Result r = run(text, "2026-01-01");
@@ -721,6 +717,10 @@ TEST(ClaimKeys, SameFactsSameKey) {
   EXPECT_EQ(only_key("Mexico and Canada exported $5bn of steel last year, up 20 per cent."), k);
   EXPECT_EQ(only_key("Mexico and Canada exported 5 billion dollars of steel last year, up 20%."),
             k);
+  // Any kind of space, any kind of quotes.
+  EXPECT_EQ(only_key("Canada and Mexico exported $5 billion of\u00a0steel last year, up 20%."), k);
+  EXPECT_EQ(
+      only_key("Canada and Mexico exported \u00ab$5 billion\u00bb of steel last year, up 20%."), k);
   EXPECT_EQ(only_key("The firm paid $9.9 million for Acme Corp in 2023, said Jones."),
             only_key("The firm   paid 9.9m dollars for Acme Corp in 2023, Jones said."));
 }
@@ -735,6 +735,10 @@ TEST(ClaimKeys, OtherFactsOtherKey) {
   EXPECT_NE(only_key("Canada and Peru exported $5 billion of steel last year, up 20%."), k);
 }
 
+// A batch gives every document what extract() alone gives it, byte for byte in the JSON,
+// whichever documents share its matching windows (256 KB of sentences): many to a window, a
+// window boundary between two documents and inside one, a sentence matched alone (over 16 KB)
+// and one longer than a window, documents with nothing to match, an empty batch.
 TEST(Batch, SameAsOneByOne) {
   std::vector<Document> docs;
   std::string pool;  // the samples, for cutting documents of any length from
