@@ -39,4 +39,8 @@ std::optional<std::string_view> document_title(const Document& doc, const Result
 // round-trip; "null" for what is not a number.
 std::string json_number(const nlohmann::json& value);
 
+// A figure's value as one string: the number as json_number() writes it or the ISO 8601 text,
+// and a range's "low..high"; empty when the figure has no value.
+std::string figure_value_text(const Figure& figure);
+
 }  // namespace claimx

@@ -29,16 +29,23 @@ bool looks_binary(std::string_view bytes, std::string* why);
 // vertical tab and escape with U+FFFD in valid UTF-8 text; returns how many.
 size_t replace_control_bytes(std::string* text);
 
-// FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids),
-// easy to recompute in any language.
+// FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids,
+// the lexicon tables), easy to recompute in any language.
 inline uint64_t fnv1a64(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;  // the FNV-1a 64 offset basis
   for (unsigned char ch : s) {
     h ^= ch;
     h *= 1099511628211ull;
   }
   return h;
 }
+
+// The code point whose UTF-8 starts at s[i] (the text is valid UTF-8; a sequence cut by the end
+// of s keeps the bits it has); *length gets its byte length.
+uint32_t decode_utf8(std::string_view s, size_t i, size_t* length = nullptr);
+
+// Appends the UTF-8 bytes of code point cp.
+void append_utf8(uint32_t cp, std::string* out);
 
 enum class OffsetUnit { kCodepoints, kBytes, kUtf16 };
 

@@ -39,24 +39,6 @@ std::string joined(std::vector<std::string> parts) {
   return out;
 }
 
-void append_utf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // The lower case of the capitals of Latin (ASCII, Latin-1, Latin Extended-A), Greek and
 // Cyrillic, the scripts of the news the packs read; other code points as they are.
 uint32_t lower_cp(uint32_t c) {
@@ -76,14 +58,9 @@ uint32_t lower_cp(uint32_t c) {
 std::string lower_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    if (i + n > s.size()) n = s.size() - i;
-    uint32_t cp = n == 1 ? b : b & (0xFF >> (n + 1));
-    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  for (size_t i = 0, n = 0; i < s.size(); i += n) {
+    uint32_t cp = decode_utf8(s, i, &n);
     append_utf8(lower_cp(cp), &out);
-    i += n;
   }
   return out;
 }
@@ -132,11 +109,6 @@ std::string unresolved(const Context& ctx, const Figure& f) {
   return out;
 }
 
-// A value as the JSON output writes it: 9900000, not 9900000.0; a string without its quotes.
-std::string value_text(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : json_number(v);
-}
-
 }  // namespace
 
 std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
@@ -155,8 +127,7 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
       dates.push_back(f.value.is_string() ? f.value.get<std::string>() : unresolved(ctx, f));
       continue;
     }
-    std::string v = f.value.is_null() ? unresolved(ctx, f) : value_text(f.value);
-    if (!f.value_max.is_null()) v += ".." + value_text(f.value_max);
+    std::string v = f.value.is_null() ? unresolved(ctx, f) : figure_value_text(f);
     figures.push_back(f.kind + ":" + v + ":" + (f.currency.empty() ? f.unit : f.currency));
   }
   std::sort(covered.begin(), covered.end(),

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "claimx/text.h"
 #include "extract/internal.h"
 
 namespace claimx {
@@ -100,23 +101,15 @@ bool word_codepoint(uint32_t cp) {
   return cp >= 0x3040 && cp != 0xFEFF && cp != 0xFFFD;
 }
 
-uint32_t decode_at(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-  uint32_t cp = n == 0 ? c : c & (0x3F >> n);
-  for (int k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
-  return cp;
-}
-
 bool word_before(std::string_view s, size_t i) {
   if (i == 0) return false;
   size_t j = i - 1;
   while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) --j;
-  return word_codepoint(decode_at(s, j));
+  return word_codepoint(decode_utf8(s, j));
 }
 
 bool word_after(std::string_view s, size_t i) {
-  return i < s.size() && word_codepoint(decode_at(s, i));
+  return i < s.size() && word_codepoint(decode_utf8(s, i));
 }
 
 }  // namespace

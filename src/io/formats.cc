@@ -56,19 +56,12 @@ struct TsvWriter {
   }
 };
 
-std::string figure_value(const Figure& f) {
-  if (f.value.is_null()) return "";
-  std::string v = f.value.is_string() ? f.value.get<std::string>() : json_number(f.value);
-  if (!f.value_max.is_null()) v += ".." + json_number(f.value_max);
-  return v;
-}
-
 std::string tsv_document(const Document& doc, const Result& r, const WriteOptions& opt) {
   TsvWriter w{doc, opt, OffsetMap(doc.text, opt.offsets), {}};
   if (opt.figures)
     for (size_t i = 0; i < r.figures.size(); ++i) {
       const Figure& f = r.figures[i];
-      w.row("figure", item_id('f', i), f.span, figure_value(f),
+      w.row("figure", item_id('f', i), f.span, figure_value_text(f),
             f.currency.empty() ? f.unit : f.currency, f.kind, "", f.rule);
     }
   if (opt.entities)
@@ -352,7 +345,7 @@ std::string marked_text(std::string_view text, std::vector<Highlight> spans) {
 
 std::string figure_tip(const Figure& f) {
   std::string tip = f.kind;
-  std::string value = figure_value(f);
+  std::string value = figure_value_text(f);
   if (!value.empty()) tip += ": " + value;
   if (!f.currency.empty()) tip += " " + f.currency;
   if (!f.unit.empty()) tip += " " + f.unit;
@@ -454,7 +447,7 @@ std::string claims_panel(const Document& doc, const Result& r, const WriteOption
                   "said by " + std::string(slice(doc, c.attribution->speaker)));
     for (size_t f : c.figures) {
       const Figure& fig = r.figures[f];
-      std::string v = figure_value(fig);
+      std::string v = figure_value_text(fig);
       if (!v.empty() && !(fig.currency.empty() && fig.unit.empty()))
         v += " " + (fig.currency.empty() ? fig.unit : fig.currency);
       out += chip("figure", std::string(slice(doc, fig.span)) + (v.empty() ? "" : " = " + v));

@@ -23,6 +23,13 @@ std::string json_number(const nlohmann::json& v) {
   return nlohmann::json(d).dump();
 }
 
+std::string figure_value_text(const Figure& f) {
+  if (f.value.is_null()) return "";
+  std::string v = f.value.is_string() ? f.value.get<std::string>() : json_number(f.value);
+  if (!f.value_max.is_null()) v += ".." + json_number(f.value_max);
+  return v;
+}
+
 namespace {
 
 class Out {

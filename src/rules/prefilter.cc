@@ -6,6 +6,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "claimx/text.h"
+
 namespace claimx::prefilter {
 namespace {
 
@@ -230,21 +232,7 @@ Info from_class(const Bytes& b, bool exact_ok) {
 // The UTF-8 bytes of a code point (escapes such as \x{20AC} name one).
 std::string utf8_of(unsigned u) {
   std::string s;
-  if (u < 0x80) {
-    s += static_cast<char>(u);
-  } else if (u < 0x800) {
-    s += static_cast<char>(0xC0 | (u >> 6));
-    s += static_cast<char>(0x80 | (u & 63));
-  } else if (u < 0x10000) {
-    s += static_cast<char>(0xE0 | (u >> 12));
-    s += static_cast<char>(0x80 | ((u >> 6) & 63));
-    s += static_cast<char>(0x80 | (u & 63));
-  } else {
-    s += static_cast<char>(0xF0 | (u >> 18));
-    s += static_cast<char>(0x80 | ((u >> 12) & 63));
-    s += static_cast<char>(0x80 | ((u >> 6) & 63));
-    s += static_cast<char>(0x80 | (u & 63));
-  }
+  append_utf8(u, &s);
   return s;
 }
 

@@ -271,9 +271,8 @@ std::string Lexicon::fold(std::string_view s) const {
 namespace {
 
 uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h ^ (h >> 29);
+  uint64_t h = fnv1a64(s);
+  return h ^ (h >> 29);  // the table takes the low bits: fold the high ones in
 }
 
 }  // namespace

@@ -35,19 +35,6 @@ VALUES = {
 SKIP = {"-h", "--help", "--version"}  # they print and exit before any input is read
 
 
-def help_options():
-    out = subprocess.run([BINARY, "--help"], capture_output=True, text=True, timeout=60).stdout
-    options, section = [], None
-    for line in out.splitlines():
-        if re.match(r"^[A-Z][\w ]*:$", line):
-            section = line
-            continue
-        m = re.match(r"^\s+(-[\w-]+(?:,--?[\w-]+)*)", line)
-        if section == "Options:" and m:
-            options += m.group(1).split(",")
-    return options
-
-
 class OptionOrder(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -84,7 +71,7 @@ class OptionOrder(unittest.TestCase):
         return out.returncode, out.stdout, err, files
 
     def test_every_option_before_or_after_the_input(self):
-        options = help_options()
+        options = harness.help_options(BINARY)
         self.assertIn("--patterns", options)
         missing = [o for o in options if o not in VALUES and o not in SKIP]
         self.assertEqual(missing, [], "options of --help with no case in VALUES")

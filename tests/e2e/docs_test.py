@@ -21,20 +21,7 @@ OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 
 
 def help_options(*command):
-    """The options a --help lists: the first words of its lines in the Options section."""
-    out = subprocess.run([BINARY, *command, "--help"], capture_output=True, text=True,
-                         timeout=60)
-    assert out.returncode == 0, out.stderr
-    options, in_section = set(), False
-    for line in out.stdout.splitlines():
-        if re.match(r"^[A-Z][\w ]*:$", line):
-            in_section = line.startswith("Options")
-            continue
-        m = re.match(r"^\s+(-[\w-]+(?:,--?[\w-]+)*)", line)
-        if in_section and m:
-            options.update(m.group(1).split(","))
-    assert options, f"no options read from claimx {' '.join(command)} --help"
-    return options
+    return set(harness.help_options(BINARY, *command))
 
 
 def read(*parts):

@@ -6,7 +6,6 @@ schema.org types with their properties; --stats counts what the JSON holds, for 
 Usage:  formats_test.py BINARY SOURCE_DIR [SHARED_DIR] [unittest options]
 """
 import csv
-import glob
 import io
 import json
 import os
@@ -40,11 +39,7 @@ def unescape(field):
 
 
 def inputs():
-    paths = sorted(glob.glob(os.path.join(SOURCE_DIR, "samples", "*.txt")))
-    seed = os.path.join(SHARED_DIR or "", "samples", "seed-article.txt")
-    if SHARED_DIR and os.path.exists(seed):
-        paths.append(seed)
-    return paths
+    return harness.sample_inputs(SOURCE_DIR, SHARED_DIR)
 
 
 def expected_rows(doc):
@@ -165,7 +160,7 @@ class JsonLd(unittest.TestCase):
 
 
 def fnv1a64(data):
-    h = 1469598103934665603
+    h = 14695981039346656037  # the FNV-1a 64 offset basis
     for b in data:
         h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
     return h
@@ -192,9 +187,10 @@ def recipe_key(doc, claim, stop_words):
         if f["kind"] == "date":
             dates.add(f["value"] if f["value"] is not None else "?" + f["text"].lower())
             continue
-        v = value(f["value"]) if f["value"] is not None else "?" + f["text"].lower()
-        if f["value_max"] is not None:
-            v += ".." + value(f["value_max"])
+        if f["value"] is None:
+            v = "?" + f["text"].lower()
+        else:
+            v = value(f["value"]) + (".." + value(f["value_max"]) if f["value_max"] is not None else "")
         figs.add(f"{f['kind']}:{v}:{f['currency'] or f['unit'] or ''}")
     words = set()
     for m in re.finditer(r"[^\W\d_]+", text[claim["start"]:claim["end"]]):

@@ -15,7 +15,6 @@ as test artefacts.
 Usage:  report_test.py BINARY SOURCE_DIR ARTIFACT_DIR [SHARED_DIR] [unittest options]
 """
 import base64
-import glob
 import json
 import os
 import shutil
@@ -43,11 +42,7 @@ def inputs():
     crossing = os.path.join(ARTIFACT_DIR, "crossing.txt")
     with open(crossing, "w", encoding="utf-8") as f:
         f.write(CROSSING)
-    paths = sorted(glob.glob(os.path.join(SOURCE_DIR, "samples", "*.txt"))) + [crossing]
-    seed = os.path.join(SHARED_DIR or "", "samples", "seed-article.txt")
-    if SHARED_DIR and os.path.exists(seed):
-        paths.insert(0, seed)
-    return paths
+    return harness.sample_inputs(SOURCE_DIR, SHARED_DIR) + [crossing]
 
 
 def free_port():
