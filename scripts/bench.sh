@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end throughput of claimx against ripgrep as a reference point (issue #8).
+# End-to-end throughput of claimx against ripgrep as a reference point (issues #8 and #25).
 #   ./scripts/bench.sh                    corpus: ../shared/eval/corpus/bbc/articles.jsonl
 #   CORPUS=FILE.jsonl COPIES=4 RUNS=3 ./scripts/bench.sh
+#   OLD=old-build/claimx ./scripts/bench.sh   old and new binaries, run alternately
 # Builds build/ when the binary is missing, writes the corpus COPIES times over as JSONL and the
 # same texts as plain text (temp dir), then times claimx -j1, claimx -j2, claimx -j1 on the corpus
-# once (all text new to the Sets' lazy DFAs; in the batch, the copies after the first are not) and
-# `rg -j1 -o -f bench/ref-patterns.txt` in the same run (hyperfine when installed, else best of
-# RUNS with /usr/bin/time). MB/s are megabytes (10^6) of document text per second for all three.
+# once (all text new to the Sets' lazy DFAs; in the batch, the copies after the first are not),
+# start-up on a one-line input, and `rg -j1 -o -f bench/ref-patterns.txt` in the same run. Each
+# figure is the best of RUNS wall times (of 20 for start-up); with OLD, every run of the old
+# binary is followed by one of the new, so both see the same load. MB/s are megabytes (10^6) of
+# document text per second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,45 +57,70 @@ TEXT_BYTES=$(stat -c %s "$PLAIN")
 echo "corpus: $CORPUS x$COPIES: $(wc -l <"$JSONL") documents, $(stat -c %s "$JSONL") bytes of JSONL," \
      "$TEXT_BYTES bytes of text; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 
-# best_seconds NAME CMD...: best wall time of RUNS runs, printed in seconds.
-best_seconds() {
-  local name=$1
-  shift
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N --style none --runs "$RUNS" --export-json "$TMP/$name.json" "$*" >/dev/null
-    python3 -c 'import json,sys; print(min(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$TMP/$name.json"
+# best NAME RUNS CMD...: the best wall time of RUNS runs of each command line (separated by
+# `--next`), run in turn: old, new, old, new... Prints one time in seconds per command line.
+best() {
+  python3 - "$@" <<'PY'
+import subprocess, sys, time
+name, runs, rest = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+cmds, cur = [], []
+for a in rest:
+    if a == "--next":
+        cmds.append(cur)
+        cur = []
+    else:
+        cur.append(a)
+cmds.append(cur)
+best = [float("inf")] * len(cmds)
+for _ in range(runs):
+    for i, c in enumerate(cmds):
+        t = time.perf_counter()
+        subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best[i] = min(best[i], time.perf_counter() - t)
+print(" ".join(f"{b:.4f}" for b in best))
+PY
+}
+
+# pair NAME RUNS ARGS...: claimx ARGS timed (with the old binary first when OLD is set).
+pair() {
+  local name=$1 runs=$2
+  shift 2
+  if [ -n "${OLD:-}" ]; then
+    best "$name" "$runs" "$OLD" "$@" --next "$CLAIMX" "$@"
   else
-    local best="" t
-    for _ in $(seq "$RUNS"); do
-      /usr/bin/time -f %e -o "$TMP/time" "$@" >/dev/null 2>&1
-      t=$(tail -1 "$TMP/time")
-      if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
-    done
-    echo "$best"
+    best "$name" "$runs" "$CLAIMX" "$@"
   fi
 }
 
-T_J1=$(best_seconds claimx-j1 "$CLAIMX" -q -j1 "$JSONL")
-T_J2=$(best_seconds claimx-j2 "$CLAIMX" -q -j2 "$JSONL")
-# The copies after the first are text each Set's lazy DFA has seen; the corpus once is all new.
-T_ONCE=$(best_seconds claimx-once "$CLAIMX" -q -j1 "$ONCE")
-ONCE_BYTES=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["text"].encode()) for l in open(sys.argv[1], encoding="utf-8")))' "$ONCE")
-T_RG=$(best_seconds rg "$(command -v rg)" -j1 -o -f "$PATTERNS" "$PLAIN")
-T_START=$(RUNS=10 best_seconds startup "$CLAIMX" -q -j1 "$ONE")
-/usr/bin/time -f %M -o "$TMP/rss-j1" "$CLAIMX" -q -j1 "$JSONL" >/dev/null
-/usr/bin/time -f %M -o "$TMP/rss-j2" "$CLAIMX" -q -j2 "$JSONL" >/dev/null
-RSS_J1=$(tail -1 "$TMP/rss-j1")
-RSS_J2=$(tail -1 "$TMP/rss-j2")
+rss() {
+  /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null
+  tail -1 "$TMP/rss"
+}
 
-awk -v b="$TEXT_BYTES" -v ob="$ONCE_BYTES" -v once="$T_ONCE" -v j1="$T_J1" -v j2="$T_J2" -v rg="$T_RG" -v st="$T_START" \
-    -v r1="$RSS_J1" -v r2="$RSS_J2" -v runs="$RUNS" 'BEGIN {
-  printf "| measure | value | target |\n|---|---|---|\n"
-  printf "| claimx -q -j1 (best of %d) | %.2f s, %.2f MB/s | |\n", runs, j1, b / j1 / 1e6
-  printf "| claimx -q -j2 (best of %d) | %.2f s, %.2f MB/s | |\n", runs, j2, b / j2 / 1e6
-  printf "| claimx -q -j1, the corpus once: all new text (best of %d) | %.2f s, %.2f MB/s | |\n", runs, once, ob / once / 1e6
-  printf "| rg -j1 -o -f bench/ref-patterns.txt (best of %d) | %.2f s, %.2f MB/s | |\n", runs, rg, b / rg / 1e6
-  printf "| claimx -j1 / rg (throughput) | %.3f | >= 2 |\n", rg / j1
-  printf "| claimx -j2 / -j1 (throughput) | %.2f | >= 1.7 |\n", j1 / j2
-  printf "| start-up, one-line input (best of 10) | %.0f ms | < 30 ms |\n", st * 1000
-  printf "| peak RSS, batch, -j1 / -j2 | %.0f / %.0f MB | < 200 MB |\n", r1 / 1024, r2 / 1024
-}'
+ONCE_BYTES=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["text"].encode()) for l in open(sys.argv[1], encoding="utf-8")))' "$ONCE")
+read -r -a T_J1 <<<"$(pair j1 "$RUNS" -q -j1 "$JSONL")"
+read -r -a T_J2 <<<"$(pair j2 "$RUNS" -q -j2 "$JSONL")"
+read -r -a T_ONCE <<<"$(pair once "$RUNS" -q -j1 "$ONCE")"
+read -r -a T_START <<<"$(pair startup 20 -q -j1 "$ONE")"
+T_RG=$(best rg "$RUNS" "$(command -v rg)" -j1 -o -f "$PATTERNS" "$PLAIN")
+BINS=("$CLAIMX")
+[ -n "${OLD:-}" ] && BINS=("$OLD" "$CLAIMX")
+for i in "${!BINS[@]}"; do
+  r1=$(rss "${BINS[$i]}" -q -j1 "$JSONL")
+  r2=$(rss "${BINS[$i]}" -q -j2 "$JSONL")
+  echo
+  echo "${BINS[$i]}:"
+  awk -v b="$TEXT_BYTES" -v ob="$ONCE_BYTES" -v once="${T_ONCE[$i]}" -v j1="${T_J1[$i]}" \
+      -v j2="${T_J2[$i]}" -v rg="$T_RG" -v st="${T_START[$i]}" -v r1="$r1" -v r2="$r2" \
+      -v runs="$RUNS" 'BEGIN {
+    printf "| measure | value | target |\n|---|---|---|\n"
+    printf "| claimx -q -j1 (best of %d) | %.2f s, %.2f MB/s | |\n", runs, j1, b / j1 / 1e6
+    printf "| claimx -q -j2 (best of %d) | %.2f s, %.2f MB/s | |\n", runs, j2, b / j2 / 1e6
+    printf "| claimx -q -j1, the corpus once: all new text (best of %d) | %.2f s, %.2f MB/s | |\n", runs, once, ob / once / 1e6
+    printf "| rg -j1 -o -f bench/ref-patterns.txt (best of %d) | %.2f s, %.2f MB/s | |\n", runs, rg, b / rg / 1e6
+    printf "| claimx -j1 / rg (throughput) | %.3f | >= 0.2 |\n", rg / j1
+    printf "| claimx -j2 / -j1 (throughput) | %.2f | >= 1.8 |\n", j1 / j2
+    printf "| start-up, one-line input (best of 20) | %.0f ms | < 30 ms |\n", st * 1000
+    printf "| peak RSS, batch, -j1 / -j2 | %.0f / %.0f MB | < 150 MB |\n", r1 / 1024, r2 / 1024
+  }'
+done

@@ -33,9 +33,11 @@ struct ExtractorOptions {
   WriteOptions write;
 };
 
-// The embedded packs (with their examples, for `rules check`) and the packs of each directory,
-// compiled; throws RulePackError.
-std::unique_ptr<RuleBook> compile_rulebook(const std::vector<std::string>& dirs);
+// The embedded packs and the packs of each directory, compiled; throws RulePackError. The
+// embedded packs come from the image compiled at build time, or with their examples (for
+// `rules check`) from their sources.
+std::unique_ptr<RuleBook> compile_rulebook(const std::vector<std::string>& dirs,
+                                           bool with_examples = false);
 
 // "figures,claims" into the write options' kinds; throws Error naming an unknown kind.
 void set_only(const std::string& kinds, WriteOptions* options);

@@ -35,6 +35,7 @@ class RE2;
 namespace claimx {
 
 struct RuleRegex;  // a rule's RE2, compiled once (rulebook.cc)
+struct BookImage;  // writes and reads a compiled book (image.cc)
 
 struct SourceFile {
   std::string name;  // shown in messages: "patterns/en/figures.yaml"
@@ -64,8 +65,10 @@ struct RuleError {
 
 struct LexiconEntry {
   std::string form;
-  nlohmann::json attrs;  // every key of the entry but `form` (name, code, value, ...)
-  int line = 0;          // in the lexicon's file; 0 when generated
+  // Every key of the entry but `form` (name, code, value, ...): an object, or null for the
+  // forms of a word list (a generated lexicon of bare forms, `words:`), which has none.
+  nlohmann::json attrs;
+  int line = 0;  // in the lexicon's file; 0 when generated
 };
 
 struct Lexicon {
@@ -83,6 +86,7 @@ struct Lexicon {
   std::string fold(std::string_view s) const;
 
  private:
+  friend struct BookImage;
   // find() runs for every candidate word of every document: an open-addressing table over one
   // buffer of folded forms, so a look-up touches a slot and the key bytes, not hash-node chains.
   struct Slot {
@@ -93,6 +97,14 @@ struct Lexicon {
   };
   std::string keys_;
   std::vector<Slot> slots_;
+  // A book read from an image that outlives it reads the table in place (RuleBook::load_image):
+  // then these point into the image, and keys_ and slots_ stay empty.
+  std::string_view image_keys_;
+  const Slot* image_slots_ = nullptr;
+  size_t image_slot_count_ = 0;
+  std::string_view keys() const { return image_slots_ ? image_keys_ : std::string_view(keys_); }
+  const Slot* slots() const { return image_slots_ ? image_slots_ : slots_.data(); }
+  size_t slot_count() const { return image_slots_ ? image_slot_count_ : slots_.size(); }
 };
 
 struct Example {
@@ -165,6 +177,18 @@ class RuleBook {
   enum class Compile { kEager, kLazy };
   bool compile(std::vector<RuleError>* errors, Compile mode = Compile::kEager);
 
+  // The compiled book as bytes, and a book read back from them. The embedded packs are
+  // compiled when claimx is built (tools/pack_image.cc) and read at start-up instead of their
+  // YAML and lexicon files. save_image() needs a book that compiled without errors;
+  // load_image() replaces this book's packs, compiles the Sets, and leaves each rule's RE2 to
+  // its first use. It returns false, with an error, for bytes this build did not write. Packs
+  // added afterwards and a new compile() work as on a book made from the sources.
+  // With `bytes_outlive_book` (the embedded image) the lexicons' look-up tables are read in
+  // place rather than copied.
+  std::string save_image() const;
+  bool load_image(std::string_view bytes, std::vector<RuleError>* errors,
+                  bool bytes_outlive_book = false);
+
   // Runs a pack's RE2::Set over text[begin, end), then the rules that fired with submatches.
   // Appends matches (non-overlapping per rule, leftmost first). Unknown pack: no matches.
   void match_pack(std::string_view pack, std::string_view text, size_t begin, size_t end,
@@ -205,9 +229,10 @@ class RuleBook {
   std::unique_ptr<Impl> impl_;
 };
 
-// The embedded packs (without examples), compiled once per process (thread-safe), each rule's
-// RE2 lazily. Throws claimx::Error with the messages on a broken embedded pack, which `rules
-// check` in the test suite rules out.
+// The embedded packs (without examples), compiled when claimx was built and read once per
+// process (thread-safe) from that image; each rule's RE2 compiles on first use. Throws
+// claimx::Error with the messages when the image cannot be read (a broken embedded pack fails
+// the build instead).
 const RuleBook& default_rulebook();
 
 }  // namespace claimx

@@ -62,9 +62,10 @@ void print_errors(const std::vector<claimx::RuleError>& errors) {
 }
 
 // Embedded packs plus the --patterns directories, compiled; nullptr (after printing) on error.
-std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs) {
+std::unique_ptr<claimx::RuleBook> load_book(const std::vector<std::string>& dirs,
+                                            bool with_examples) {
   try {
-    return claimx::compile_rulebook(dirs);
+    return claimx::compile_rulebook(dirs, with_examples);
   } catch (const claimx::RulePackError& e) {
     print_errors(e.errors);
     return nullptr;
@@ -101,7 +102,7 @@ void add_rules_command(CLI::App& parent, RulesArgs* a) {
 int run_rules(const RulesArgs& a, std::vector<std::string> dirs) {
   dirs.insert(dirs.end(), a.dirs.begin(), a.dirs.end());
   if (!a.check_dir.empty()) dirs.push_back(a.check_dir);
-  auto book = load_book(dirs);
+  auto book = load_book(dirs, !a.list->parsed());
   if (!book) return kUsage;
   if (a.list->parsed()) {
     for (const auto& r : book->rules())
@@ -367,7 +368,7 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<claimx::RuleBook> custom;
-  if (!pattern_dirs.empty() && !(custom = load_book(pattern_dirs))) return kUsage;
+  if (!pattern_dirs.empty() && !(custom = load_book(pattern_dirs, false))) return kUsage;
   const claimx::RuleBook& book = custom ? *custom : claimx::default_rulebook();
 
   if (files.empty()) files.push_back("-");

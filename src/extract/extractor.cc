@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "rules/embedded.h"
+
 namespace claimx {
 
 namespace {
@@ -16,10 +18,17 @@ std::string joined(const std::vector<RuleError>& errors) {
 
 RulePackError::RulePackError(std::vector<RuleError> e) : Error(joined(e)), errors(std::move(e)) {}
 
-std::unique_ptr<RuleBook> compile_rulebook(const std::vector<std::string>& dirs) {
+std::unique_ptr<RuleBook> compile_rulebook(const std::vector<std::string>& dirs,
+                                           bool with_examples) {
   auto book = std::make_unique<RuleBook>();
   std::vector<RuleError> errors;
-  book->add_sources(embedded_pack_sources(), &errors);
+  // The embedded packs as compiled at build time, unless their examples are wanted (they are
+  // not in the image): the YAML is read for `rules check` only.
+  std::string_view image = with_examples ? std::string_view() : embedded_book_image();
+  if (!image.empty())
+    book->load_image(image, &errors, true);
+  else
+    book->add_sources(embedded_pack_sources(), &errors);
   for (const auto& d : dirs) book->add_directory(d, &errors);
   if (errors.empty()) book->compile(&errors);
   if (!errors.empty()) throw RulePackError(std::move(errors));

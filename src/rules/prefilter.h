@@ -16,6 +16,10 @@
 #include <string_view>
 #include <vector>
 
+namespace claimx {
+struct BookImage;  // writes and reads a Filter in a compiled book (image.cc)
+}  // namespace claimx
+
 namespace claimx::prefilter {
 
 // Satisfied by a text that holds one of `bytes`, or one of `strings` once the text's ASCII
@@ -59,6 +63,7 @@ class Filter {
   void passing(std::string_view text, std::vector<char>* pass) const;
 
  private:
+  friend struct claimx::BookImage;
   struct CompiledClause {
     uint64_t bytes;  // the byte classes that satisfy it (bits of byte_bits_)
     int id;          // index of the clause in the filter

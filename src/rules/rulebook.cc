@@ -19,46 +19,13 @@
 #include "claimx/error.h"
 #include "claimx/rules.h"
 #include "claimx/text.h"
+#include "rules/book_impl.h"
+#include "rules/embedded.h"
 #include "rules/prefilter.h"
 
 namespace claimx {
 
 namespace {
-
-struct Define {
-  std::string pattern;
-  SourceLoc loc;
-  bool quoted = false;
-  std::string pack;  // unqualified names inside it resolve in this pack
-};
-
-struct PackData {
-  std::string name;
-  std::string file;
-  int layer = 0;  // sources added together share a layer; later layers override
-  std::map<std::string, Define> defines;
-  std::vector<Lexicon> lexicons;
-  std::vector<Rule> rules;
-  nlohmann::json model;
-  // Filled by compile(). A pack's rules are matched by a few RE2::Sets rather than one: the
-  // lazy DFA of one Set over all rules builds a state for every mix of partial matches that
-  // new text brings (a place name inside a capitalised run inside a title), so on text it has
-  // not seen it spends most of its time building states. Sets of a few rules each mix less
-  // (docs/PERFORMANCE.md has the measurements). A Set part lists its rules as pack-local
-  // indexes, so a sentence's fired rules are the same, in the same order, as with one Set.
-  struct SetPart {
-    std::unique_ptr<re2::RE2::Set> set;
-    std::vector<int> members;  // Set index -> index into set_rules
-    bool alone = false;        // holds one big rule; the next rule opens a new part
-  };
-  std::vector<SetPart> parts;
-  std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
-  // Rules with a selective prefilter (prefilter.h) are in no Set: a sentence runs those its
-  // filter lets through, which a Set would mostly have found not to match. `filter` holds
-  // their needs by pack-local index (the Set rules' needs are empty).
-  std::vector<int> filtered_rules;
-  prefilter::Filter filter;
-};
 
 // How rules are grouped into Set parts: at most kPartRules consecutive rules a part, and a rule
 // whose expanded pattern is longer than kAlonePatternBytes (a big lexicon alternation) alone.
@@ -93,6 +60,8 @@ void on_all_cores(size_t n, Size size, Work work) {
   loop();
   for (auto& t : helpers) t.join();
 }
+
+}  // namespace
 
 // Adds each Set part's patterns and compiles it, the parts shared out among the cores (RE2's
 // parsing and compiling are half of start-up); errors are reported in pack and part order. A
@@ -134,6 +103,16 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
       jobs.size(), [&](size_t i) { return jobs[i].bytes; }, [&](size_t i) { run(jobs[i]); });
   for (auto& job : jobs) errors->insert(errors->end(), job.errors.begin(), job.errors.end());
 }
+
+re2::RE2::Options rule_options(bool longest) {
+  re2::RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  opts.set_longest_match(longest);
+  return opts;
+}
+
+namespace {
 
 // Whether a rule's prefilter is selective enough to run the rule alone on the sentences it
 // lets through, rather than in a Set on every sentence.
@@ -278,6 +257,9 @@ uint64_t fnv1a(std::string_view s) {
 }  // namespace
 
 void Lexicon::index_entries() {
+  image_slots_ = nullptr;
+  image_slot_count_ = 0;
+  image_keys_ = {};
   keys_.clear();
   size_t cap = 16;
   while (cap < entries.size() * 2) cap *= 2;  // load factor at most 1/2
@@ -301,7 +283,9 @@ void Lexicon::index_entries() {
 }
 
 const LexiconEntry* Lexicon::find(std::string_view form) const {
-  if (slots_.empty()) return nullptr;
+  const Slot* table = slots();
+  size_t size = slot_count();
+  if (size == 0) return nullptr;
   // Called for every candidate word: fold into a per-thread buffer, not a fresh string.
   std::string_view key = form;
   if (ignore_case) {
@@ -312,12 +296,13 @@ const LexiconEntry* Lexicon::find(std::string_view form) const {
   }
   uint64_t h = fnv1a(key);
   auto tag = static_cast<uint32_t>(h >> 32);
-  size_t mask = slots_.size() - 1;
+  std::string_view all_keys = keys();
+  size_t mask = size - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
-    const Slot& slot = slots_[at];
+    const Slot& slot = table[at];
     if (slot.entry == 0) return nullptr;
     if (slot.tag == tag && slot.key_size == key.size() &&
-        std::string_view(keys_).substr(slot.key_offset, slot.key_size) == key)
+        all_keys.substr(slot.key_offset, slot.key_size) == key)
       return &entries[slot.entry - 1];
   }
 }
@@ -340,18 +325,6 @@ std::string Lexicon::regex() const {
   if (out.empty()) return "[^\\x00-\\x{10FFFF}]";  // matches nothing
   return ignore_case ? "(?i:" + out + ")" : out;
 }
-
-struct RuleRegex {
-  RuleRegex(std::string p, const re2::RE2::Options& o) : pattern(std::move(p)), options(o) {}
-  const re2::RE2& get() {
-    std::call_once(once, [this] { re = std::make_unique<re2::RE2>(pattern, options); });
-    return *re;
-  }
-  std::string pattern;
-  re2::RE2::Options options;
-  std::once_flag once;
-  std::unique_ptr<re2::RE2> re;
-};
 
 namespace {
 
@@ -483,6 +456,8 @@ bool check_contract(Rule* r, const std::function<bool(std::string_view)>& has_le
   return found.empty();
 }
 
+}  // namespace
+
 // Strings that live as long as the process, each kept once: rule ids that results point at.
 // Books come and go (a service reloads its packs); the ids of their rules are few and repeat.
 std::string_view stable_string(const std::string& s) {
@@ -491,6 +466,8 @@ std::string_view stable_string(const std::string& s) {
   std::lock_guard lock(mu);
   return *pool->insert(s).first;  // node-based: an element never moves
 }
+
+namespace {
 
 // A named group the rule's stage does not read is a mistake (a misspelt group is no match).
 bool check_groups(const Rule& r, std::vector<RuleError>* errors) {
@@ -524,6 +501,14 @@ void check_replacement(const Lexicon& old, const Lexicon& now, std::vector<RuleE
   for (const auto& e : old.entries)
     for (const auto& [key, v] : e.attrs.items()) types[key].insert(type_name(v));
   int reported = 0;
+  bool bare = std::any_of(now.entries.begin(), now.entries.end(),
+                          [](const LexiconEntry& e) { return e.attrs.is_null(); });
+  if (bare && !types.empty()) {
+    errors->push_back({now.loc, "lexicon `" + now.name + "` is a word list, but the lexicon it " +
+                                    "replaces (" + old.loc.file +
+                                    ") has attributes: give entries"});
+    return;
+  }
   for (const auto& e : now.entries)
     for (const auto& [key, v] : e.attrs.items()) {
       auto t = types.find(key);
@@ -566,34 +551,6 @@ void check_needed_data(const std::vector<Rule>& rules,
 }
 
 }  // namespace
-
-struct RuleBook::Impl {
-  std::vector<PackData> packs;  // in load order
-  std::vector<Rule> rules;      // compiled, pack by pack
-  std::map<std::string, const Lexicon*, std::less<>> lexicons;
-  std::map<std::string, size_t, std::less<>> rule_index;
-  std::map<std::string, size_t, std::less<>> pack_index;
-  std::map<std::string, int> lexicon_layer;  // layer of the pack that defines each lexicon
-  int layer = 0;                             // one per add_sources call
-  // Lexicons ("name") and models ("model:pack") an overriding pack dropped -> its file.
-  std::map<std::string, std::string, std::less<>> dropped;
-  std::vector<std::string> sentence_packs, zone_packs;  // see RuleBook::sentence_packs()
-  SegmentRules segment;
-  nlohmann::json null_model;
-  std::mutex derived_mutex;
-  std::map<std::string, std::shared_ptr<const void>> derived;  // see RuleBook::derived()
-
-  // One source as a pack (nullopt when it is unusable), and that pack added to `packs`.
-  std::optional<PackData> parse_pack(const SourceFile& src, std::vector<RuleError>* errors) const;
-  void merge(PackData pack);
-  bool parse_rule(PackData& pack, const YAML::Node& n, std::vector<RuleError>* errors) const;
-  void parse_lexicon(PackData& pack, const std::string& name, const YAML::Node& n,
-                     std::vector<RuleError>* errors) const;
-  bool expand(const Rule& rule, const std::string& in, const SourceLoc& loc, int depth,
-              const std::string& scope, const std::map<std::string, const Define*>& defines,
-              std::string* out, std::vector<std::string>* lexicons_used,
-              std::vector<RuleError>* errors) const;
-};
 
 namespace {
 
@@ -743,13 +700,14 @@ bool RuleBook::Impl::parse_rule(PackData& pack, const YAML::Node& n,
 namespace {
 
 // A generated word list is one string, a form a line: common_words' 64,000 forms, as an array
-// of strings, took ~90 ms to read (a JSON value each).
+// of strings, took ~90 ms to read (a JSON value each). Its entries' attrs are null, not empty
+// objects: 72,000 empty maps were a tenth of start-up (allocating them, and faulting their pages).
 void add_word_list(const nlohmann::json& words, Lexicon* lex) {
   std::string_view all = words.get_ref<const std::string&>();
   lex->entries.reserve(static_cast<size_t>(std::count(all.begin(), all.end(), '\n')) + 1);
   while (!all.empty()) {
     size_t nl = std::min(all.find('\n'), all.size());
-    if (nl > 0) lex->entries.push_back({std::string(all.substr(0, nl)), nlohmann::json::object()});
+    if (nl > 0) lex->entries.push_back({std::string(all.substr(0, nl)), nlohmann::json()});
     all.remove_prefix(std::min(nl + 1, all.size()));
   }
   lex->index_entries();
@@ -998,6 +956,33 @@ void RuleBook::add_directory(const std::string& dir, std::vector<RuleError>* err
   add_sources(sources, errors);
 }
 
+void RuleBook::Impl::finish() {
+  rule_index.clear();
+  pack_index.clear();
+  for (size_t i = 0; i < rules.size(); ++i) rule_index[rules[i].id] = i;
+  for (size_t i = 0; i < packs.size(); ++i) pack_index[packs[i].name] = i;
+  auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
+    out->clear();
+    auto it = lexicons.find(name);
+    if (it == lexicons.end()) return;
+    for (const auto& e : it->second->entries) out->insert(it->second->fold(e.form));
+  };
+  sentence_packs.clear();
+  zone_packs.clear();
+  for (const auto& p : packs) {
+    auto has = [&](bool zone) {
+      return std::any_of(p.set_rules.begin(), p.set_rules.end(),
+                         [&](size_t ri) { return (rules[ri].type == RuleKind::kZone) == zone; });
+    };
+    if (has(false)) sentence_packs.push_back(p.name);
+    if (has(true)) zone_packs.push_back(p.name);
+  }
+  fill("abbreviations", &segment.abbreviations);
+  fill("title_abbreviations", &segment.title_abbreviations);
+  fill("number_abbreviations", &segment.number_abbreviations);
+  fill("sentence_starters", &segment.sentence_starters);
+}
+
 bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   impl_->derived.clear();  // derived from the packs as they were
   size_t before = errors->size();
@@ -1025,9 +1010,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       m.lexicon_layer[l.name] = p.layer;
     }
   }
-  re2::RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
+  re2::RE2::Options opts = rule_options(false);
   // A model holds numbers (or maps of numbers): the stages read them without further checks.
   std::function<bool(const nlohmann::json&)> numeric = [&](const nlohmann::json& j) {
     if (j.is_number()) return true;
@@ -1064,9 +1047,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
                     errors))
         continue;
       r.expanded = expanded;
-      re2::RE2::Options rule_opts = opts;
-      rule_opts.set_longest_match(r.attrs.value("longest", false));
-      r.re = std::make_shared<RuleRegex>(r.expanded, rule_opts);
+      r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
         groups_from_scan(&r);
       } else if (const re2::RE2& re = r.re->get(); re.ok()) {
@@ -1099,26 +1080,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   check_needed_data(m.rules, m.dropped, has_lexicon, model_of, errors);
   plan_parts(m.packs, m.rules, opts);
   compile_sets(m.packs, m.rules, errors);
-  auto fill = [&](const char* name, std::unordered_set<std::string>* out) {
-    out->clear();
-    auto it = m.lexicons.find(name);
-    if (it == m.lexicons.end()) return;
-    for (const auto& e : it->second->entries) out->insert(it->second->fold(e.form));
-  };
-  m.sentence_packs.clear();
-  m.zone_packs.clear();
-  for (const auto& p : m.packs) {
-    auto has = [&](bool zone) {
-      return std::any_of(p.set_rules.begin(), p.set_rules.end(),
-                         [&](size_t ri) { return (m.rules[ri].type == RuleKind::kZone) == zone; });
-    };
-    if (has(false)) m.sentence_packs.push_back(p.name);
-    if (has(true)) m.zone_packs.push_back(p.name);
-  }
-  fill("abbreviations", &m.segment.abbreviations);
-  fill("title_abbreviations", &m.segment.title_abbreviations);
-  fill("number_abbreviations", &m.segment.number_abbreviations);
-  fill("sentence_starters", &m.segment.sentence_starters);
+  m.finish();
   return errors->size() == before;
 }
 
@@ -1285,8 +1247,12 @@ const RuleBook& default_rulebook() {
   static const RuleBook* book = [] {
     auto b = std::make_unique<RuleBook>();
     std::vector<RuleError> errors;
-    b->add_sources(embedded_extraction_sources(), &errors);
-    b->compile(&errors, RuleBook::Compile::kLazy);
+    if (std::string_view image = embedded_book_image(); !image.empty()) {
+      b->load_image(image, &errors, true);  // compiled at build time from the same sources
+    } else {
+      b->add_sources(embedded_extraction_sources(), &errors);
+      b->compile(&errors, RuleBook::Compile::kLazy);
+    }
     if (!errors.empty()) {
       std::string all = "the embedded rule packs do not compile:";
       for (const auto& e : errors) all.append("\n").append(e.format());

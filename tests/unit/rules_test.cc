@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "claimx/check.h"
+#include "rules/embedded.h"
 
 namespace claimx {
 namespace {
@@ -260,6 +263,82 @@ TEST(Rules, RulesSplitOverSeveralSetsFireInPackOrder) {
   book.match_pack("t", text, 0, text.size(), &hits);
   ASSERT_EQ(hits.size(), 40u);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(hits[i].rule->id, "t.r" + std::to_string(i));
+}
+
+// The image embedded at build time is what the embedded packs compile to now, byte for byte:
+// the build wrote it from the same sources, and writing it depends on nothing else.
+TEST(Rules, EmbeddedImageIsTheCompiledExtractionPacks) {
+  std::string_view image = embedded_book_image();
+  ASSERT_FALSE(image.empty());
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(embedded_extraction_sources(), &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kEager));
+  std::string again = book.save_image();
+  ASSERT_EQ(again.size(), image.size());
+  EXPECT_TRUE(again == image);
+}
+
+TEST(Rules, ImageReadsBackToTheSameBook) {
+  RuleBook book;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(book.load_image(embedded_book_image(), &errors));
+  EXPECT_TRUE(book.save_image() == embedded_book_image());
+  // Matching works on the Sets compiled at load and on rules compiled on first use.
+  std::string text = "Profits rose 5% to $1.2bn in March, the company said.";
+  std::vector<Match> hits;
+  book.match_pack("figures", text, 0, text.size(), &hits);
+  std::vector<std::string> spans;
+  for (const auto& m : hits) spans.push_back(text.substr(m.span.start, m.span.end - m.span.start));
+  EXPECT_NE(std::find(spans.begin(), spans.end(), "5%"), spans.end());
+  EXPECT_NE(std::find(spans.begin(), spans.end(), "$1.2bn"), spans.end());
+  ASSERT_NE(book.lexicon("common_words"), nullptr);
+  EXPECT_NE(book.lexicon("common_words")->find("house"), nullptr);
+  EXPECT_FALSE(book.segment_rules().abbreviations.empty());
+}
+
+TEST(Rules, DamagedImageIsAnErrorNotACrash) {
+  std::string_view image = embedded_book_image();
+  for (size_t cut : {size_t{0}, size_t{10}, size_t{40}, size_t{1000}, image.size() / 3,
+                     image.size() / 2, image.size() - 1}) {
+    RuleBook book;
+    std::vector<RuleError> errors;
+    EXPECT_FALSE(book.load_image(image.substr(0, cut), &errors)) << cut;
+    ASSERT_EQ(errors.size(), 1u) << cut;
+    EXPECT_NE(errors[0].format().find("compiled rule book"), std::string::npos) << cut;
+  }
+  std::string longer(image);
+  longer += '\0';
+  RuleBook book;
+  std::vector<RuleError> errors;
+  EXPECT_FALSE(book.load_image(longer, &errors));
+}
+
+// --patterns packs go on top of the image as on top of the sources: same rules, same patterns.
+TEST(Rules, PacksAddedToAnImageBookCompileAsOnTheSources) {
+  std::string pack =
+      "pack: mine\nrules:\n  - {id: mine.widgets, kind: number, pattern: "
+      "'(?P<span>(?P<num>{{figures.NUM}})) widgets'}\n";
+  RuleBook from_image, from_yaml;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(from_image.load_image(embedded_book_image(), &errors));
+  from_image.add_sources({{"mine.yaml", pack}}, &errors);
+  from_yaml.add_sources(embedded_extraction_sources(), &errors);
+  from_yaml.add_sources({{"mine.yaml", pack}}, &errors);
+  ASSERT_TRUE(from_image.compile(&errors)) << errors[0].format();
+  ASSERT_TRUE(from_yaml.compile(&errors)) << errors[0].format();
+  ASSERT_EQ(from_image.rules().size(), from_yaml.rules().size());
+  for (size_t i = 0; i < from_yaml.rules().size(); ++i) {
+    EXPECT_EQ(from_image.rules()[i].id, from_yaml.rules()[i].id);
+    EXPECT_EQ(from_image.rules()[i].expanded, from_yaml.rules()[i].expanded);
+    EXPECT_EQ(from_image.rules()[i].lexicons, from_yaml.rules()[i].lexicons);
+  }
+  EXPECT_TRUE(from_image.save_image() == from_yaml.save_image());
+  std::string text = "They sold 12 widgets.";
+  std::vector<Match> hits;
+  from_image.match_pack("mine", text, 0, text.size(), &hits);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].rule->id, "mine.widgets");
 }
 
 TEST(Rules, FailingExampleIsReportedAtItsLine) {

@@ -1,0 +1,523 @@
+// The compiled rule book as bytes. claimx's embedded packs are parsed, checked, expanded and
+// planned when claimx is built (tools/pack_image.cc writes the image, the build embeds it), so
+// start-up reads flat records instead of YAML and 72,000 lexicon entries of JSON, and copies the
+// lexicons' look-up tables and the prefilters instead of building them. What cannot be stored
+// (RE2 programs) is compiled at load: the Sets now, each rule's own RE2 on first use.
+//
+// Layout: a magic line, then fields in a fixed order, little-endian, strings as a 32-bit length
+// and bytes. Every read is bounds-checked: a damaged image is an error, never a crash.
+#include <cstring>
+
+#include "claimx/error.h"
+#include "rules/book_impl.h"
+
+namespace claimx {
+
+namespace {
+
+constexpr std::string_view kMagic = "claimx compiled rule book 1\n";
+
+class Writer {
+ public:
+  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(uint32_t v) { raw(&v, sizeof v); }
+  void i32(int32_t v) { raw(&v, sizeof v); }
+  void u64(uint64_t v) { raw(&v, sizeof v); }
+  void str(std::string_view s) {
+    u32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void loc(const SourceLoc& l) {
+    str(l.file);
+    i32(l.line);
+    i32(l.col);
+  }
+  void json(const nlohmann::json& j);
+  // Zero bytes up to a multiple of n from the image's start, so a table there can be read in
+  // place (the embedded image starts 16-aligned).
+  void align(size_t n) { out_.append((n - out_.size() % n) % n, '\0'); }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(std::string_view in, size_t at) : in_(in), at_(at) {}
+  uint8_t u8() { return static_cast<uint8_t>(*take(1)); }
+  uint32_t u32() { return pod<uint32_t>(); }
+  int32_t i32() { return pod<int32_t>(); }
+  uint64_t u64() { return pod<uint64_t>(); }
+  std::string_view view() {
+    uint32_t n = u32();
+    return {take(n), n};
+  }
+  std::string str() { return std::string(view()); }
+  const char* take(size_t n) {
+    if (n > in_.size() - at_) throw Error("the compiled rule book is damaged (truncated)");
+    const char* p = in_.data() + at_;
+    at_ += n;
+    return p;
+  }
+  SourceLoc loc() {
+    SourceLoc l;
+    l.file = str();
+    l.line = i32();
+    l.col = i32();
+    return l;
+  }
+  // A count of items that each take at least `min_bytes`: a damaged count cannot make a
+  // reserve() ask for gigabytes.
+  uint32_t count(size_t min_bytes = 1) {
+    uint32_t n = u32();
+    if (n > (in_.size() - at_) / std::max<size_t>(min_bytes, 1))
+      throw Error("the compiled rule book is damaged (count)");
+    return n;
+  }
+  nlohmann::json json(int depth = 0);
+  void align(size_t n) { take((n - at_ % n) % n); }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  template <class T>
+  T pod() {
+    T v;
+    std::memcpy(&v, take(sizeof v), sizeof v);
+    return v;
+  }
+  std::string_view in_;
+  size_t at_ = 0;
+};
+
+// JSON values keep their exact type (integer, unsigned or float), so a value reads back as the
+// YAML loader made it.
+enum JsonTag : uint8_t { kNull, kFalse, kTrue, kInt, kUint, kFloat, kString, kArray, kObject };
+
+void Writer::json(const nlohmann::json& j) {
+  using T = nlohmann::json::value_t;
+  switch (j.type()) {
+    case T::boolean:
+      u8(j.get<bool>() ? kTrue : kFalse);
+      return;
+    case T::number_integer:
+      u8(kInt);
+      u64(static_cast<uint64_t>(j.get<int64_t>()));
+      return;
+    case T::number_unsigned:
+      u8(kUint);
+      u64(j.get<uint64_t>());
+      return;
+    case T::number_float: {
+      u8(kFloat);
+      double d = j.get<double>();
+      raw(&d, sizeof d);
+      return;
+    }
+    case T::string:
+      u8(kString);
+      str(j.get_ref<const std::string&>());
+      return;
+    case T::array:
+      u8(kArray);
+      u32(static_cast<uint32_t>(j.size()));
+      for (const auto& v : j) json(v);
+      return;
+    case T::object:
+      u8(kObject);
+      u32(static_cast<uint32_t>(j.size()));
+      for (const auto& [k, v] : j.items()) {
+        str(k);
+        json(v);
+      }
+      return;
+    default:  // null, and nothing else occurs in a pack
+      u8(kNull);
+  }
+}
+
+nlohmann::json Reader::json(int depth) {
+  if (depth > 64) throw Error("the compiled rule book is damaged (nesting)");
+  switch (u8()) {
+    case kNull:
+      return nullptr;
+    case kFalse:
+      return false;
+    case kTrue:
+      return true;
+    case kInt:
+      return static_cast<int64_t>(u64());
+    case kUint:
+      return u64();
+    case kFloat: {
+      double d;
+      std::memcpy(&d, take(sizeof d), sizeof d);
+      return d;
+    }
+    case kString:
+      return str();
+    case kArray: {
+      nlohmann::json a = nlohmann::json::array();
+      for (uint32_t n = count(); n > 0; --n) a.push_back(json(depth + 1));
+      return a;
+    }
+    case kObject: {
+      nlohmann::json o = nlohmann::json::object();
+      for (uint32_t n = count(); n > 0; --n) {
+        std::string k = str();
+        o[k] = json(depth + 1);
+      }
+      return o;
+    }
+    default:
+      throw Error("the compiled rule book is damaged (value)");
+  }
+}
+
+template <class T, class Fn>
+void write_all(Writer& w, const T& items, Fn fn) {
+  w.u32(static_cast<uint32_t>(items.size()));
+  for (const auto& x : items) fn(x);
+}
+
+void write_example(Writer& w, const Example& e) {
+  w.str(e.text);
+  w.json(e.expect);
+  w.str(e.date);
+  w.loc(e.loc);
+}
+
+Example read_example(Reader& r) {
+  Example e;
+  e.text = r.str();
+  e.expect = r.json();
+  e.date = r.str();
+  e.loc = r.loc();
+  return e;
+}
+
+void write_rule(Writer& w, const Rule& r) {
+  w.str(r.id);
+  w.str(r.kind);
+  w.u8(static_cast<uint8_t>(r.type));
+  w.u8(static_cast<uint8_t>(r.stage));
+  w.str(r.pack);
+  w.str(r.pattern);
+  w.str(r.expanded);
+  w.i32(r.priority);
+  w.json(r.attrs);
+  write_all(w, r.attr_locs, [&](const auto& kv) {
+    w.str(kv.first);
+    w.loc(kv.second);
+  });
+  write_all(w, r.lexicons, [&](const std::string& s) { w.str(s); });
+  write_all(w, r.examples, [&](const Example& e) { write_example(w, e); });
+  write_all(w, r.counterexamples, [&](const Example& e) { write_example(w, e); });
+  w.loc(r.loc);
+  w.loc(r.pattern_loc);
+  w.i32(r.captures);
+  w.u8(r.group1_is_whole);
+  write_all(w, r.groups, [&](const auto& kv) {
+    w.str(kv.first);
+    w.i32(kv.second);
+  });
+  write_all(w, r.group_aliases, [&](const auto& p) {
+    w.i32(p.first);
+    w.i32(p.second);
+  });
+  w.i32(r.span_group);
+}
+
+Rule read_rule(Reader& in) {
+  Rule r;
+  r.id = in.str();
+  r.kind = in.str();
+  r.type = static_cast<RuleKind>(in.u8());
+  r.stage = static_cast<Stage>(in.u8());
+  r.pack = in.str();
+  r.pattern = in.str();
+  r.expanded = in.str();
+  r.priority = in.i32();
+  r.attrs = in.json();
+  for (uint32_t n = in.count(); n > 0; --n) {
+    std::string key = in.str();
+    r.attr_locs[key] = in.loc();
+  }
+  for (uint32_t n = in.count(4); n > 0; --n) r.lexicons.push_back(in.str());
+  for (uint32_t n = in.count(); n > 0; --n) r.examples.push_back(read_example(in));
+  for (uint32_t n = in.count(); n > 0; --n) r.counterexamples.push_back(read_example(in));
+  r.loc = in.loc();
+  r.pattern_loc = in.loc();
+  r.captures = in.i32();
+  r.group1_is_whole = in.u8() != 0;
+  for (uint32_t n = in.count(); n > 0; --n) {
+    std::string name = in.str();
+    r.groups[name] = in.i32();
+  }
+  for (uint32_t n = in.count(8); n > 0; --n) {
+    int first = in.i32();
+    r.group_aliases.emplace_back(first, in.i32());
+  }
+  r.span_group = in.i32();
+  r.stable_id = stable_string(r.id);
+  r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
+  return r;
+}
+
+// A rule as its pack holds it before compile(): what compile() derives is left out, so a book
+// read from an image compiles again (with --patterns packs on top) as one read from YAML.
+Rule source_rule(const Rule& compiled) {
+  Rule r = compiled;
+  r.expanded.clear();
+  r.lexicons.clear();
+  r.re.reset();
+  r.stable_id = {};
+  r.captures = 0;
+  r.group1_is_whole = false;
+  r.groups.clear();
+  r.group_aliases.clear();
+  r.span_group = 0;
+  return r;
+}
+
+template <class T>
+void write_pod_vector(Writer& w, const std::vector<T>& v) {
+  w.u32(static_cast<uint32_t>(v.size()));
+  w.raw(v.data(), v.size() * sizeof(T));
+}
+
+template <class T>
+void read_pod_vector(Reader& r, std::vector<T>* v) {
+  uint32_t n = r.count(sizeof(T));
+  v->resize(n);
+  if (n > 0) std::memcpy(v->data(), r.take(n * sizeof(T)), n * sizeof(T));
+}
+
+}  // namespace
+
+struct BookImage {
+  static void write_lexicon(Writer& w, const Lexicon& l) {
+    w.str(l.name);
+    w.u8(l.ignore_case);
+    w.u8(l.left_boundary);
+    w.u8(l.right_boundary);
+    w.loc(l.loc);
+    write_all(w, l.entries, [&](const LexiconEntry& e) {
+      w.str(e.form);
+      w.i32(e.line);
+      w.json(e.attrs);
+    });
+    w.str(l.keys());
+    w.u32(static_cast<uint32_t>(l.slot_count()));
+    w.align(alignof(Lexicon::Slot));
+    w.raw(l.slots(), l.slot_count() * sizeof(Lexicon::Slot));
+  }
+
+  // In place: the table points into the image, which outlives the book.
+  static Lexicon read_lexicon(Reader& r, bool in_place) {
+    Lexicon l;
+    l.name = r.str();
+    l.ignore_case = r.u8() != 0;
+    l.left_boundary = r.u8() != 0;
+    l.right_boundary = r.u8() != 0;
+    l.loc = r.loc();
+    uint32_t n = r.count(9);
+    l.entries.resize(n);
+    for (auto& e : l.entries) {
+      e.form = r.str();
+      e.line = r.i32();
+      e.attrs = r.json();
+    }
+    std::string_view keys = r.view();
+    uint32_t slots = r.count(sizeof(Lexicon::Slot));
+    r.align(alignof(Lexicon::Slot));
+    const char* table = r.take(size_t{slots} * sizeof(Lexicon::Slot));
+    in_place = in_place && reinterpret_cast<uintptr_t>(table) % alignof(Lexicon::Slot) == 0;
+    if (in_place) {
+      l.image_keys_ = keys;
+      l.image_slots_ = reinterpret_cast<const Lexicon::Slot*>(table);
+      l.image_slot_count_ = slots;
+    } else {
+      l.keys_ = keys;
+      l.slots_.resize(slots);
+      if (slots > 0) std::memcpy(l.slots_.data(), table, slots * sizeof(Lexicon::Slot));
+    }
+    // Checked once here, so find() trusts the table (a damaged image must not read astray).
+    if ((slots & (slots - 1)) != 0) throw Error("the compiled rule book is damaged (lexicon)");
+    for (size_t i = 0; i < slots; ++i) {
+      const Lexicon::Slot& s = l.slots()[i];
+      if (s.entry > l.entries.size() || size_t{s.key_offset} + s.key_size > keys.size())
+        throw Error("the compiled rule book is damaged (lexicon " + l.name + ")");
+    }
+    return l;
+  }
+
+  static void write_filter(Writer& w, const prefilter::Filter& f) {
+    write_all(w, f.rules_, [&](const prefilter::Filter::RuleNeed& n) {
+      write_all(w, n.clauses, [&](const prefilter::Filter::CompiledClause& c) {
+        w.u64(c.bytes);
+        w.i32(c.id);
+      });
+    });
+    w.u8(f.any_clause_);
+    w.raw(f.byte_bits_, sizeof f.byte_bits_);
+    w.raw(f.symbol_, sizeof f.symbol_);
+    w.i32(f.symbols_);
+    write_pod_vector(w, f.table_);
+    write_pod_vector(w, f.out_atom_);
+    write_pod_vector(w, f.out_next_);
+    w.u64(f.atom_count_);
+    w.i32(f.clause_count_);
+    write_pod_vector(w, f.atom_clause_begin_);
+    write_pod_vector(w, f.atom_clause_ids_);
+  }
+
+  static void read_filter(Reader& r, prefilter::Filter* f) {
+    f->rules_.resize(r.count(4));
+    for (auto& n : f->rules_) {
+      n.clauses.resize(r.count(12));
+      for (auto& c : n.clauses) {
+        c.bytes = r.u64();
+        c.id = r.i32();
+      }
+    }
+    f->any_clause_ = r.u8() != 0;
+    std::memcpy(f->byte_bits_, r.take(sizeof f->byte_bits_), sizeof f->byte_bits_);
+    std::memcpy(f->symbol_, r.take(sizeof f->symbol_), sizeof f->symbol_);
+    f->symbols_ = r.i32();
+    read_pod_vector(r, &f->table_);
+    read_pod_vector(r, &f->out_atom_);
+    read_pod_vector(r, &f->out_next_);
+    f->atom_count_ = r.u64();
+    f->clause_count_ = r.i32();
+    read_pod_vector(r, &f->atom_clause_begin_);
+    read_pod_vector(r, &f->atom_clause_ids_);
+  }
+};
+
+std::string RuleBook::save_image() const {
+  const Impl& m = *impl_;
+  Writer w;
+  w.raw(kMagic.data(), kMagic.size());
+  w.i32(m.layer);
+  write_all(w, m.dropped, [&](const auto& kv) {
+    w.str(kv.first);
+    w.str(kv.second);
+  });
+  write_all(w, m.rules, [&](const Rule& r) { write_rule(w, r); });
+  write_all(w, m.packs, [&](const PackData& p) {
+    if (p.rules.size() != p.set_rules.size())
+      throw Error("save_image: pack " + p.name + " did not compile cleanly");
+    w.str(p.name);
+    w.str(p.file);
+    w.i32(p.layer);
+    write_all(w, p.defines, [&](const auto& kv) {
+      w.str(kv.first);
+      w.str(kv.second.pattern);
+      w.loc(kv.second.loc);
+      w.u8(kv.second.quoted);
+      w.str(kv.second.pack);
+    });
+    write_all(w, p.lexicons, [&](const Lexicon& l) { BookImage::write_lexicon(w, l); });
+    w.json(p.model);
+    write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
+    write_all(w, p.parts, [&](const PackData::SetPart& part) {
+      w.u8(part.alone);
+      write_pod_vector(w, part.members);
+    });
+    write_pod_vector(w, p.filtered_rules);
+    BookImage::write_filter(w, p.filter);
+  });
+  // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
+  write_all(w, m.lexicons, [&](const auto& kv) {
+    w.str(kv.first);
+    w.i32(m.lexicon_layer.at(kv.first));
+    for (size_t pi = 0; pi < m.packs.size(); ++pi)
+      for (size_t li = 0; li < m.packs[pi].lexicons.size(); ++li)
+        if (&m.packs[pi].lexicons[li] == kv.second) {
+          w.u32(static_cast<uint32_t>(pi));
+          w.u32(static_cast<uint32_t>(li));
+        }
+  });
+  return w.take();
+}
+
+bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors,
+                          bool bytes_outlive_book) {
+  if (bytes.substr(0, kMagic.size()) != kMagic) {
+    errors->push_back({{"compiled rule book", 0, 0}, "not a rule book image of this claimx"});
+    return false;
+  }
+  auto fresh = std::make_unique<Impl>();
+  Impl& m = *fresh;
+  try {
+    Reader r(bytes, kMagic.size());
+    m.layer = r.i32();
+    for (uint32_t n = r.count(8); n > 0; --n) {
+      std::string key = r.str();
+      m.dropped[key] = r.str();
+    }
+    m.rules.resize(r.count(16));
+    for (auto& rule : m.rules) rule = read_rule(r);
+    m.packs.resize(r.count(16));
+    for (auto& p : m.packs) {
+      p.name = r.str();
+      p.file = r.str();
+      p.layer = r.i32();
+      for (uint32_t n = r.count(16); n > 0; --n) {
+        std::string name = r.str();
+        Define& d = p.defines[name];
+        d.pattern = r.str();
+        d.loc = r.loc();
+        d.quoted = r.u8() != 0;
+        d.pack = r.str();
+      }
+      p.lexicons.resize(r.count(16));
+      for (auto& l : p.lexicons) l = BookImage::read_lexicon(r, bytes_outlive_book);
+      p.model = r.json();
+      p.set_rules.resize(r.count(4));
+      for (auto& i : p.set_rules) {
+        i = r.u32();
+        if (i >= m.rules.size()) throw Error("the compiled rule book is damaged (rule index)");
+        p.rules.push_back(source_rule(m.rules[i]));
+      }
+      p.parts.resize(r.count(5));
+      for (auto& part : p.parts) {
+        part.alone = r.u8() != 0;
+        read_pod_vector(r, &part.members);
+        part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
+      }
+      read_pod_vector(r, &p.filtered_rules);
+      BookImage::read_filter(r, &p.filter);
+      for (const auto* list : {&p.filtered_rules})
+        for (int k : *list)
+          if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
+            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+      for (const auto& part : p.parts)
+        for (int k : part.members)
+          if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
+            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+    }
+    for (uint32_t n = r.count(12); n > 0; --n) {
+      std::string name = r.str();
+      m.lexicon_layer[name] = r.i32();
+      uint32_t pi = r.u32(), li = r.u32();
+      if (pi >= m.packs.size() || li >= m.packs[pi].lexicons.size())
+        throw Error("the compiled rule book is damaged (lexicon index)");
+      m.lexicons[name] = &m.packs[pi].lexicons[li];
+    }
+    if (!r.done()) throw Error("the compiled rule book is damaged (trailing bytes)");
+  } catch (const Error& e) {
+    errors->push_back({{"compiled rule book", 0, 0}, e.what()});
+    return false;
+  }
+  size_t before = errors->size();
+  compile_sets(m.packs, m.rules, errors);
+  if (errors->size() != before) return false;
+  m.finish();
+  impl_ = std::move(fresh);
+  return true;
+}
+
+}  // namespace claimx
