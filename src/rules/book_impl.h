@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "claimx/rules.h"
+#include "rules/lexicon_matcher.h"
 #include "rules/prefilter.h"
 
 namespace YAML {
@@ -55,7 +56,15 @@ struct PackData {
   // their needs by pack-local index (the Set rules' needs are empty).
   std::vector<int> filtered_rules;
   prefilter::Filter filter;
+  // Rules that are nothing but lexicons, matched by a trie (lexicon_matcher.h), in no Set:
+  // pack-local indexes, and each one's matcher by pack-local index (null for other rules).
+  std::vector<int> lexicon_rules;
+  std::vector<std::shared_ptr<const LexiconMatcher>> matchers;
 };
+
+// Builds the matchers of a pack's lexicon rules (after `lexicon_rules` is set).
+void build_matchers(PackData& p, const std::vector<Rule>& rules,
+                    const std::map<std::string, const Lexicon*, std::less<>>& lexicons);
 
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {

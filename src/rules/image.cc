@@ -15,7 +15,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 1\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 2\n";
 
 class Writer {
  public:
@@ -427,6 +427,7 @@ std::string RuleBook::save_image() const {
       write_pod_vector(w, part.members);
     });
     write_pod_vector(w, p.filtered_rules);
+    write_pod_vector(w, p.lexicon_rules);
     BookImage::write_filter(w, p.filter);
   });
   // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
@@ -489,8 +490,9 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
       }
       read_pod_vector(r, &p.filtered_rules);
+      read_pod_vector(r, &p.lexicon_rules);
       BookImage::read_filter(r, &p.filter);
-      for (const auto* list : {&p.filtered_rules})
+      for (const auto* list : {&p.filtered_rules, &p.lexicon_rules})
         for (int k : *list)
           if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
             throw Error("the compiled rule book is damaged (pack " + p.name + ")");
@@ -512,6 +514,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
     errors->push_back({{"compiled rule book", 0, 0}, e.what()});
     return false;
   }
+  for (auto& p : m.packs) build_matchers(p, m.rules, m.lexicons);
   size_t before = errors->size();
   compile_sets(m.packs, m.rules, errors);
   if (errors->size() != before) return false;

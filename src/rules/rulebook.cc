@@ -121,10 +121,30 @@ bool selective(const prefilter::Need& n) {
   return !n.clauses.empty() && prefilter::likelihood(n.clauses.front()) < kOften;
 }
 
+}  // namespace
+
+void build_matchers(PackData& p, const std::vector<Rule>& rules,
+                    const std::map<std::string, const Lexicon*, std::less<>>& lexicons) {
+  auto lexicon = [&](std::string_view name) -> const Lexicon* {
+    auto it = lexicons.find(name);
+    return it == lexicons.end() ? nullptr : it->second;
+  };
+  p.matchers.assign(p.set_rules.size(), nullptr);
+  for (int k : p.lexicon_rules) {
+    const Rule& r = rules[p.set_rules[k]];
+    if (auto lex = LexiconMatcher::lexicons_of(r, lexicon))
+      p.matchers[k] = std::make_shared<LexiconMatcher>(*lex, r.attrs.value("longest", false));
+  }
+}
+
+namespace {
+
 // Reads each pack's patterns for what a match must contain (prefilter.h), packs on all cores;
-// the selective rules go to `filtered_rules`, the others into Set parts in rule order.
+// rules of lexicons alone go to `lexicon_rules`, the selective ones to `filtered_rules`, the
+// others into Set parts in rule order.
 void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
-                const re2::RE2::Options& opts) {
+                const re2::RE2::Options& opts,
+                const std::map<std::string, const Lexicon*, std::less<>>& lexicons) {
   auto bytes = [&](size_t i) {
     size_t n = 0;
     for (size_t r : packs[i].set_rules) n += rules[r].expanded.size();
@@ -137,7 +157,17 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
     for (size_t r : p.set_rules) needs.push_back(analyzer.analyze(rules[r].expanded));
     p.parts.clear();
     p.filtered_rules.clear();
+    p.lexicon_rules.clear();
+    auto lexicon = [&](std::string_view name) -> const Lexicon* {
+      auto it = lexicons.find(name);
+      return it == lexicons.end() ? nullptr : it->second;
+    };
     for (size_t k = 0; k < p.set_rules.size(); ++k) {
+      if (LexiconMatcher::lexicons_of(rules[p.set_rules[k]], lexicon)) {
+        needs[k].clauses.clear();
+        p.lexicon_rules.push_back(static_cast<int>(k));
+        continue;
+      }
       if (selective(needs[k])) {
         p.filtered_rules.push_back(static_cast<int>(k));
         continue;
@@ -146,6 +176,7 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
       set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
     }
     p.filter = prefilter::Filter(needs);
+    build_matchers(p, rules, lexicons);
   });
 }
 
@@ -159,6 +190,7 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
     for (int k : p.filtered_rules)
       if (may[k]) fired.push_back(k);  // a rule that does not match finds nothing: no harm
   }
+  fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
   for (const auto& part : p.parts) {
     if (part.members.empty()) continue;
     re2::RE2::Set::ErrorInfo info{};
@@ -1078,7 +1110,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
     }
   }
   check_needed_data(m.rules, m.dropped, has_lexicon, model_of, errors);
-  plan_parts(m.packs, m.rules, opts);
+  plan_parts(m.packs, m.rules, opts, m.lexicons);
   compile_sets(m.packs, m.rules, errors);
   m.finish();
   return errors->size() == before;
@@ -1088,6 +1120,28 @@ void RuleBook::match_pack(std::string_view pack, std::string_view text, size_t b
                           std::vector<Match>* out) const {
   for_each_match(pack, text, begin, end, [out](const Match& m) { out->push_back(m); });
 }
+
+namespace {
+
+// A lexicon rule's matches in the slice, non-overlapping, leftmost first, as RE2's would be:
+// group 0 and its one group (if any) are the whole match.
+void match_lexicons(const LexiconMatcher& lm, const Rule& r, const re2::StringPiece& slice,
+                    const char* text, Match& mt, const std::function<void(const Match&)>& fn) {
+  std::string_view s(slice.data(), slice.size());
+  size_t offset = slice.data() - text;
+  mt.rule = &r;
+  mt.groups.resize(r.captures + 1);
+  size_t pos = 0;
+  while (auto m = lm.find(s, pos)) {
+    mt.whole = {offset + m->first, offset + m->second};
+    for (auto& g : mt.groups) g = mt.whole;
+    mt.span = mt.whole;
+    fn(mt);
+    pos = m->second;
+  }
+}
+
+}  // namespace
 
 void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin,
                               size_t end, const std::function<void(const Match&)>& fn) const {
@@ -1103,6 +1157,10 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   Match mt;
   for (int si : fired) {
     const Rule& r = impl_->rules[p.set_rules[si]];
+    if (const LexiconMatcher* lm = p.matchers[si].get()) {
+      match_lexicons(*lm, r, whole, text.data(), mt, fn);
+      continue;
+    }
     const re2::RE2& re = r.re->get();
     if (!re.ok())  // a lazily compiled rule that `rules check` would have rejected
       throw Error("rule " + r.id + ": " + re.error());
@@ -1151,6 +1209,20 @@ const std::vector<std::string>& RuleBook::sentence_packs() const {
 
 const std::vector<std::string>& RuleBook::zone_packs() const {
   return impl_->zone_packs;
+}
+
+RuleBook::Plan RuleBook::plan() const {
+  Plan out;
+  for (const auto& p : impl_->packs) {
+    for (const auto& part : p.parts) {
+      out.set_parts += !part.members.empty();
+      out.set_rules += part.members.size();
+      for (int k : part.members) out.set_bytes += impl_->rules[p.set_rules[k]].expanded.size();
+    }
+    out.filtered_rules += p.filtered_rules.size();
+    out.lexicon_rules += p.lexicon_rules.size();
+  }
+  return out;
 }
 
 const Lexicon* RuleBook::lexicon(std::string_view name) const {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "claimx/check.h"
 #include "rules/embedded.h"
@@ -339,6 +340,68 @@ TEST(Rules, PacksAddedToAnImageBookCompileAsOnTheSources) {
   from_image.match_pack("mine", text, 0, text.size(), &hits);
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].rule->id, "mine.widgets");
+}
+
+// A rule of lexicons alone is matched by a trie, not RE2: the same matches as RE2 gives for its
+// expanded pattern (here the same rule with an empty group appended, which RE2 matches), over
+// boundaries, a form inside a form, lexicons without \b, non-ASCII forms and both match kinds.
+TEST(Rules, LexiconRulesMatchAsTheirRegexWould) {
+  std::string lexicons = R"(lexicons:
+  a:
+    - New York
+    - York
+    - New
+    - U.S.
+    - US
+    - Côte d'Ivoire
+    - São Paulo
+    - A&B
+    - _x
+    - x_
+  b:
+    boundaries: false
+    entries: [km, York City, New, ork]
+  c:
+    boundaries: left
+    entries: [Kan, Kansas City]
+)";
+  std::string rules = "rules:\n";
+  int n = 0;
+  for (std::string body :
+       {"(?P<span>{{@a}}|{{@b}}|{{@c}})", "{{@b}}|{{@a}}", "(?P<span>{{@c}}|{{@a}})", "({{@b}})"}) {
+    for (bool longest : {true, false}) {
+      std::string id = "t.r" + std::to_string(n++);
+      std::string flag = longest ? ", longest: true" : "";
+      rules += "  - {id: " + id + ", kind: number, pattern: '" + body + "'" + flag + "}\n";
+      rules += "  - {id: " + id + "re, kind: number, pattern: '" + body + "(?:)'" + flag + "}\n";
+    }
+  }
+  RuleBook book;
+  auto errors = load("pack: t\n" + lexicons + rules, &book);
+  ASSERT_TRUE(errors.empty()) << errors[0].format();
+  EXPECT_EQ(book.plan().lexicon_rules, 8u);
+  std::vector<std::string> texts = {
+      "New York City and York, New Yorkers, NewYork, the U.S. and US.",
+      "USA US_ U.S.A. 5km 5 km kmh Kansas City Kansas Kan. xKan",
+      "Côte d'Ivoire, São Paulo; A&B A&Bc _x x_ _x_ a_x x_y",
+      "New York CityNew Yorkshire ork work New",
+      "",
+      "York"};
+  size_t total = 0;
+  for (const auto& text : texts) {
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>> found;
+    book.for_each_match("t", text, 0, text.size(), [&](const Match& m) {
+      found[m.rule->id].emplace_back(m.span.start, m.span.end);
+      EXPECT_EQ(m.span.start, m.whole.start);
+      EXPECT_EQ(m.span.end, m.whole.end);
+    });
+    for (int i = 0; i < n; ++i) {
+      std::string id = "t.r" + std::to_string(i);
+      EXPECT_EQ(found[id], found[id + "re"]) << id << " on: " << text;
+      total += found[id].size();
+    }
+  }
+  EXPECT_GT(total, 100u);  // the texts are full of matches
 }
 
 TEST(Rules, FailingExampleIsReportedAtItsLine) {
