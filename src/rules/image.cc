@@ -7,6 +7,7 @@
 // Layout: a magic line, then fields in a fixed order, little-endian, strings as a 32-bit length
 // and bytes. Every read is bounds-checked: a damaged image is an error, never a crash.
 #include <cstring>
+#include <thread>
 
 #include "claimx/error.h"
 #include "rules/book_impl.h"
@@ -15,7 +16,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 2\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 3\n";
 
 class Writer {
  public:
@@ -38,6 +39,8 @@ class Writer {
   // place (the embedded image starts 16-aligned).
   void align(size_t n) { out_.append((n - out_.size() % n) % n, '\0'); }
   std::string take() { return std::move(out_); }
+  size_t size() const { return out_.size(); }
+  void patch_u64(size_t at, uint64_t v) { std::memcpy(out_.data() + at, &v, sizeof v); }
 
  private:
   std::string out_;
@@ -78,6 +81,7 @@ class Reader {
   }
   nlohmann::json json(int depth = 0);
   void align(size_t n) { take((n - at_ % n) % n); }
+  size_t at() const { return at_; }
   bool done() const { return at_ == in_.size(); }
 
  private:
@@ -419,7 +423,13 @@ std::string RuleBook::save_image() const {
       w.u8(kv.second.quoted);
       w.str(kv.second.pack);
     });
-    write_all(w, p.lexicons, [&](const Lexicon& l) { BookImage::write_lexicon(w, l); });
+    // The lexicons as one block of known size: the reader skips it and decodes it on another
+    // thread while the Sets compile.
+    w.u32(static_cast<uint32_t>(p.lexicons.size()));
+    size_t block = w.size();
+    w.u64(0);
+    for (const Lexicon& l : p.lexicons) BookImage::write_lexicon(w, l);
+    w.patch_u64(block, w.size() - block - sizeof(uint64_t));
     w.json(p.model);
     write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
     write_all(w, p.parts, [&](const PackData::SetPart& part) {
@@ -452,6 +462,11 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
   }
   auto fresh = std::make_unique<Impl>();
   Impl& m = *fresh;
+  struct Block {
+    PackData* pack;
+    size_t begin, end;
+  };
+  std::vector<Block> blocks;  // each pack's lexicons
   try {
     Reader r(bytes, kMagic.size());
     m.layer = r.i32();
@@ -475,7 +490,10 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         d.pack = r.str();
       }
       p.lexicons.resize(r.count(16));
-      for (auto& l : p.lexicons) l = BookImage::read_lexicon(r, bytes_outlive_book);
+      uint64_t block = r.u64();
+      if (block > bytes.size()) throw Error("the compiled rule book is damaged (lexicons)");
+      blocks.push_back({&p, r.at(), r.at() + block});
+      r.take(block);
       p.model = r.json();
       p.set_rules.resize(r.count(4));
       for (auto& i : p.set_rules) {
@@ -514,9 +532,24 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
     errors->push_back({{"compiled rule book", 0, 0}, e.what()});
     return false;
   }
-  for (auto& p : m.packs) build_matchers(p, m.rules, m.lexicons);
+  // Lexicons (a third of loading) are read while the Sets compile: the Sets need only rules.
+  std::string lexicon_error;
+  std::thread lexicons([&] {
+    try {
+      for (const Block& b : blocks) {
+        Reader r(bytes.substr(0, b.end), b.begin);
+        for (auto& l : b.pack->lexicons) l = BookImage::read_lexicon(r, bytes_outlive_book);
+        if (!r.done()) throw Error("the compiled rule book is damaged (lexicons)");
+      }
+      for (auto& p : m.packs) build_matchers(p, m.rules, m.lexicons);
+    } catch (const Error& e) {
+      lexicon_error = e.what();
+    }
+  });
   size_t before = errors->size();
   compile_sets(m.packs, m.rules, errors);
+  lexicons.join();
+  if (!lexicon_error.empty()) errors->push_back({{"compiled rule book", 0, 0}, lexicon_error});
   if (errors->size() != before) return false;
   m.finish();
   impl_ = std::move(fresh);
