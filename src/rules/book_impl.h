@@ -63,8 +63,7 @@ struct PackData {
 };
 
 // Builds the matchers of a pack's lexicon rules (after `lexicon_rules` is set).
-void build_matchers(PackData& p, const std::vector<Rule>& rules,
-                    const std::map<std::string, const Lexicon*, std::less<>>& lexicons);
+void build_matchers(PackData& p, const std::vector<Rule>& rules, const LexiconMap& lexicons);
 
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {
@@ -92,7 +91,7 @@ std::string_view stable_string(const std::string& s);
 struct RuleBook::Impl {
   std::vector<PackData> packs;  // in load order
   std::vector<Rule> rules;      // compiled, pack by pack
-  std::map<std::string, const Lexicon*, std::less<>> lexicons;
+  LexiconMap lexicons;
   std::map<std::string, size_t, std::less<>> rule_index;
   std::map<std::string, size_t, std::less<>> pack_index;
   std::map<std::string, int> lexicon_layer;  // layer of the pack that defines each lexicon

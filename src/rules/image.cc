@@ -510,12 +510,11 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       read_pod_vector(r, &p.filtered_rules);
       read_pod_vector(r, &p.lexicon_rules);
       BookImage::read_filter(r, &p.filter);
-      for (const auto* list : {&p.filtered_rules, &p.lexicon_rules})
+      // Every pack-local index must name one of the pack's rules.
+      std::vector<const std::vector<int>*> lists{&p.filtered_rules, &p.lexicon_rules};
+      for (const auto& part : p.parts) lists.push_back(&part.members);
+      for (const auto* list : lists)
         for (int k : *list)
-          if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
-            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
-      for (const auto& part : p.parts)
-        for (int k : part.members)
           if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
             throw Error("the compiled rule book is damaged (pack " + p.name + ")");
     }

@@ -81,7 +81,7 @@ std::optional<size_t> LexiconMatcher::match_at(std::string_view text, size_t at)
   uint32_t node = 0;
   for (size_t i = at;; ++i) {
     const Node& n = nodes_[node];
-    if (n.term_count > 0 && i > at) {
+    if (n.term_count > 0) {  // never at the root: empty forms are skipped
       bool right_ok = i == text.size() || !word_byte(static_cast<unsigned char>(text[i]));
       for (uint32_t t = n.first_term; t < n.first_term + n.term_count; ++t) {
         const Term& term = terms_[t];
@@ -115,21 +115,20 @@ std::optional<std::pair<size_t, size_t>> LexiconMatcher::find(std::string_view t
   return std::nullopt;
 }
 
-std::optional<std::vector<const Lexicon*>> LexiconMatcher::lexicons_of(
-    const Rule& r, const std::function<const Lexicon*(std::string_view)>& lexicon) {
+std::shared_ptr<const LexiconMatcher> LexiconMatcher::for_rule(const Rule& r,
+                                                               const LexiconMap& lexicons) {
   // "{{@a}}|{{@b}}", maybe inside one "(?P<name>...)" or "(...)" group.
   static const re2::RE2 shape(R"((?:\(\?P<\w+>|\()?\{\{@\w+\}\}(?:\|\{\{@\w+\}\})*\)?)");
-  if (!re2::RE2::FullMatch(r.pattern, shape)) return std::nullopt;
-  bool open = r.pattern.front() == '(', close = r.pattern.back() == ')';
-  if (open != close) return std::nullopt;
-  std::vector<const Lexicon*> out;
+  if (!re2::RE2::FullMatch(r.pattern, shape)) return nullptr;
+  if ((r.pattern.front() == '(') != (r.pattern.back() == ')')) return nullptr;
+  std::vector<const Lexicon*> in_order;
   for (const auto& name : r.lexicons) {
-    const Lexicon* l = lexicon(name);
-    if (!l || l->ignore_case) return std::nullopt;
-    out.push_back(l);
+    auto it = lexicons.find(name);
+    if (it == lexicons.end() || it->second->ignore_case) return nullptr;
+    in_order.push_back(it->second);
   }
-  if (out.empty()) return std::nullopt;
-  return out;
+  if (in_order.empty()) return nullptr;
+  return std::make_shared<LexiconMatcher>(in_order, r.attrs.value("longest", false));
 }
 
 }  // namespace claimx

@@ -12,7 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,8 @@
 
 namespace claimx {
 
+using LexiconMap = std::map<std::string, const Lexicon*, std::less<>>;  // by name
+
 class LexiconMatcher {
  public:
   // The rule's lexicons in the order of its alternation.
@@ -29,10 +32,9 @@ class LexiconMatcher {
   // The first match in text[from, end) as [start, end), or nullopt.
   std::optional<std::pair<size_t, size_t>> find(std::string_view text, size_t from) const;
 
-  // The lexicons of a rule whose pattern (as written) is one lexicon reference or an
-  // alternation of them, maybe in one group, when none folds case; else nothing.
-  static std::optional<std::vector<const Lexicon*>> lexicons_of(
-      const Rule& r, const std::function<const Lexicon*(std::string_view)>& lexicon);
+  // The matcher of a rule whose pattern (as written) is one lexicon reference or an
+  // alternation of them, maybe in one group, when none folds case; else null.
+  static std::shared_ptr<const LexiconMatcher> for_rule(const Rule& r, const LexiconMap& lexicons);
 
  private:
   struct Node {

@@ -123,18 +123,10 @@ bool selective(const prefilter::Need& n) {
 
 }  // namespace
 
-void build_matchers(PackData& p, const std::vector<Rule>& rules,
-                    const std::map<std::string, const Lexicon*, std::less<>>& lexicons) {
-  auto lexicon = [&](std::string_view name) -> const Lexicon* {
-    auto it = lexicons.find(name);
-    return it == lexicons.end() ? nullptr : it->second;
-  };
+void build_matchers(PackData& p, const std::vector<Rule>& rules, const LexiconMap& lexicons) {
   p.matchers.assign(p.set_rules.size(), nullptr);
-  for (int k : p.lexicon_rules) {
-    const Rule& r = rules[p.set_rules[k]];
-    if (auto lex = LexiconMatcher::lexicons_of(r, lexicon))
-      p.matchers[k] = std::make_shared<LexiconMatcher>(*lex, r.attrs.value("longest", false));
-  }
+  for (int k : p.lexicon_rules)
+    p.matchers[k] = LexiconMatcher::for_rule(rules[p.set_rules[k]], lexicons);
 }
 
 namespace {
@@ -143,8 +135,7 @@ namespace {
 // rules of lexicons alone go to `lexicon_rules`, the selective ones to `filtered_rules`, the
 // others into Set parts in rule order.
 void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
-                const re2::RE2::Options& opts,
-                const std::map<std::string, const Lexicon*, std::less<>>& lexicons) {
+                const re2::RE2::Options& opts, const LexiconMap& lexicons) {
   auto bytes = [&](size_t i) {
     size_t n = 0;
     for (size_t r : packs[i].set_rules) n += rules[r].expanded.size();
@@ -158,12 +149,9 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
     p.parts.clear();
     p.filtered_rules.clear();
     p.lexicon_rules.clear();
-    auto lexicon = [&](std::string_view name) -> const Lexicon* {
-      auto it = lexicons.find(name);
-      return it == lexicons.end() ? nullptr : it->second;
-    };
+    p.matchers.assign(p.set_rules.size(), nullptr);
     for (size_t k = 0; k < p.set_rules.size(); ++k) {
-      if (LexiconMatcher::lexicons_of(rules[p.set_rules[k]], lexicon)) {
+      if ((p.matchers[k] = LexiconMatcher::for_rule(rules[p.set_rules[k]], lexicons))) {
         needs[k].clauses.clear();
         p.lexicon_rules.push_back(static_cast<int>(k));
         continue;
@@ -176,7 +164,6 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
       set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
     }
     p.filter = prefilter::Filter(needs);
-    build_matchers(p, rules, lexicons);
   });
 }
 
