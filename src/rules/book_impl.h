@@ -103,6 +103,8 @@ struct RuleBook::Impl {
   nlohmann::json null_model;
   std::mutex derived_mutex;
   std::map<std::string, std::shared_ptr<const void>> derived;  // see RuleBook::derived()
+  // Each lexicon's regex, written once per compile() (a lexicon is used by up to 80 rules).
+  mutable std::map<std::string, std::string, std::less<>> lexicon_regex;
 
   // After rules, packs and lexicons are in place: the indexes by name, the lists of sentence
   // and zone packs and the segmenter's word lists.
