@@ -203,6 +203,7 @@ class RuleBook {
   struct Plan {
     size_t set_parts = 0, set_rules = 0, set_bytes = 0;
     size_t filtered_rules = 0, lexicon_rules = 0;
+    size_t gated_rules = 0;  // filtered rules also in a Set searched when the filter passes
   };
   Plan plan() const;
 

@@ -30,6 +30,18 @@ struct Define {
   std::string pack;  // unqualified names inside it resolve in this pack
 };
 
+// A RE2::Set compiled on its first use, by whichever thread gets there first.
+class LazySet {
+ public:
+  // Null when RE2 rejects it (then the caller runs each member's own RE2).
+  const re2::RE2::Set* get(const std::vector<Rule>& rules, const std::vector<size_t>& set_rules,
+                           const std::vector<int>& members);
+
+ private:
+  std::once_flag once_;
+  std::unique_ptr<re2::RE2::Set> set_;
+};
+
 struct PackData {
   std::string name;
   std::string file;
@@ -56,6 +68,16 @@ struct PackData {
   // their needs by pack-local index (the Set rules' needs are empty).
   std::vector<int> filtered_rules;
   prefilter::Filter filter;
+  // Filtered rules that share their first clause (most often "a digit") are searched together
+  // as well: a Set over them runs on a sentence only when the filter lets one of them through,
+  // and fires those that match. Running each filtered rule's own RE2 instead mostly found
+  // nothing (three runs in four on the BBC corpus). Each Set is compiled on first use.
+  struct GatedPart {
+    std::vector<int> members;  // Set index -> pack-local index (all in filtered_rules)
+    std::unique_ptr<LazySet> set = std::make_unique<LazySet>();
+  };
+  std::vector<GatedPart> gated;
+  std::vector<char> in_gated;  // pack-local index -> in a gated part
   // Rules that are nothing but lexicons, matched by a trie (lexicon_matcher.h), in no Set:
   // pack-local indexes, and each one's matcher by pack-local index (null for other rules).
   std::vector<int> lexicon_rules;

@@ -16,7 +16,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 3\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 4\n";
 
 class Writer {
  public:
@@ -437,6 +437,8 @@ std::string RuleBook::save_image() const {
       write_pod_vector(w, part.members);
     });
     write_pod_vector(w, p.filtered_rules);
+    write_all(w, p.gated,
+              [&](const PackData::GatedPart& part) { write_pod_vector(w, part.members); });
     write_pod_vector(w, p.lexicon_rules);
     BookImage::write_filter(w, p.filter);
   });
@@ -508,15 +510,21 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
       }
       read_pod_vector(r, &p.filtered_rules);
+      p.gated.resize(r.count(4));
+      p.in_gated.assign(p.set_rules.size(), 0);
+      for (auto& part : p.gated) read_pod_vector(r, &part.members);
       read_pod_vector(r, &p.lexicon_rules);
       BookImage::read_filter(r, &p.filter);
       // Every pack-local index must name one of the pack's rules.
       std::vector<const std::vector<int>*> lists{&p.filtered_rules, &p.lexicon_rules};
       for (const auto& part : p.parts) lists.push_back(&part.members);
+      for (const auto& part : p.gated) lists.push_back(&part.members);
       for (const auto* list : lists)
         for (int k : *list)
           if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
             throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+      for (const auto& part : p.gated)
+        for (int k : part.members) p.in_gated[k] = 1;
     }
     for (uint32_t n = r.count(12); n > 0; --n) {
       std::string name = r.str();

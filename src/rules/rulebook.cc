@@ -131,6 +131,55 @@ void build_matchers(PackData& p, const std::vector<Rule>& rules, const LexiconMa
 
 namespace {
 
+// Groups of at least this many filtered rules with one first clause get a gated Set part.
+constexpr size_t kGatedRules = 3;
+
+// The filtered rules, grouped by their first clause, in rule order: a group of kGatedRules or
+// more becomes gated Set parts of up to kPartRules rules (rules too big for a shared Set stay
+// filtered alone).
+void plan_gated(PackData& p, const std::vector<Rule>& rules,
+                const std::vector<prefilter::Need>& needs) {
+  p.gated.clear();
+  p.in_gated.assign(p.set_rules.size(), 0);
+  std::map<std::string, std::vector<int>> groups;
+  std::vector<std::string> order;
+  for (int k : p.filtered_rules) {
+    if (rules[p.set_rules[k]].expanded.size() > kAlonePatternBytes) continue;
+    const prefilter::Clause& c = needs[k].clauses.front();
+    std::string key = c.bytes.to_string();
+    for (const auto& str : c.strings) key += '\0' + str;
+    auto& group = groups[key];
+    if (group.empty()) order.push_back(key);
+    group.push_back(k);
+  }
+  for (const auto& key : order) {
+    const auto& group = groups[key];
+    if (group.size() < kGatedRules) continue;
+    for (size_t i = 0; i < group.size(); i += kPartRules) {
+      auto& part = p.gated.emplace_back();
+      part.members.assign(group.begin() + i,
+                          group.begin() + std::min(group.size(), i + kPartRules));
+      for (int k : part.members) p.in_gated[k] = 1;
+    }
+  }
+}
+
+}  // namespace
+
+const re2::RE2::Set* LazySet::get(const std::vector<Rule>& rules,
+                                  const std::vector<size_t>& set_rules,
+                                  const std::vector<int>& members) {
+  std::call_once(once_, [&] {
+    auto set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
+    for (int k : members)
+      if (set->Add(rules[set_rules[k]].expanded, nullptr) < 0) return;
+    if (set->Compile()) set_ = std::move(set);
+  });
+  return set_.get();
+}
+
+namespace {
+
 // Reads each pack's patterns for what a match must contain (prefilter.h), packs on all cores;
 // rules of lexicons alone go to `lexicon_rules`, the selective ones to `filtered_rules`, the
 // others into Set parts in rule order.
@@ -164,18 +213,32 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
       set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
     }
     p.filter = prefilter::Filter(needs);
+    plan_gated(p, rules, needs);
   });
 }
 
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
-std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
+std::vector<int> fired_rules(const PackData& p, const std::vector<Rule>& rules,
+                             const re2::StringPiece& piece) {
   std::vector<int> fired;
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
   if (!p.filtered_rules.empty()) {
     p.filter.passing({piece.data(), piece.size()}, &may);
     for (int k : p.filtered_rules)
-      if (may[k]) fired.push_back(k);  // a rule that does not match finds nothing: no harm
+      if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
+    for (const auto& part : p.gated) {
+      if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
+        continue;
+      const re2::RE2::Set* set = part.set->get(rules, p.set_rules, part.members);
+      re2::RE2::Set::ErrorInfo info{};
+      if (set && (set->Match(piece, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
+        for (int h : hits) fired.push_back(part.members[h]);
+        continue;
+      }
+      for (int k : part.members)  // never read an error as "no match"
+        if (may[k]) fired.push_back(k);
+    }
   }
   fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
   for (const auto& part : p.parts) {
@@ -1245,7 +1308,7 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   const PackData& p = impl_->packs[pit->second];
   if (p.set_rules.empty()) return;
   re2::StringPiece piece(text.data() + begin, end - begin);
-  std::vector<int> fired = fired_rules(p, piece);
+  std::vector<int> fired = fired_rules(p, impl_->rules, piece);
   // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's).
   const re2::StringPiece& whole = piece;
   std::vector<re2::StringPiece> subs;
@@ -1315,6 +1378,7 @@ RuleBook::Plan RuleBook::plan() const {
       for (int k : part.members) out.set_bytes += impl_->rules[p.set_rules[k]].expanded.size();
     }
     out.filtered_rules += p.filtered_rules.size();
+    for (const auto& part : p.gated) out.gated_rules += part.members.size();
     out.lexicon_rules += p.lexicon_rules.size();
   }
   return out;

@@ -2,6 +2,7 @@
 #include "claimx/rules.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <map>
@@ -441,6 +442,124 @@ TEST(Rules, WarnsAboutLargeCountedRepetitions) {
       warnings[0].format().rfind("test.yaml:5:15: warning: rule t.a repeats up to 400 times", 0),
       0u)
       << warnings[0].format();
+}
+
+}  // namespace
+}  // namespace claimx
+
+namespace claimx {
+namespace {
+
+// Every match of `re` in text, leftmost first and non-overlapping, as for_each_match walks.
+std::vector<std::pair<size_t, size_t>> all_matches(const re2::RE2& re, const std::string& text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  re2::StringPiece whole(text), m;
+  size_t pos = 0;
+  while (pos < text.size() && re.Match(whole, pos, text.size(), re2::RE2::UNANCHORED, &m, 1)) {
+    size_t start = m.data() - text.data();
+    out.emplace_back(start, start + m.size());
+    pos = m.empty() ? start + 1 : start + m.size();
+  }
+  return out;
+}
+
+// What Lexicon::regex() wrote before it shared prefixes: every form alone, longest first.
+std::string flat_alternation(const Lexicon& lex) {
+  std::vector<std::string> forms;
+  for (const auto& e : lex.entries) forms.push_back(e.form);
+  std::stable_sort(forms.begin(), forms.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  for (const auto& f : forms) {
+    out += out.empty() ? "" : "|";
+    out += lex.left_boundary && word(f.front()) ? "\\b" : "";
+    out += re2::RE2::QuoteMeta(f);
+    out += lex.right_boundary && word(f.back()) ? "\\b" : "";
+  }
+  return lex.ignore_case ? "(?i:" + out + ")" : out;
+}
+
+// A lexicon's regex is a trie of its forms: at every start it matches what the flat alternation
+// of its forms matched, preferring the same form, whatever the rule puts around it (a suffix to
+// backtrack into, (?i), longest match), for forms that are prefixes of others, in any case,
+// outside ASCII, and with or without boundaries.
+TEST(Rules, LexiconRegexMatchesAsItsFlatAlternation) {
+  std::vector<std::string> forms = {
+      "seven", "seventeen", "seventy", "six", "New York", "New", "York", "Côte d'Ivoire",
+      "Côte",  "U.S.",      "US",      "A&B", "km",       "k",   "kg",   "É",
+      "ł"};
+  // With é beside É, a rule's (?i) would let two branches match one character: the regex is
+  // then the flat alternation itself.
+  std::vector<std::string> colliding = forms;
+  colliding.push_back("é");
+  std::vector<std::string> texts = {
+      "seventeen seventy-six seven sevens Seventeen SEVENTY sixty 6 six.",
+      "New York, New Yorkers, NewYork York; the U.S. and US and USA and u.s.",
+      "Côte d'Ivoire, Côte, CÔTE D'IVOIRE, A&B A&Bc", "5km 5 km kmh 3kg k Kg KG É é ÉÉ Ł ł", ""};
+  for (int variant = 0; variant < 12; ++variant) {
+    {
+      bool ignore_case = variant & 1, collide = variant & 2;
+      int edges = variant / 4;
+      Lexicon lex;
+      lex.name = "t";
+      lex.ignore_case = ignore_case;
+      lex.left_boundary = edges != 1;
+      lex.right_boundary = edges != 2;
+      for (const auto& f : collide ? colliding : forms) lex.entries.push_back({f, nullptr});
+      std::string trie = lex.regex(), flat = flat_alternation(lex);
+      if (collide)
+        EXPECT_EQ(trie, flat);
+      else
+        EXPECT_NE(trie, flat);
+      for (std::string around :
+           {"(?:%s)", "(?:%s)(?:s|)", "(?:%s)[ ,]", "(?i)(?:%s)\\b", "(?:%s)(?:\\s\\w+)?"}) {
+        auto with = [&](const std::string& body) {
+          return around.substr(0, around.find("%s")) + body + around.substr(around.find("%s") + 2);
+        };
+        for (bool longest : {false, true}) {
+          re2::RE2::Options opts;
+          opts.set_longest_match(longest);
+          re2::RE2 a(with(trie), opts), b(with(flat), opts);
+          ASSERT_TRUE(a.ok()) << a.error() << ": " << a.pattern();
+          for (const auto& text : texts)
+            EXPECT_EQ(all_matches(a, text), all_matches(b, text)) << a.pattern() << " on: " << text;
+        }
+      }
+    }
+  }
+}
+
+// Filtered rules sharing their first clause (here, a digit) are searched by a Set that runs only
+// when the filter lets one through: each rule still finds exactly what its own RE2 finds.
+TEST(Rules, GatedRulesMatchAsTheirOwnRegex) {
+  // Each needs a digit and nothing rarer, so the filter has one clause for all of them.
+  std::vector<std::string> patterns = {"\\b\\d{4}\\b", "\\b\\d{1,2}\\b", "\\d+\\s+\\d+",
+                                       "(?P<num>\\d+)$", "zzz"};
+  std::string rules = "pack: t\nrules:\n";
+  for (size_t i = 0; i < patterns.size(); ++i)
+    rules +=
+        "  - {id: t.r" + std::to_string(i) + ", kind: number, pattern: '" + patterns[i] + "'}\n";
+  RuleBook book;
+  auto errors = load(rules, &book);
+  ASSERT_TRUE(errors.empty()) << errors[0].format();
+  EXPECT_GE(book.plan().gated_rules, 3u);
+  std::vector<std::string> texts = {"In 2024, 5 apples and 12 pears cost 30% more than 1999.",
+                                    "No digits here, zzz.", "7 pears 8", "", "12345 67 5"};
+  size_t total = 0;
+  for (const auto& text : texts) {
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>> found;
+    book.for_each_match("t", text, 0, text.size(), [&](const Match& m) {
+      found[m.rule->id].emplace_back(m.whole.start, m.whole.end);
+    });
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      std::string id = "t.r" + std::to_string(i);
+      re2::RE2 re(patterns[i]);
+      EXPECT_EQ(found[id], all_matches(re, text)) << id << " on: " << text;
+      total += found[id].size();
+    }
+  }
+  EXPECT_GT(total, 8u);
 }
 
 }  // namespace
