@@ -65,7 +65,8 @@ struct PackData {
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
   // Rules with a selective prefilter (prefilter.h) are in no Set: a sentence runs those its
   // filter lets through, which a Set would mostly have found not to match. `filter` holds
-  // their needs by pack-local index (the Set rules' needs are empty).
+  // every rule's needs by pack-local index: a Set part none of whose rules may match is
+  // skipped.
   std::vector<int> filtered_rules;
   prefilter::Filter filter;
   // Filtered rules that share their first clause (most often "a digit") are searched together

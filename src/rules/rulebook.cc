@@ -209,7 +209,6 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
         p.filtered_rules.push_back(static_cast<int>(k));
         continue;
       }
-      needs[k].clauses.clear();  // searched by its Set on every sentence: nothing to test
       set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
     }
     p.filter = prefilter::Filter(needs);
@@ -223,26 +222,25 @@ std::vector<int> fired_rules(const PackData& p, const std::vector<Rule>& rules,
   std::vector<int> fired;
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
-  if (!p.filtered_rules.empty()) {
-    p.filter.passing({piece.data(), piece.size()}, &may);
-    for (int k : p.filtered_rules)
-      if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
-    for (const auto& part : p.gated) {
-      if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
-        continue;
-      const re2::RE2::Set* set = part.set->get(rules, p.set_rules, part.members);
-      re2::RE2::Set::ErrorInfo info{};
-      if (set && (set->Match(piece, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
-        for (int h : hits) fired.push_back(part.members[h]);
-        continue;
-      }
-      for (int k : part.members)  // never read an error as "no match"
-        if (may[k]) fired.push_back(k);
+  p.filter.passing({piece.data(), piece.size()}, &may);
+  for (int k : p.filtered_rules)
+    if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
+  for (const auto& part : p.gated) {
+    if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
+      continue;
+    const re2::RE2::Set* set = part.set->get(rules, p.set_rules, part.members);
+    re2::RE2::Set::ErrorInfo info{};
+    if (set && (set->Match(piece, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
+      for (int h : hits) fired.push_back(part.members[h]);
+      continue;
     }
+    for (int k : part.members)  // never read an error as "no match"
+      if (may[k]) fired.push_back(k);
   }
   fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
   for (const auto& part : p.parts) {
-    if (part.members.empty()) continue;
+    if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
+      continue;  // no member can match: the filter knows what each needs
     re2::RE2::Set::ErrorInfo info{};
     if (!part.set->Match(piece, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
       // Never read an error as "no match": run every rule of the part instead.
