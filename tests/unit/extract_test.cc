@@ -735,6 +735,25 @@ TEST(ClaimKeys, OtherFactsOtherKey) {
   EXPECT_NE(only_key("Canada and Peru exported $5 billion of steel last year, up 20%."), k);
 }
 
+// Words are runs of Unicode letters and marks: a letter outside ASCII is part of its word, and
+// a separator outside ASCII separates like a space.
+TEST(ClaimKeys, WordsAreUnicodeLetterRuns) {
+  const std::string k =
+      only_key("Canada and Mexico exported $5 billion of cafe steel last year, up 20%.");
+  EXPECT_NE(only_key("Canada and Mexico exported $5 billion of caf\u00e9 steel last year, up 20%."),
+            k);
+  EXPECT_NE(
+      only_key("Canada and Mexico exported $5 billion of cafe\u0301 steel last year, up 20%."), k);
+  EXPECT_EQ(only_key("Canada and Mexico exported $5 billion of cafe\u00b7steel last year, up 20%."),
+            k);
+  EXPECT_EQ(only_key("Canada and Mexico exported $5 billion of cafe\u2014steel last year, up 20%."),
+            k);
+  EXPECT_EQ(only_key("Canada and Mexico exported $5 billion of \u041a\u0430\u0444\u0435 steel "
+                     "last year, up 20%."),
+            only_key("Canada and Mexico exported $5 billion of \u043a\u0430\u0444\u0435 steel "
+                     "last year, up 20%."));
+}
+
 // A batch gives every document what extract() alone gives it, byte for byte in the JSON,
 // whichever documents share its matching windows (256 KB of sentences): many to a window, a
 // window boundary between two documents and inside one, a sentence matched alone (over 16 KB)
