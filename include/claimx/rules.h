@@ -82,7 +82,7 @@ struct Lexicon {
 
   void index_entries();  // builds the look-up table of find(); call after filling `entries`
   const LexiconEntry* find(std::string_view form) const;  // the first entry of that folded form
-  std::string regex() const;                              // alternation, longest forms first
+  std::string regex() const;  // the forms as a trie (alternation, longest first: same matches)
   std::string fold(std::string_view s) const;
 
  private:

@@ -81,7 +81,9 @@ bool letter_or_mark(uint32_t cp) {
   static const RE2 kLetter("[\\p{L}\\p{M}]");
   std::string utf8;
   append_utf8(cp, &utf8);
-  return known[cp] = RE2::FullMatch(utf8, kLetter);
+  bool yes = RE2::FullMatch(utf8, kLetter);
+  if (known.size() < (1 << 16)) known.emplace(cp, yes);  // bounded, whatever the text
+  return yes;
 }
 
 // The sentence's words (runs of Unicode letters and marks: digits, spaces of any kind,

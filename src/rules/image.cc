@@ -414,6 +414,42 @@ struct BookImage {
     read_pod_vector(r, &f->atom_clause_begin_);
     read_pod_vector(r, &f->atom_clause_ids_);
   }
+
+  // Every index Filter::passing() follows, checked once here: a damaged image is an error.
+  static void check_filter(const prefilter::Filter& f, size_t rules) {
+    auto bad = [] { throw Error("the compiled rule book is damaged (prefilter)"); };
+    auto within = [](int64_t v, int64_t lo, size_t n) { return v >= lo && v < int64_t(n); };
+    if (f.rules_.size() != rules || f.clause_count_ < 0) bad();
+    for (const auto& n : f.rules_)
+      for (const auto& c : n.clauses)
+        if (!within(c.id, 0, size_t(f.clause_count_))) bad();
+    if (!f.any_clause_) return;
+    if (f.symbols_ < 1 || f.symbols_ > 0xFFFF) bad();
+    for (auto sym : f.symbol_)
+      if (sym >= f.symbols_) bad();
+    const size_t stride = size_t(f.symbols_) + 1;
+    if (f.table_.empty() || f.table_.size() % stride != 0) bad();
+    for (size_t i = 0; i < f.table_.size(); ++i) {
+      int32_t v = f.table_[i];
+      bool output = i % stride == stride - 1;
+      if (output ? !within(v, -1, f.out_atom_.size())
+                 : !within(v, 0, f.table_.size()) || size_t(v) % stride != 0)
+        bad();
+    }
+    if (f.out_next_.size() != f.out_atom_.size()) bad();
+    for (size_t o = 0; o < f.out_atom_.size(); ++o)
+      if (!within(f.out_atom_[o], 0, f.atom_count_) ||
+          !within(f.out_next_[o], -1, f.out_next_.size()))
+        bad();
+    const auto& begin = f.atom_clause_begin_;
+    if (begin.size() != f.atom_count_ + 1 || begin.front() != 0 ||
+        size_t(begin.back()) != f.atom_clause_ids_.size())
+      bad();
+    for (size_t a = 0; a + 1 < begin.size(); ++a)
+      if (begin[a] > begin[a + 1]) bad();
+    for (int32_t id : f.atom_clause_ids_)
+      if (!within(id, 0, size_t(f.clause_count_))) bad();
+  }
 };
 
 std::string RuleBook::save_image() const {
@@ -562,8 +598,16 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         for (int k : *list)
           if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
             throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+      // A gated rule is a filtered one, in one gated part only (else it would fire twice).
+      std::vector<char> filtered(p.set_rules.size(), 0);
+      for (int k : p.filtered_rules) filtered[k] = 1;
       for (const auto& part : p.gated)
-        for (int k : part.members) p.in_gated[k] = 1;
+        for (int k : part.members) {
+          if (!filtered[k] || p.in_gated[k])
+            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+          p.in_gated[k] = 1;
+        }
+      BookImage::check_filter(p.filter, p.set_rules.size());
     }
     for (uint32_t n = r.count(12); n > 0; --n) {
       std::string name = r.str();

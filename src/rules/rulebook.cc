@@ -504,9 +504,14 @@ std::string Lexicon::regex() const {
   }
   if (word_first.nodes.size() == 1 && other.nodes.size() == 1)
     return "[^\\x00-\\x{10FFFF}]";  // matches nothing
-  std::string out = word_first.siblings_distinct() && other.siblings_distinct()
-                        ? trie_regex(*this, word_first, other)
-                        : flat_regex(*this);
+  // The two roots' first code points must be told apart too: K (KELVIN SIGN) starts no word
+  // but folds to k.
+  FormTrie roots;
+  for (const auto* t : {&word_first, &other})
+    for (const auto& kv : t->nodes[0].children) roots.nodes[0].children.emplace(kv.first, 0);
+  bool distinct =
+      word_first.siblings_distinct() && other.siblings_distinct() && roots.siblings_distinct();
+  std::string out = distinct ? trie_regex(*this, word_first, other) : flat_regex(*this);
   return ignore_case ? "(?i:" + out + ")" : out;
 }
 
@@ -1268,6 +1273,13 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   check_needed_data(m.rules, m.dropped, has_lexicon, model_of, errors);
   plan_parts(m.packs, m.rules, opts, m.lexicons);
   compile_sets(m.packs, m.rules, errors);
+  if (mode == Compile::kEager)  // a gated Set RE2 rejects would run its rules one by one, unsaid
+    for (auto& p : m.packs)
+      for (auto& part : p.gated)
+        if (!part.set->get(m.rules, p.set_rules, part.members))
+          errors->push_back(
+              {{p.file, 0, 0},
+               "gated RE2::Set of pack " + p.name + " failed to compile (out of memory?)"});
   m.finish();
   return errors->size() == before;
 }

@@ -752,6 +752,16 @@ TEST(ClaimKeys, WordsAreUnicodeLetterRuns) {
                      "last year, up 20%."),
             only_key("Canada and Mexico exported $5 billion of \u043a\u0430\u0444\u0435 steel "
                      "last year, up 20%."));
+  // Each of these would equal the key beside it if a letter outside ASCII split words.
+  EXPECT_NE(only_key("Canada and Mexico exported $5 billion of caf\u00e9 steel last year, up 20%."),
+            only_key("Canada and Mexico exported $5 billion of caf steel last year, up 20%."));
+  EXPECT_NE(only_key("Canada and Mexico exported $5 billion of \u043a\u0430\u0444\u0435 steel "
+                     "last year, up 20%."),
+            only_key("Canada and Mexico exported $5 billion of steel last year, up 20%."));
+  // A word at the sentence's end whose last letter is two bytes long.
+  EXPECT_NE(
+      only_key("Canada and Mexico exported $5 billion of steel last year, up 20% in caf\u00e9"),
+      only_key("Canada and Mexico exported $5 billion of steel last year, up 20% in caf"));
 }
 
 // A batch gives every document what extract() alone gives it, byte for byte in the JSON,

@@ -489,24 +489,31 @@ TEST(Rules, LexiconRegexMatchesAsItsFlatAlternation) {
       "seven", "seventeen", "seventy", "six", "New York", "New", "York", "Côte d'Ivoire",
       "Côte",  "U.S.",      "US",      "A&B", "km",       "k",   "kg",   "É",
       "ł"};
-  // With é beside É, a rule's (?i) would let two branches match one character: the regex is
-  // then the flat alternation itself.
-  std::vector<std::string> colliding = forms;
-  colliding.push_back("é");
+  // With é beside É, or the KELVIN SIGN beside k (one starts no word, the other does), a
+  // rule's (?i) would let two branches match one character: the regex is then the flat
+  // alternation itself.
+  std::vector<std::vector<std::string>> colliding(3, forms);
+  colliding[0].push_back("é");
+  colliding[1].push_back("\u212Am");   // K then m
+  colliding[2].push_back("\u017Fix");  // long s, then "ix"
   std::vector<std::string> texts = {
       "seventeen seventy-six seven sevens Seventeen SEVENTY sixty 6 six.",
       "New York, New Yorkers, NewYork York; the U.S. and US and USA and u.s.",
-      "Côte d'Ivoire, Côte, CÔTE D'IVOIRE, A&B A&Bc", "5km 5 km kmh 3kg k Kg KG É é ÉÉ Ł ł", ""};
-  for (int variant = 0; variant < 12; ++variant) {
+      "Côte d'Ivoire, Côte, CÔTE D'IVOIRE, A&B A&Bc",
+      "5km 5 km kmh 3kg k Kg KG É é ÉÉ Ł ł \u212Am \u212A \u017Fix \u017FIX six", ""};
+  for (int variant = 0; variant < 24; ++variant) {
     {
-      bool ignore_case = variant & 1, collide = variant & 2;
-      int edges = variant / 4;
+      bool ignore_case = variant & 1;
+      int collide = (variant / 2) % 4;  // 0: none, else colliding[collide - 1]
+      int edges = variant / 8;
       Lexicon lex;
       lex.name = "t";
       lex.ignore_case = ignore_case;
       lex.left_boundary = edges != 1;
       lex.right_boundary = edges != 2;
-      for (const auto& f : collide ? colliding : forms) lex.entries.push_back({f, nullptr});
+      for (const auto& f : collide ? colliding[collide - 1] : forms)
+        lex.entries.push_back({f, nullptr});
+      lex.entries.push_back({"seven", nullptr});  // a form twice
       std::string trie = lex.regex(), flat = flat_alternation(lex);
       if (collide)
         EXPECT_EQ(trie, flat);
