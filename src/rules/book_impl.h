@@ -78,7 +78,10 @@ struct PackData {
     std::unique_ptr<LazySet> set = std::make_unique<LazySet>();
   };
   std::vector<GatedPart> gated;
-  std::vector<char> in_gated;  // pack-local index -> in a gated part
+  std::vector<char> in_gated;  // pack-local index -> in a gated part (index_gated() fills it)
+  // Fills in_gated from gated (indexes in range); false when a gated rule is not a filtered one
+  // or is in two gated parts (it would fire twice).
+  bool index_gated();
   // Rules that are nothing but lexicons, matched by a trie (lexicon_matcher.h), in no Set:
   // pack-local indexes, and each one's matcher by pack-local index (null for other rules).
   std::vector<int> lexicon_rules;

@@ -586,7 +586,6 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       }
       read_pod_vector(r, &p.filtered_rules);
       p.gated.resize(r.count(4));
-      p.in_gated.assign(p.set_rules.size(), 0);
       for (auto& part : p.gated) read_pod_vector(r, &part.members);
       read_pod_vector(r, &p.lexicon_rules);
       BookImage::read_filter(r, &p.filter);
@@ -598,15 +597,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         for (int k : *list)
           if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
             throw Error("the compiled rule book is damaged (pack " + p.name + ")");
-      // A gated rule is a filtered one, in one gated part only (else it would fire twice).
-      std::vector<char> filtered(p.set_rules.size(), 0);
-      for (int k : p.filtered_rules) filtered[k] = 1;
-      for (const auto& part : p.gated)
-        for (int k : part.members) {
-          if (!filtered[k] || p.in_gated[k])
-            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
-          p.in_gated[k] = 1;
-        }
+      if (!p.index_gated()) throw Error("the compiled rule book is damaged (pack " + p.name + ")");
       BookImage::check_filter(p.filter, p.set_rules.size());
     }
     for (uint32_t n = r.count(12); n > 0; --n) {

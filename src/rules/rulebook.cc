@@ -140,7 +140,6 @@ constexpr size_t kGatedRules = 3;
 void plan_gated(PackData& p, const std::vector<Rule>& rules,
                 const std::vector<prefilter::Need>& needs) {
   p.gated.clear();
-  p.in_gated.assign(p.set_rules.size(), 0);
   std::map<std::string, std::vector<int>> groups;
   std::vector<std::string> order;
   for (int k : p.filtered_rules) {
@@ -159,12 +158,24 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules,
       auto& part = p.gated.emplace_back();
       part.members.assign(group.begin() + i,
                           group.begin() + std::min(group.size(), i + kPartRules));
-      for (int k : part.members) p.in_gated[k] = 1;
     }
   }
+  p.index_gated();
 }
 
 }  // namespace
+
+bool PackData::index_gated() {
+  std::vector<char> filtered(set_rules.size(), 0);
+  for (int k : filtered_rules) filtered[k] = 1;
+  in_gated.assign(set_rules.size(), 0);
+  for (const auto& part : gated)
+    for (int k : part.members) {
+      if (!filtered[k] || in_gated[k]) return false;
+      in_gated[k] = 1;
+    }
+  return true;
+}
 
 const re2::RE2::Set* LazySet::get(const std::vector<Rule>& rules,
                                   const std::vector<size_t>& set_rules,
@@ -225,30 +236,24 @@ std::vector<int> fired_rules(const PackData& p, const std::vector<Rule>& rules,
   p.filter.passing({piece.data(), piece.size()}, &may);
   for (int k : p.filtered_rules)
     if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
-  for (const auto& part : p.gated) {
-    if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
-      continue;
-    const re2::RE2::Set* set = part.set->get(rules, p.set_rules, part.members);
+  // A Set part's rules that match; none searched when the filter says none of them can. A Set
+  // that failed to compile (null) or to match is never read as "no match": every rule the
+  // filter lets through runs instead.
+  auto search = [&](const std::vector<int>& members, auto set_of) {
+    if (std::none_of(members.begin(), members.end(), [](int k) { return may[k]; })) return;
+    const re2::RE2::Set* set = set_of();
     re2::RE2::Set::ErrorInfo info{};
     if (set && (set->Match(piece, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
-      for (int h : hits) fired.push_back(part.members[h]);
-      continue;
+      for (int h : hits) fired.push_back(members[h]);
+      return;
     }
-    for (int k : part.members)  // never read an error as "no match"
+    for (int k : members)
       if (may[k]) fired.push_back(k);
-  }
+  };
+  for (const auto& part : p.gated)
+    search(part.members, [&] { return part.set->get(rules, p.set_rules, part.members); });
   fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
-  for (const auto& part : p.parts) {
-    if (std::none_of(part.members.begin(), part.members.end(), [](int k) { return may[k]; }))
-      continue;  // no member can match: the filter knows what each needs
-    re2::RE2::Set::ErrorInfo info{};
-    if (!part.set->Match(piece, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
-      // Never read an error as "no match": run every rule of the part instead.
-      fired.insert(fired.end(), part.members.begin(), part.members.end());
-      continue;
-    }
-    for (int h : hits) fired.push_back(part.members[h]);
-  }
+  for (const auto& part : p.parts) search(part.members, [&] { return part.set.get(); });
   std::sort(fired.begin(), fired.end());
   return fired;
 }
@@ -405,8 +410,8 @@ struct FormTrie {
 
   void add(std::string_view form, bool right_boundary) {
     int at = 0;
-    for (size_t i = 0; i < form.size();) {
-      size_t n = utf8_length(static_cast<unsigned char>(form[i]));
+    for (size_t i = 0, n = 0; i < form.size();) {
+      decode_utf8(form, i, &n);
       std::string cp(form.substr(i, n));
       i += n;
       auto it = nodes[at].children.find(cp);
@@ -423,14 +428,23 @@ struct FormTrie {
   // Siblings must never match the same character, whatever flags the rule around the lexicon
   // sets: else the order of two branches would decide, where the flat form's length order did.
   bool siblings_distinct() const {
-    for (const auto& n : nodes) {
-      std::vector<std::string> seen;
-      for (const auto& kv : n.children) {
-        for (const auto& other : seen)
-          if (same_ignoring_case(kv.first, other)) return false;
-        seen.push_back(kv.first);
-      }
-    }
+    return std::all_of(nodes.begin(), nodes.end(),
+                       [](const Node& n) { return distinct(first_code_points(n)); });
+  }
+
+  std::vector<std::string> root_code_points() const { return first_code_points(nodes[0]); }
+
+  static std::vector<std::string> first_code_points(const Node& n) {
+    std::vector<std::string> out;
+    for (const auto& kv : n.children) out.push_back(kv.first);
+    return out;
+  }
+
+  // No two of these code points are one under case folding.
+  static bool distinct(const std::vector<std::string>& cps) {
+    for (size_t i = 0; i < cps.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (same_ignoring_case(cps[i], cps[j])) return false;
     return true;
   }
 
@@ -447,10 +461,6 @@ struct FormTrie {
     std::string out = "(?:";
     for (size_t i = 0; i < parts.size(); ++i) out += (i ? "|" : "") + parts[i];
     return out + ")";
-  }
-
-  static size_t utf8_length(unsigned char lead) {
-    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
   }
 
   static bool same_ignoring_case(const std::string& a, const std::string& b) {
@@ -506,11 +516,10 @@ std::string Lexicon::regex() const {
     return "[^\\x00-\\x{10FFFF}]";  // matches nothing
   // The two roots' first code points must be told apart too: K (KELVIN SIGN) starts no word
   // but folds to k.
-  FormTrie roots;
-  for (const auto* t : {&word_first, &other})
-    for (const auto& kv : t->nodes[0].children) roots.nodes[0].children.emplace(kv.first, 0);
+  std::vector<std::string> roots = word_first.root_code_points();
+  for (auto& cp : other.root_code_points()) roots.push_back(std::move(cp));
   bool distinct =
-      word_first.siblings_distinct() && other.siblings_distinct() && roots.siblings_distinct();
+      word_first.siblings_distinct() && other.siblings_distinct() && FormTrie::distinct(roots);
   std::string out = distinct ? trie_regex(*this, word_first, other) : flat_regex(*this);
   return ignore_case ? "(?i:" + out + ")" : out;
 }
