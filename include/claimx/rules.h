@@ -107,6 +107,11 @@ struct Lexicon {
   size_t slot_count() const { return image_slots_ ? image_slot_count_ : slots_.size(); }
 };
 
+// The pattern with every counted repetition opened up ({0,m} -> *, {1,m} -> +, {n,m} -> {n,}).
+// It matches wherever the pattern does, and RE2 compiles the repeated part once rather than m
+// times (the `{0,5}` after a capitalised word made most of a deal rule's program).
+std::string open_repetitions(const std::string& pattern);
+
 struct Example {
   std::string text;
   nlohmann::json expect;  // object; `text` defaults to the whole example text
@@ -125,6 +130,11 @@ struct Rule {
   std::string pack;
   std::string pattern;   // as written
   std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
+  // What the rule's Set searches for when not `expanded`: open_repetitions(expanded). A Set
+  // only says which rules to run, each rule's own RE2 finds the matches, so a Set pattern may
+  // match more text than the rule's; it must match wherever the rule's does.
+  std::string set_pattern;
+  const std::string& in_set() const { return set_pattern.empty() ? expanded : set_pattern; }
   int priority = 0;
   nlohmann::json attrs;  // every other key of the rule, checked against the contract
   std::map<std::string, SourceLoc, std::less<>> attr_locs;  // where each attribute's value is

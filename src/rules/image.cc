@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 4\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 5\n";
 
 class Writer {
  public:
@@ -214,6 +214,7 @@ void write_rule(Writer& w, const Rule& r) {
   w.str(r.pack);
   w.str(r.pattern);
   w.str(r.expanded);
+  w.str(r.set_pattern);
   w.i32(r.priority);
   w.json(r.attrs);
   write_all(w, r.attr_locs, [&](const auto& kv) {
@@ -247,6 +248,7 @@ Rule read_rule(Reader& in) {
   r.pack = in.str();
   r.pattern = in.str();
   r.expanded = in.str();
+  r.set_pattern = in.str();
   r.priority = in.i32();
   r.attrs = in.json();
   for (uint32_t n = in.count(); n > 0; --n) {
@@ -279,6 +281,7 @@ Rule read_rule(Reader& in) {
 Rule source_rule(const Rule& compiled) {
   Rule r = compiled;
   r.expanded.clear();
+  r.set_pattern.clear();
   r.lexicons.clear();
   r.re.reset();
   r.stable_id = {};

@@ -35,7 +35,7 @@ constexpr size_t kAlonePatternBytes = 16 << 10;
 // The Set part a new rule goes into: a fresh one when the last is full or either stands alone.
 PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
                                 std::vector<PackData::SetPart>* parts) {
-  bool alone = r.expanded.size() > kAlonePatternBytes;
+  bool alone = r.in_set().size() > kAlonePatternBytes;
   if (parts->empty() || alone || parts->back().alone || parts->back().members.size() >= kPartRules)
     parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, alone});
   return parts->back();
@@ -80,14 +80,14 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
     for (auto& part : p.parts) {
       if (part.members.empty()) continue;
       Job& job = jobs.emplace_back(Job{&p, &part, 0, {}});
-      for (int k : part.members) job.bytes += rules[p.set_rules[k]].expanded.size();
+      for (int k : part.members) job.bytes += rules[p.set_rules[k]].in_set().size();
     }
   auto run = [&](Job& job) {
     std::vector<int> added;
     for (int k : job.part->members) {
       const Rule& r = rules[job.pack->set_rules[k]];
       std::string err;
-      if (job.part->set->Add(r.expanded, &err) < 0)
+      if (job.part->set->Add(r.in_set(), &err) < 0)
         job.errors.push_back(
             {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
       else
@@ -143,7 +143,7 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules,
   std::map<std::string, std::vector<int>> groups;
   std::vector<std::string> order;
   for (int k : p.filtered_rules) {
-    if (rules[p.set_rules[k]].expanded.size() > kAlonePatternBytes) continue;
+    if (rules[p.set_rules[k]].in_set().size() > kAlonePatternBytes) continue;
     const prefilter::Clause& c = needs[k].clauses.front();
     std::string key = c.bytes.to_string();
     for (const auto& str : c.strings) key += '\0' + str;
@@ -183,7 +183,7 @@ const re2::RE2::Set* LazySet::get(const std::vector<Rule>& rules,
   std::call_once(once_, [&] {
     auto set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
     for (int k : members)
-      if (set->Add(rules[set_rules[k]].expanded, nullptr) < 0) return;
+      if (set->Add(rules[set_rules[k]].in_set(), nullptr) < 0) return;
     if (set->Compile()) set_ = std::move(set);
   });
   return set_.get();
@@ -550,6 +550,38 @@ size_t skip_literal(const std::string& p, size_t i) {
   }
   return j;
 }
+
+}  // namespace
+
+std::string open_repetitions(const std::string& p) {
+  auto digits_from = [&](size_t j) {
+    while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) ++j;
+    return j;
+  };
+  std::string out;
+  out.reserve(p.size());
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (size_t e = skip_literal(p, i); e != i) {
+      out.append(p, i, e - i + 1);
+      i = e;
+      continue;
+    }
+    // `{n,m}` with both numbers; RE2 reads a `{` that starts no well-formed one as a literal.
+    size_t comma = p[i] == '{' ? digits_from(i + 1) : i + 1;
+    bool has_n = comma > i + 1 && comma < p.size() && p[comma] == ',';
+    size_t close = has_n ? digits_from(comma + 1) : comma;
+    if (!has_n || close == comma + 1 || close >= p.size() || p[close] != '}') {
+      out += p[i];
+      continue;
+    }
+    std::string n = p.substr(i + 1, comma - i - 1);
+    out += n == "0" ? "*" : n == "1" ? "+" : "{" + n + ",}";
+    i = close;
+  }
+  return out;
+}
+
+namespace {
 
 // Capturing groups in RE2 syntax, in the order of their opening parentheses: "(" and "(?P<name>"
 // capture, "(?" otherwise does not; escapes, \Q..\E and character classes hold no groups. Lazy
@@ -1249,6 +1281,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
                     errors))
         continue;
       r.expanded = expanded;
+      r.set_pattern = open_repetitions(expanded);
+      if (r.set_pattern == r.expanded) r.set_pattern.clear();
       r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
         groups_from_scan(&r);

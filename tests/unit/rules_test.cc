@@ -333,6 +333,7 @@ TEST(Rules, PacksAddedToAnImageBookCompileAsOnTheSources) {
   for (size_t i = 0; i < from_yaml.rules().size(); ++i) {
     EXPECT_EQ(from_image.rules()[i].id, from_yaml.rules()[i].id);
     EXPECT_EQ(from_image.rules()[i].expanded, from_yaml.rules()[i].expanded);
+    EXPECT_EQ(from_image.rules()[i].set_pattern, from_yaml.rules()[i].set_pattern);
     EXPECT_EQ(from_image.rules()[i].lexicons, from_yaml.rules()[i].lexicons);
   }
   EXPECT_TRUE(from_image.save_image() == from_yaml.save_image());
@@ -567,6 +568,53 @@ TEST(Rules, GatedRulesMatchAsTheirOwnRegex) {
     }
   }
   EXPECT_GT(total, 8u);
+}
+
+TEST(Rules, OpenRepetitionsWidensOnlyCountedRepetitions) {
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"a{0,5}b", "a*b"},
+      {"(?:\\s\\w+){1,3}", "(?:\\s\\w+)+"},
+      {"x{2,7}?y", "x{2,}?y"},
+      {"\\d{10,12}", "\\d{10,}"},
+      {"a{3}b{2,}c{,4}", "a{3}b{2,}c{,4}"},  // exact, open already, literal
+      {"[a{0,5}]\\{0,5}\\Qx{1,2}\\E", "[a{0,5}]\\{0,5}\\Qx{1,2}\\E"},
+      {"a{0,x}{", "a{0,x}{"},
+      {"[]{0,2}]{0,2}", "[]{0,2}]*"},  // a leading ] is a class member
+      {"", ""},
+  };
+  for (const auto& [in, out] : cases) EXPECT_EQ(open_repetitions(in), out) << in;
+}
+
+// A Set pattern must match wherever its rule does: over every embedded rule's examples and
+// counter-examples, each match of the rule is a match of its Set pattern, anchored at both ends
+// (with the text around it in view, for \b and ^).
+TEST(Rules, SetPatternsMatchWhereverTheirRuleDoes) {
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(embedded_pack_sources(), &errors);  // with the examples the image leaves out
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
+  size_t opened = 0, checked = 0;
+  for (const Rule& r : book.rules()) {
+    if (r.set_pattern.empty()) continue;
+    ++opened;
+    EXPECT_EQ(r.set_pattern, open_repetitions(r.expanded)) << r.id;
+    re2::RE2::Options opts;
+    opts.set_max_mem(64 << 20);  // the place lexicon needs more than the default
+    opts.set_longest_match(r.attrs.value("longest", false));
+    re2::RE2 rule(r.expanded, opts), set(r.set_pattern, opts);
+    ASSERT_TRUE(set.ok()) << r.id << ": " << set.error();
+    std::vector<const Example*> texts;
+    for (const auto& e : r.examples) texts.push_back(&e);
+    for (const auto& e : r.counterexamples) texts.push_back(&e);
+    for (const Example* e : texts)
+      for (auto [start, end] : all_matches(rule, e->text)) {
+        EXPECT_TRUE(set.Match(e->text, start, end, re2::RE2::ANCHOR_BOTH, nullptr, 0))
+            << r.id << " at " << start << ":" << end << " of: " << e->text;
+        ++checked;
+      }
+  }
+  EXPECT_GT(opened, 50u);
+  EXPECT_GT(checked, 500u);
 }
 
 }  // namespace
