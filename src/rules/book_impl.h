@@ -7,7 +7,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,18 +29,6 @@ struct Define {
   std::string pack;  // unqualified names inside it resolve in this pack
 };
 
-// A RE2::Set compiled on its first use, by whichever thread gets there first.
-class LazySet {
- public:
-  // Null when RE2 rejects it (then the caller runs each member's own RE2).
-  const re2::RE2::Set* get(const std::vector<Rule>& rules, const std::vector<size_t>& set_rules,
-                           const std::vector<int>& members);
-
- private:
-  std::once_flag once_;
-  std::unique_ptr<re2::RE2::Set> set_;
-};
-
 struct PackData {
   std::string name;
   std::string file;
@@ -59,7 +46,7 @@ struct PackData {
   struct SetPart {
     std::unique_ptr<re2::RE2::Set> set;
     std::vector<int> members;  // Set index -> index into set_rules
-    bool alone = false;        // holds one big rule; the next rule opens a new part
+    size_t bytes = 0;          // of Set pattern (Rule::in_set), while planning
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
@@ -72,12 +59,8 @@ struct PackData {
   // Filtered rules that share their first clause (most often "a digit") are searched together
   // as well: a Set over them runs on a sentence only when the filter lets one of them through,
   // and fires those that match. Running each filtered rule's own RE2 instead mostly found
-  // nothing (three runs in four on the BBC corpus). Each Set is compiled on first use.
-  struct GatedPart {
-    std::vector<int> members;  // Set index -> pack-local index (all in filtered_rules)
-    std::unique_ptr<LazySet> set = std::make_unique<LazySet>();
-  };
-  std::vector<GatedPart> gated;
+  // nothing (three runs in four on the BBC corpus). Their members are all in filtered_rules.
+  std::vector<SetPart> gated;
   std::vector<char> in_gated;  // pack-local index -> in a gated part (index_gated() fills it)
   // Fills in_gated from gated (indexes in range); false when a gated rule is not a filtered one
   // or is in two gated parts (it would fire twice).

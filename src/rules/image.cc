@@ -487,13 +487,10 @@ std::string RuleBook::save_image() const {
     w.patch_u64(block, w.size() - block - sizeof(uint64_t));
     w.json(p.model);
     write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
-    write_all(w, p.parts, [&](const PackData::SetPart& part) {
-      w.u8(part.alone);
-      write_pod_vector(w, part.members);
-    });
+    auto write_part = [&](const PackData::SetPart& part) { write_pod_vector(w, part.members); };
+    write_all(w, p.parts, write_part);
     write_pod_vector(w, p.filtered_rules);
-    write_all(w, p.gated,
-              [&](const PackData::GatedPart& part) { write_pod_vector(w, part.members); });
+    write_all(w, p.gated, write_part);
     write_pod_vector(w, p.lexicon_rules);
     BookImage::write_filter(w, p.filter);
   });
@@ -581,15 +578,16 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         if (i >= m.rules.size()) throw Error("the compiled rule book is damaged (rule index)");
         p.rules.push_back(source_rule(m.rules[i]));
       }
-      p.parts.resize(r.count(5));
-      for (auto& part : p.parts) {
-        part.alone = r.u8() != 0;
-        read_pod_vector(r, &part.members);
-        part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
-      }
+      auto read_parts = [&](std::vector<PackData::SetPart>* parts) {
+        parts->resize(r.count(4));
+        for (auto& part : *parts) {
+          read_pod_vector(r, &part.members);
+          part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
+        }
+      };
+      read_parts(&p.parts);
       read_pod_vector(r, &p.filtered_rules);
-      p.gated.resize(r.count(4));
-      for (auto& part : p.gated) read_pod_vector(r, &part.members);
+      read_parts(&p.gated);
       read_pod_vector(r, &p.lexicon_rules);
       BookImage::read_filter(r, &p.filter);
       // Every pack-local index must name one of the pack's rules.
