@@ -166,10 +166,26 @@ void add_serve_command(CLI::App& parent, ServeArgs* a) {
       ->check(CLI::Range(1, 3600));
 }
 
+#ifndef CLAIMX_WITH_SERVE
+// The service lives in claimx-serve, the same command line with claimx::Server linked in:
+// cpp-httplib brings OpenSSL, whose loading and start-up cost every other run of claimx about
+// 10 ms. `claimx serve ...` runs claimx-serve from the directory of this executable.
+int run_serve(ServeArgs&, std::vector<std::string>, char** argv) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string path = n > 0 ? std::string(self, n) : std::string(argv[0]);
+  path = path.substr(0, path.find_last_of('/') + 1) + "claimx-serve";
+  execv(path.c_str(), argv);
+  std::cerr << "claimx serve: cannot run " << path << ": " << std::strerror(errno)
+            << " (the HTTP service is the program claimx-serve, built and installed beside "
+               "claimx)\n";
+  return kUsage;
+}
+#else
 // The HTTP service (claimx::Server) until SIGTERM or SIGINT, which stop accepting; the requests
 // in flight are answered, then exit 0. The signals are blocked in every thread and taken by one
 // that waits for them, so stopping runs outside a signal handler.
-int run_serve(ServeArgs& a, std::vector<std::string> dirs) {
+int run_serve(ServeArgs& a, std::vector<std::string> dirs, char**) {
   claimx::ServeOptions& sopt = a.sopt;
   sopt.max_doc_bytes = a.max_doc_bytes;
   sopt.write_timeout_s = sopt.read_timeout_s;
@@ -211,6 +227,7 @@ int run_serve(ServeArgs& a, std::vector<std::string> dirs) {
   waiter.join();
   return kOk;
 }
+#endif
 
 }  // namespace
 
@@ -331,7 +348,7 @@ int main(int argc, char** argv) {
     if (serve.jobs->count() == 0 && jobs_option->count() > 0) serve.sopt.jobs = jobs;
     if (serve.max_doc->count() == 0 && max_doc_option->count() > 0)
       serve.max_doc_bytes = max_doc_bytes;
-    return run_serve(serve, pattern_dirs);
+    return run_serve(serve, pattern_dirs, argv);
   }
 
   const claimx::OutputFormat format = *claimx::parse_format(format_name);  // CLI11 checked it
