@@ -1,6 +1,7 @@
 // The prefilter's one promise: a text RE2 matches is never held back. The input's first line is
 // a pattern (skipped when RE2 rejects it), the rest the text; the text is also tried with its
-// case changed, where folding ((?i), KELVIN SIGN, LONG S) is easiest to get wrong.
+// case changed, where folding ((?i), KELVIN SIGN, LONG S) is easiest to get wrong. The pattern's
+// Set form (open_repetitions) makes the same promise: it compiles, and matches every such text.
 #include <re2/re2.h>
 
 #include <cctype>
@@ -8,17 +9,21 @@
 #include <cstdint>
 #include <string>
 
+#include "claimx/rules.h"
 #include "fuzz_util.h"
 #include "rules/prefilter.h"
 
 namespace {
 
 void check(const std::string& pattern, const RE2& re, const claimx::prefilter::Filter& f,
-           const std::string& text) {
+           const RE2& in_set, const std::string& text) {
   if (!RE2::PartialMatch(text, re)) return;
   std::vector<char> pass;
   f.passing(text, &pass);
   if (!pass.at(0)) claimx_fuzz::fail("prefilter holds back a match of /" + pattern + "/");
+  if (!RE2::PartialMatch(text, in_set))
+    claimx_fuzz::fail("the Set pattern /" + in_set.pattern() + "/ misses a match of /" + pattern +
+                      "/");
 }
 
 }  // namespace
@@ -34,11 +39,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RE2 re(pattern, o);
   if (!re.ok()) return 0;
   claimx::prefilter::Filter f({claimx::prefilter::analyze(pattern)});
-  check(pattern, re, f, text);
+  RE2 in_set(claimx::open_repetitions(pattern), o);
+  if (!in_set.ok())
+    claimx_fuzz::fail("the Set pattern /" + in_set.pattern() + "/ of /" + pattern +
+                      "/ does not compile: " + in_set.error());
+  check(pattern, re, f, in_set, text);
   std::string upper = text, lower = text;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  check(pattern, re, f, upper);
-  check(pattern, re, f, lower);
+  check(pattern, re, f, in_set, upper);
+  check(pattern, re, f, in_set, lower);
   return 0;
 }
