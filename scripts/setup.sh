@@ -8,6 +8,7 @@ PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
   libarchive-dev libgumbo-dev libcpp-httplib-dev
+  nettle-dev liblzma-dev libzstd-dev libbz2-dev zlib1g-dev  # libarchive.a's libraries (CMakeLists.txt)
   iso-codes tzdata wamerican miscfiles unicode-cldr-core
   python3 python3-jsonschema python3-numpy python3-yaml
   jq zstd  # the documented command lines: tests/e2e/examples_test.py
