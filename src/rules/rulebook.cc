@@ -34,19 +34,16 @@ namespace {
 constexpr size_t kPartRules = 16;
 constexpr size_t kPartBytes = 8 << 10;
 
-// Whether a part of `rules` rules and `bytes` pattern bytes takes a rule of `more` bytes.
-bool part_takes(size_t rules, size_t bytes, size_t more) {
-  return rules == 0 || (rules < kPartRules && bytes + more <= kPartBytes);
-}
-
-// The Set part a new rule goes into: the last one if it takes the rule, else a fresh one.
-PackData::SetPart& set_part_for(const Rule& r, const re2::RE2::Options& opts,
-                                std::vector<PackData::SetPart>* parts) {
-  size_t bytes = r.in_set().size();
-  if (parts->empty() || !part_takes(parts->back().members.size(), parts->back().bytes, bytes))
+// Adds pack-local rule k, of `bytes` Set pattern, to the last part when that one takes it (and
+// `fresh` does not ask for a new part: a gated group starts one), else to a new part.
+void add_to_parts(int k, size_t bytes, bool fresh, const re2::RE2::Options& opts,
+                  std::vector<PackData::SetPart>* parts) {
+  bool takes = !fresh && !parts->empty() && parts->back().members.size() < kPartRules &&
+               parts->back().bytes + bytes <= kPartBytes;
+  if (!takes)
     parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, 0});
+  parts->back().members.push_back(k);
   parts->back().bytes += bytes;
-  return parts->back();
 }
 
 // Runs work(i) for every i in [0, n) on all cores, biggest size(i) first for balance. Start-up's
@@ -163,13 +160,8 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules, const re2::RE2::Opt
   for (const auto& key : order) {
     const auto& group = groups[key];
     if (group.size() < kGatedRules) continue;
-    for (size_t i = 0; i < group.size(); ++i) {
-      size_t more = rules[p.set_rules[group[i]]].in_set().size();
-      if (i == 0 || !part_takes(p.gated.back().members.size(), p.gated.back().bytes, more))
-        p.gated.push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, 0});
-      p.gated.back().members.push_back(group[i]);
-      p.gated.back().bytes += more;
-    }
+    for (size_t i = 0; i < group.size(); ++i)
+      add_to_parts(group[i], rules[p.set_rules[group[i]]].in_set().size(), i == 0, opts, &p.gated);
   }
   p.index_gated();
 }
@@ -219,7 +211,8 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
         p.filtered_rules.push_back(static_cast<int>(k));
         continue;
       }
-      set_part_for(rules[p.set_rules[k]], opts, &p.parts).members.push_back(static_cast<int>(k));
+      add_to_parts(static_cast<int>(k), rules[p.set_rules[k]].in_set().size(), false, opts,
+                   &p.parts);
     }
     p.filter = prefilter::Filter(needs);
     plan_gated(p, rules, opts, needs);
