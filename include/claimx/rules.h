@@ -112,6 +112,13 @@ struct Lexicon {
 // times (the `{0,5}` after a capitalised word made most of a deal rule's program).
 std::string open_repetitions(const std::string& pattern);
 
+// The pattern without the optional elements at its edges: `(?:about\s)?\d+(?:\s?%)?` becomes
+// `\d+`, in each top-level branch, and inside an unquantified group at an edge. In an
+// unanchored search it matches wherever the pattern does (the rest of any match of the
+// pattern is a match of it). A Set needs no more: the optional qualifier before a figure, a
+// 0.9 KB lexicon, was a sixth of the bytes the Sets compile.
+std::string trim_optional_edges(const std::string& pattern);
+
 struct Example {
   std::string text;
   nlohmann::json expect;  // object; `text` defaults to the whole example text
@@ -130,9 +137,10 @@ struct Rule {
   std::string pack;
   std::string pattern;   // as written
   std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
-  // What the rule's Set searches for when not `expanded`: open_repetitions(expanded). A Set
-  // only says which rules to run, each rule's own RE2 finds the matches, so a Set pattern may
-  // match more text than the rule's; it must match wherever the rule's does.
+  // What the rule's Set searches for when not `expanded`:
+  // open_repetitions(trim_optional_edges(expanded)). A Set only says which rules to run, each
+  // rule's own RE2 finds the matches, so a Set pattern may match more text than the rule's; it
+  // must match wherever the rule's does.
   std::string set_pattern;
   const std::string& in_set() const { return set_pattern.empty() ? expanded : set_pattern; }
   int priority = 0;

@@ -541,7 +541,166 @@ size_t skip_literal(const std::string& p, size_t i) {
   return j;
 }
 
+// The end (exclusive) of the atom that starts at p[i]: a group, a class, an escape or one
+// UTF-8 character.
+size_t atom_end(const std::string& p, size_t i) {
+  auto is_hex = [&](size_t j) {
+    return j < p.size() && std::isxdigit(static_cast<unsigned char>(p[j]));
+  };
+  if (p[i] == '(') {
+    int depth = 0;
+    for (size_t j = i; j < p.size(); j = skip_literal(p, j) + 1) {
+      if (p[j] == '(') ++depth;
+      if (p[j] == ')' && --depth == 0) return j + 1;
+    }
+    return p.size();
+  }
+  if (p[i] == '[') return std::min(p.size(), skip_literal(p, i) + 1);
+  if (p[i] == '\\') {
+    if (i + 1 >= p.size()) return p.size();
+    char c = p[i + 1];
+    if (c == 'Q') return std::min(p.size(), skip_literal(p, i) + 1);
+    if ((c == 'x' || c == 'p' || c == 'P') && i + 2 < p.size() && p[i + 2] == '{') {
+      size_t close = p.find('}', i + 3);
+      return close == std::string::npos ? p.size() : close + 1;
+    }
+    if (c == 'x') return i + 2 + (is_hex(i + 2) ? 1 : 0) + (is_hex(i + 3) ? 1 : 0);
+    if (c == 'p' || c == 'P') return std::min(p.size(), i + 3);
+    size_t j = i + 1;  // \1 to \7 start an octal escape of up to three digits
+    if (c >= '0' && c <= '7')
+      while (j < p.size() && j < i + 4 && p[j] >= '0' && p[j] <= '7') ++j;
+    return std::max(j, i + 2);
+  }
+  size_t j = i + 1;
+  while (j < p.size() && (static_cast<unsigned char>(p[j]) & 0xC0) == 0x80) ++j;
+  return j;
+}
+
+// One element of a concatenation: an atom and its quantifier, if any.
+struct Element {
+  size_t begin, atom_end, end;
+  bool optional;  // quantified to match zero times: ?, *, {0,...}
+};
+
+// The end of the quantifier at p[j] (j itself when there is none), and whether it allows zero.
+size_t quantifier_end(const std::string& p, size_t j, bool* optional) {
+  *optional = false;
+  if (j >= p.size()) return j;
+  size_t e = j;
+  if (p[j] == '?' || p[j] == '*') {
+    *optional = true;
+    e = j + 1;
+  } else if (p[j] == '+') {
+    e = j + 1;
+  } else if (p[j] == '{') {
+    size_t k = j + 1;
+    while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) ++k;
+    if (k == j + 1) return j;  // `{` starting no repetition is a literal
+    size_t close = k;
+    if (close < p.size() && p[close] == ',') {
+      ++close;
+      while (close < p.size() && std::isdigit(static_cast<unsigned char>(p[close]))) ++close;
+    }
+    if (close >= p.size() || p[close] != '}') return j;
+    *optional = std::stoi(p.substr(j + 1, k - j - 1)) == 0;
+    e = close + 1;
+  } else {
+    return j;
+  }
+  if (e < p.size() && p[e] == '?') ++e;  // non-greedy
+  return e;
+}
+
+// The top-level branches of p[b, e): each as [begin, end).
+std::vector<std::pair<size_t, size_t>> branches(const std::string& p, size_t b, size_t e) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t start = b;
+  for (size_t i = b; i < e;) {
+    if (p[i] == '|') {
+      out.push_back({start, i});
+      start = ++i;
+    } else {
+      i = atom_end(p, i);
+    }
+  }
+  out.push_back({start, e});
+  return out;
+}
+
+std::vector<Element> elements(const std::string& p, size_t b, size_t e) {
+  std::vector<Element> out;
+  for (size_t i = b; i < e;) {
+    size_t a = std::min(atom_end(p, i), e);
+    bool optional = false;
+    size_t q = std::min(quantifier_end(p, a, &optional), e);
+    out.push_back({i, a, q, optional});
+    i = q;
+  }
+  return out;
+}
+
+// Where a group's body starts ("(", "(?:", "(?P<name>", "(?i:"), or npos for a flags-only
+// group "(?i)", which sets flags for what follows it.
+size_t body_start(const std::string& p, const Element& el) {
+  if (p[el.begin] != '(') return std::string::npos;
+  size_t i = el.begin + 1;
+  if (i >= p.size() || p[i] != '?') return i;
+  if (p.compare(i, 3, "?P<") == 0) {
+    size_t close = p.find('>', i);
+    return close == std::string::npos ? std::string::npos : close + 1;
+  }
+  for (size_t j = i + 1; j < el.atom_end; ++j) {
+    if (p[j] == ':') return j + 1;
+    if (p[j] == ')') return std::string::npos;
+  }
+  return std::string::npos;
+}
+
+bool flags_only(const std::string& p, const Element& el) {
+  return p[el.begin] == '(' && body_start(p, el) == std::string::npos;
+}
+
+// p[b, e) without the optional elements at its front (front) or its back: in each branch,
+// dropped while optional, and an unquantified group reached first is trimmed inside.
+std::string trim_edge(const std::string& p, size_t b, size_t e, bool front) {
+  std::string out;
+  bool first_branch = true;
+  for (auto [bb, be] : branches(p, b, e)) {
+    if (!first_branch) out += '|';
+    first_branch = false;
+    std::vector<Element> els = elements(p, bb, be);
+    std::vector<std::string> kept(els.size());
+    std::vector<bool> drop(els.size(), false);
+    for (size_t n = 0; n < els.size(); ++n) {
+      const Element& el = els[front ? n : els.size() - 1 - n];
+      size_t at = front ? n : els.size() - 1 - n;
+      if (flags_only(p, el)) continue;
+      if (el.optional) {
+        drop[at] = true;
+        continue;
+      }
+      size_t body = body_start(p, el);
+      if (p[el.begin] == '(' && el.atom_end == el.end && body != std::string::npos &&
+          el.atom_end > body) {
+        kept[at] =
+            p.substr(el.begin, body - el.begin) + trim_edge(p, body, el.atom_end - 1, front) + ")";
+      }
+      break;
+    }
+    for (size_t n = 0; n < els.size(); ++n) {
+      if (drop[n]) continue;
+      out += kept[n].empty() ? p.substr(els[n].begin, els[n].end - els[n].begin) : kept[n];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string trim_optional_edges(const std::string& p) {
+  std::string front = trim_edge(p, 0, p.size(), true);
+  return trim_edge(front, 0, front.size(), false);
+}
 
 std::string open_repetitions(const std::string& p) {
   auto digits_from = [&](size_t j) {
@@ -1271,7 +1430,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
                     errors))
         continue;
       r.expanded = expanded;
-      r.set_pattern = open_repetitions(expanded);
+      r.set_pattern = open_repetitions(trim_optional_edges(expanded));
       if (r.set_pattern == r.expanded) r.set_pattern.clear();
       r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
