@@ -645,7 +645,7 @@ size_t body_start(const std::string& p, const Element& el) {
   if (p[el.begin] != '(') return std::string::npos;
   size_t i = el.begin + 1;
   if (i >= p.size() || p[i] != '?') return i;
-  if (p.compare(i, 3, "?P<") == 0) {
+  if (p.compare(i, 3, "?P<") == 0 || p.compare(i, 2, "?<") == 0) {  // (?<name> in newer RE2s
     size_t close = p.find('>', i);
     return close == std::string::npos ? std::string::npos : close + 1;
   }

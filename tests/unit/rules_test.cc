@@ -590,6 +590,7 @@ TEST(Rules, TrimOptionalEdgesDropsOnlyEdgeElements) {
       {"(?:about\\s)?\\d+(?:\\s?%)?", "\\d+"},
       {"(?i)(?:a)?b", "(?i)b"},                  // flags stay
       {"(?P<span>x?y)z?", "(?P<span>y)"},        // into a group at an edge
+      {"(?<n>x?:y)", "(?<n>:y)"},                // the newer RE2s' named group
       {"(?:a?b|c*?d)e{0,2}", "(?:b|d)"},         // each branch
       {"\\b(?:q\\s)?x\\b", "\\b(?:q\\s)?x\\b"},  // \b is no optional element
       {"\\x41?b\\x{42}?", "b"},                  // escapes are one atom
