@@ -602,7 +602,8 @@ size_t quantifier_end(const std::string& p, size_t j, bool* optional) {
       while (close < p.size() && std::isdigit(static_cast<unsigned char>(p[close]))) ++close;
     }
     if (close >= p.size() || p[close] != '}') return j;
-    *optional = std::stoi(p.substr(j + 1, k - j - 1)) == 0;
+    // Zero however it is written; the count may be too big for an int (RE2 rejects it later).
+    *optional = std::all_of(p.begin() + j + 1, p.begin() + k, [](char d) { return d == '0'; });
     e = close + 1;
   } else {
     return j;

@@ -588,16 +588,17 @@ TEST(Rules, OpenRepetitionsWidensOnlyCountedRepetitions) {
 TEST(Rules, TrimOptionalEdgesDropsOnlyEdgeElements) {
   std::vector<std::pair<std::string, std::string>> cases = {
       {"(?:about\\s)?\\d+(?:\\s?%)?", "\\d+"},
-      {"(?i)(?:a)?b", "(?i)b"},                  // flags stay
-      {"(?P<span>x?y)z?", "(?P<span>y)"},        // into a group at an edge
-      {"(?<n>x?:y)", "(?<n>:y)"},                // the newer RE2s' named group
-      {"(?:a?b|c*?d)e{0,2}", "(?:b|d)"},         // each branch
-      {"\\b(?:q\\s)?x\\b", "\\b(?:q\\s)?x\\b"},  // \b is no optional element
-      {"\\x41?b\\x{42}?", "b"},                  // escapes are one atom
-      {"[a?]b[c]?", "[a?]b"},                    // so are classes
-      {"(?:x)+y*", "(?:x)+"},                    // a repeated group is kept whole
-      {"a{0}b{1,2}c{,3}", "b{1,2}c{,3}"},        // {,3} is a literal
-      {"é?ü", "ü"},                              // UTF-8 characters
+      {"(?i)(?:a)?b", "(?i)b"},                     // flags stay
+      {"(?P<span>x?y)z?", "(?P<span>y)"},           // into a group at an edge
+      {"(?<n>x?:y)", "(?<n>:y)"},                   // the newer RE2s' named group
+      {"(?:a?b|c*?d)e{0,2}", "(?:b|d)"},            // each branch
+      {"\\b(?:q\\s)?x\\b", "\\b(?:q\\s)?x\\b"},     // \b is no optional element
+      {"\\x41?b\\x{42}?", "b"},                     // escapes are one atom
+      {"[a?]b[c]?", "[a?]b"},                       // so are classes
+      {"(?:x)+y*", "(?:x)+"},                       // a repeated group is kept whole
+      {"a{0}b{1,2}c{,3}", "b{1,2}c{,3}"},           // {,3} is a literal
+      {"a{00}b{99999999999}c?", "b{99999999999}"},  // counts are read as digits
+      {"é?ü", "ü"},                                 // UTF-8 characters
       {"a?|b", "|b"},
       {"", ""},
   };
