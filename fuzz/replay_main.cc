@@ -62,7 +62,8 @@ std::vector<std::filesystem::path> inputs(char** begin, char** end) {
 int main(int argc, char** argv) {
   Target target = argc >= 3 ? target_named(argv[1]) : nullptr;
   if (!target) {
-    std::fprintf(stderr, "usage: %s extract|numbers|rulepack|jsonl|html|warc FILE_OR_DIR...\n",
+    std::fprintf(stderr,
+                 "usage: %s extract|numbers|rulepack|jsonl|html|warc|prefilter FILE_OR_DIR...\n",
                  argv[0]);
     return 2;
   }
