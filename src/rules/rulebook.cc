@@ -541,6 +541,28 @@ size_t skip_literal(const std::string& p, size_t i) {
   return j;
 }
 
+// A counted repetition `{n}`, `{n,}` or `{n,m}` at p[j]: n is p[j + 1, n_end), the maximum
+// (when `comma`) p[n_end + 1, close). RE2 reads a `{` that starts none as a literal.
+struct Counted {
+  size_t n_end, close;
+  bool comma;
+  bool has_max() const { return comma && close > n_end + 1; }
+};
+
+std::optional<Counted> counted_at(const std::string& p, size_t j) {
+  auto digits_from = [&](size_t k) {
+    while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) ++k;
+    return k;
+  };
+  if (j >= p.size() || p[j] != '{') return std::nullopt;
+  size_t n_end = digits_from(j + 1);
+  if (n_end == j + 1 || n_end >= p.size()) return std::nullopt;
+  bool comma = p[n_end] == ',';
+  size_t close = comma ? digits_from(n_end + 1) : n_end;
+  if (close >= p.size() || p[close] != '}') return std::nullopt;
+  return Counted{n_end, close, comma};
+}
+
 // The end (exclusive) of the atom that starts at p[i]: a group, a class, an escape or one
 // UTF-8 character.
 size_t atom_end(const std::string& p, size_t i) {
@@ -592,19 +614,11 @@ size_t quantifier_end(const std::string& p, size_t j, bool* optional) {
     e = j + 1;
   } else if (p[j] == '+') {
     e = j + 1;
-  } else if (p[j] == '{') {
-    size_t k = j + 1;
-    while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) ++k;
-    if (k == j + 1) return j;  // `{` starting no repetition is a literal
-    size_t close = k;
-    if (close < p.size() && p[close] == ',') {
-      ++close;
-      while (close < p.size() && std::isdigit(static_cast<unsigned char>(p[close]))) ++close;
-    }
-    if (close >= p.size() || p[close] != '}') return j;
-    // Zero however it is written; the count may be too big for an int (RE2 rejects it later).
-    *optional = std::all_of(p.begin() + j + 1, p.begin() + k, [](char d) { return d == '0'; });
-    e = close + 1;
+  } else if (auto c = counted_at(p, j)) {
+    // Zero however it is written; the count may be too big for an int (RE2 reads it as text).
+    *optional =
+        std::all_of(p.begin() + j + 1, p.begin() + c->n_end, [](char d) { return d == '0'; });
+    e = c->close + 1;
   } else {
     return j;
   }
@@ -665,16 +679,15 @@ bool flags_only(const std::string& p, const Element& el) {
 // dropped while optional, and an unquantified group reached first is trimmed inside.
 std::string trim_edge(const std::string& p, size_t b, size_t e, bool front) {
   std::string out;
-  bool first_branch = true;
   for (auto [bb, be] : branches(p, b, e)) {
-    if (!first_branch) out += '|';
-    first_branch = false;
+    if (bb != b) out += '|';
     std::vector<Element> els = elements(p, bb, be);
-    std::vector<std::string> kept(els.size());
     std::vector<bool> drop(els.size(), false);
+    size_t inner_at = els.size();  // the unquantified group at the edge, trimmed inside
+    std::string inner;
     for (size_t n = 0; n < els.size(); ++n) {
-      const Element& el = els[front ? n : els.size() - 1 - n];
       size_t at = front ? n : els.size() - 1 - n;
+      const Element& el = els[at];
       if (flags_only(p, el)) continue;
       if (el.optional) {
         drop[at] = true;
@@ -683,14 +696,17 @@ std::string trim_edge(const std::string& p, size_t b, size_t e, bool front) {
       size_t body = body_start(p, el);
       if (p[el.begin] == '(' && el.atom_end == el.end && body != std::string::npos &&
           el.atom_end > body) {
-        kept[at] =
+        inner_at = at;
+        inner =
             p.substr(el.begin, body - el.begin) + trim_edge(p, body, el.atom_end - 1, front) + ")";
       }
       break;
     }
     for (size_t n = 0; n < els.size(); ++n) {
-      if (drop[n]) continue;
-      out += kept[n].empty() ? p.substr(els[n].begin, els[n].end - els[n].begin) : kept[n];
+      if (n == inner_at)
+        out += inner;
+      else if (!drop[n])
+        out.append(p, els[n].begin, els[n].end - els[n].begin);
     }
   }
   return out;
@@ -704,10 +720,6 @@ std::string trim_optional_edges(const std::string& p) {
 }
 
 std::string open_repetitions(const std::string& p) {
-  auto digits_from = [&](size_t j) {
-    while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) ++j;
-    return j;
-  };
   std::string out;
   out.reserve(p.size());
   for (size_t i = 0; i < p.size(); ++i) {
@@ -716,17 +728,14 @@ std::string open_repetitions(const std::string& p) {
       i = e;
       continue;
     }
-    // `{n,m}` with both numbers; RE2 reads a `{` that starts no well-formed one as a literal.
-    size_t comma = p[i] == '{' ? digits_from(i + 1) : i + 1;
-    bool has_n = comma > i + 1 && comma < p.size() && p[comma] == ',';
-    size_t close = has_n ? digits_from(comma + 1) : comma;
-    if (!has_n || close == comma + 1 || close >= p.size() || p[close] != '}') {
+    auto c = counted_at(p, i);
+    if (!c || !c->has_max()) {  // `{n}` and `{n,}` stay
       out += p[i];
       continue;
     }
-    std::string n = p.substr(i + 1, comma - i - 1);
+    std::string n = p.substr(i + 1, c->n_end - i - 1);
     out += n == "0" ? "*" : n == "1" ? "+" : "{" + n + ",}";
-    i = close;
+    i = c->close;
   }
   return out;
 }
