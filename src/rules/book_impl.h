@@ -71,9 +71,6 @@ struct PackData {
   std::vector<std::shared_ptr<const LexiconMatcher>> matchers;
 };
 
-// Builds the matchers of a pack's lexicon rules (after `lexicon_rules` is set).
-void build_matchers(PackData& p, const std::vector<Rule>& rules, const LexiconMap& lexicons);
-
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {
   RuleRegex(std::string p, const re2::RE2::Options& o) : pattern(std::move(p)), options(o) {}

@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 5\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 6\n";
 
 class Writer {
  public:
@@ -418,6 +418,51 @@ struct BookImage {
     read_pod_vector(r, &f->atom_clause_ids_);
   }
 
+  // A lexicon rule's trie, as built at compile time (building it from the forms was a twentieth
+  // of a one-line run). Field by field: Edge and Term have padding, the image must not.
+  static void write_matcher(Writer& w, const LexiconMatcher& m) {
+    w.u8(m.longest_);
+    write_pod_vector(w, m.nodes_);
+    write_all(w, m.edges_, [&](const LexiconMatcher::Edge& e) {
+      w.u8(e.byte);
+      w.u32(e.child);
+    });
+    write_all(w, m.terms_, [&](const LexiconMatcher::Term& t) {
+      w.u32(t.order);
+      w.u8(t.left_boundary);
+      w.u8(t.right_boundary);
+    });
+  }
+
+  // Every index match_at() follows is checked: a damaged image is an error, not a crash.
+  static std::shared_ptr<const LexiconMatcher> read_matcher(Reader& r) {
+    auto m = std::shared_ptr<LexiconMatcher>(new LexiconMatcher());
+    m->longest_ = r.u8() != 0;
+    read_pod_vector(r, &m->nodes_);
+    m->edges_.resize(r.count(5));
+    for (auto& e : m->edges_) {
+      e.byte = r.u8();
+      e.child = r.u32();
+    }
+    m->terms_.resize(r.count(6));
+    for (auto& t : m->terms_) {
+      t.order = r.u32();
+      t.left_boundary = r.u8() != 0;
+      t.right_boundary = r.u8() != 0;
+    }
+    auto bad = [] { throw Error("the compiled rule book is damaged (lexicon trie)"); };
+    auto fits = [](uint64_t first, uint64_t n, size_t size) { return first + n <= size; };
+    for (const auto& n : m->nodes_)
+      if (!fits(n.first_edge, n.edge_count, m->edges_.size()) ||
+          !fits(n.first_term, n.term_count, m->terms_.size()))
+        bad();
+    for (const auto& e : m->edges_)
+      if (e.child >= m->nodes_.size()) bad();
+    if (m->nodes_.empty() && !m->edges_.empty()) bad();
+    m->index_first_bytes();
+    return m;
+  }
+
   // Every index Filter::passing() follows, checked once here: a damaged image is an error.
   static void check_filter(const prefilter::Filter& f, size_t rules) {
     auto bad = [] { throw Error("the compiled rule book is damaged (prefilter)"); };
@@ -492,6 +537,10 @@ std::string RuleBook::save_image() const {
     write_pod_vector(w, p.filtered_rules);
     write_all(w, p.gated, write_part);
     write_pod_vector(w, p.lexicon_rules);
+    for (int k : p.lexicon_rules) {
+      if (!p.matchers[k]) throw Error("save_image: lexicon rule without a trie in " + p.name);
+      BookImage::write_matcher(w, *p.matchers[k]);
+    }
     BookImage::write_filter(w, p.filter);
   });
   // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
@@ -589,6 +638,12 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       read_pod_vector(r, &p.filtered_rules);
       read_parts(&p.gated);
       read_pod_vector(r, &p.lexicon_rules);
+      p.matchers.assign(p.set_rules.size(), nullptr);
+      for (int k : p.lexicon_rules) {
+        if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size() || p.matchers[k])
+          throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+        p.matchers[k] = BookImage::read_matcher(r);
+      }
       BookImage::read_filter(r, &p.filter);
       // Every pack-local index must name one of the pack's rules.
       std::vector<const std::vector<int>*> lists{&p.filtered_rules, &p.lexicon_rules};
@@ -623,7 +678,6 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         for (auto& l : b.pack->lexicons) l = BookImage::read_lexicon(r, bytes_outlive_book);
         if (!r.done()) throw Error("the compiled rule book is damaged (lexicons)");
       }
-      for (auto& p : m.packs) build_matchers(p, m.rules, m.lexicons);
     } catch (const Error& e) {
       lexicon_error = e.what();
     }

@@ -68,6 +68,12 @@ LexiconMatcher::LexiconMatcher(const std::vector<const Lexicon*>& lexicons, bool
   });
   if (items.empty()) return;
   build(items, 0, items.size(), 0, terms);
+  index_first_bytes();
+}
+
+void LexiconMatcher::index_first_bytes() {
+  std::fill(std::begin(first_byte_), std::end(first_byte_), false);
+  if (nodes_.empty()) return;
   const Node& root = nodes_[0];
   for (uint32_t e = root.first_edge; e < root.first_edge + root.edge_count; ++e)
     first_byte_[edges_[e].byte] = true;

@@ -37,6 +37,10 @@ class LexiconMatcher {
   static std::shared_ptr<const LexiconMatcher> for_rule(const Rule& r, const LexiconMap& lexicons);
 
  private:
+  friend struct BookImage;  // writes and reads the tables (a compiled book's image)
+  LexiconMatcher() = default;
+  void index_first_bytes();  // first_byte_ from the root's edges
+
   struct Node {
     uint32_t first_edge = 0, edge_count = 0;
     uint32_t first_term = 0, term_count = 0;

@@ -129,12 +129,6 @@ bool selective(const prefilter::Need& n) {
 
 }  // namespace
 
-void build_matchers(PackData& p, const std::vector<Rule>& rules, const LexiconMap& lexicons) {
-  p.matchers.assign(p.set_rules.size(), nullptr);
-  for (int k : p.lexicon_rules)
-    p.matchers[k] = LexiconMatcher::for_rule(rules[p.set_rules[k]], lexicons);
-}
-
 namespace {
 
 // Groups of at least this many filtered rules with one first clause get a gated Set part.
