@@ -35,6 +35,7 @@ class RE2;
 namespace claimx {
 
 struct RuleRegex;  // a rule's RE2, compiled once (rulebook.cc)
+class Shadow;      // the marked text some Set parts search (shadow.h)
 struct BookImage;  // writes and reads a compiled book (image.cc)
 
 struct SourceFile {
@@ -83,6 +84,8 @@ struct Lexicon {
   void index_entries();  // builds the look-up table of find(); call after filling `entries`
   const LexiconEntry* find(std::string_view form) const;  // the first entry of that folded form
   std::string regex() const;  // the forms as a trie (alternation, longest first: same matches)
+  // The same of the forms as `edit` rewrites them (folded first when the trie is written).
+  std::string regex_with(const std::function<std::string(std::string)>& edit) const;
   std::string fold(std::string_view s) const;
 
  private:
@@ -143,6 +146,9 @@ struct Rule {
   // must match wherever the rule's does.
   std::string set_pattern;
   const std::string& in_set() const { return set_pattern.empty() ? expanded : set_pattern; }
+  // set_pattern is searched on the sentence's shadow (src/rules/shadow.h), where each word of a
+  // shadowed lexicon carries a mark and a reference to that lexicon is a few dozen bytes.
+  bool set_on_shadow = false;
   int priority = 0;
   nlohmann::json attrs;  // every other key of the rule, checked against the contract
   std::map<std::string, SourceLoc, std::less<>> attr_locs;  // where each attribute's value is
@@ -226,6 +232,7 @@ class RuleBook {
   Plan plan() const;
 
   const Lexicon* lexicon(std::string_view name) const;
+  const Shadow& shadow() const;  // what the Set patterns of rules with set_on_shadow search
   const std::vector<Rule>& rules() const;
   const Rule* rule(std::string_view id) const;
   const nlohmann::json& model(std::string_view pack) const;  // pack's `model:` or null

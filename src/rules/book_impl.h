@@ -15,6 +15,7 @@
 #include "claimx/rules.h"
 #include "rules/lexicon_matcher.h"
 #include "rules/prefilter.h"
+#include "rules/shadow.h"
 
 namespace YAML {
 class Node;
@@ -47,6 +48,7 @@ struct PackData {
     std::unique_ptr<re2::RE2::Set> set;
     std::vector<int> members;  // Set index -> index into set_rules
     size_t bytes = 0;          // of Set pattern (Rule::in_set), while planning
+    bool shadow = false;       // its rules' Set patterns search the shadow (Rule::set_on_shadow)
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
@@ -98,6 +100,7 @@ struct RuleBook::Impl {
   std::vector<PackData> packs;  // in load order
   std::vector<Rule> rules;      // compiled, pack by pack
   LexiconMap lexicons;
+  Shadow shadow;  // built by compile() from the lexicons the rules use
   std::map<std::string, size_t, std::less<>> rule_index;
   std::map<std::string, size_t, std::less<>> pack_index;
   std::map<std::string, int> lexicon_layer;  // layer of the pack that defines each lexicon
@@ -125,7 +128,12 @@ struct RuleBook::Impl {
   bool expand(const Rule& rule, const std::string& in, const SourceLoc& loc, int depth,
               const std::string& scope, const std::map<std::string, const Define*>& defines,
               std::string* out, std::vector<std::string>* lexicons_used,
-              std::vector<RuleError>* errors) const;
+              std::vector<RuleError>* errors, const Shadow* shadow = nullptr) const;
+  // Gives the rule a Set pattern on the shadow when it uses a shadowed lexicon and the pattern
+  // gets smaller there (`marked`: the other lexicons' regexes for the shadow, by name).
+  void shadow_set_pattern(Rule& r, const std::string& scope,
+                          const std::map<std::string, const Define*>& defines,
+                          std::map<std::string, std::string>* marked) const;
 };
 
 }  // namespace claimx

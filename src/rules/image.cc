@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 6\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 7\n";
 
 class Writer {
  public:
@@ -215,6 +215,7 @@ void write_rule(Writer& w, const Rule& r) {
   w.str(r.pattern);
   w.str(r.expanded);
   w.str(r.set_pattern);
+  w.u8(r.set_on_shadow);
   w.i32(r.priority);
   w.json(r.attrs);
   write_all(w, r.attr_locs, [&](const auto& kv) {
@@ -249,6 +250,7 @@ Rule read_rule(Reader& in) {
   r.pattern = in.str();
   r.expanded = in.str();
   r.set_pattern = in.str();
+  r.set_on_shadow = in.u8() != 0;
   r.priority = in.i32();
   r.attrs = in.json();
   for (uint32_t n = in.count(); n > 0; --n) {
@@ -282,6 +284,7 @@ Rule source_rule(const Rule& compiled) {
   Rule r = compiled;
   r.expanded.clear();
   r.set_pattern.clear();
+  r.set_on_shadow = false;
   r.lexicons.clear();
   r.re.reset();
   r.stable_id = {};
@@ -463,6 +466,40 @@ struct BookImage {
     return m;
   }
 
+  // The shadow's tables, sorted (an unordered_map's order is not the image's to depend on).
+  static void write_shadow(Writer& w, const Shadow& s) {
+    write_all(w, s.names_, [&](const std::string& n) { w.str(n); });
+    write_pod_vector(w, s.left_bounded_);
+    for (const auto* table : {&s.whole_, &s.suffix_}) {
+      std::vector<std::pair<std::string, uint64_t>> sorted(table->begin(), table->end());
+      std::sort(sorted.begin(), sorted.end());
+      write_all(w, sorted, [&](const auto& kv) {
+        w.str(kv.first);
+        w.u64(kv.second);
+      });
+    }
+    write_pod_vector(w, s.suffix_lengths_);
+  }
+
+  static void read_shadow(Reader& r, Shadow* s) {
+    *s = Shadow();
+    for (uint32_t n = r.count(4); n > 0; --n) s->names_.push_back(std::string(r.str()));
+    read_pod_vector(r, &s->left_bounded_);
+    for (auto* table : {&s->whole_, &s->suffix_})
+      for (uint32_t n = r.count(12); n > 0; --n) {
+        std::string key(r.str());
+        bool letters =
+            std::all_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        if (!letters || key.size() < (table == &s->suffix_ ? 2u : 1u))
+          throw Error("the compiled rule book is damaged (shadow)");
+        (*table)[key] = r.u64();
+      }
+    read_pod_vector(r, &s->suffix_lengths_);
+    s->index();
+    if (s->names_.size() > 64 || s->left_bounded_.size() != s->names_.size())
+      throw Error("the compiled rule book is damaged (shadow)");
+  }
+
   // Every index Filter::passing() follows, checked once here: a damaged image is an error.
   static void check_filter(const prefilter::Filter& f, size_t rules) {
     auto bad = [] { throw Error("the compiled rule book is damaged (prefilter)"); };
@@ -532,7 +569,10 @@ std::string RuleBook::save_image() const {
     w.patch_u64(block, w.size() - block - sizeof(uint64_t));
     w.json(p.model);
     write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
-    auto write_part = [&](const PackData::SetPart& part) { write_pod_vector(w, part.members); };
+    auto write_part = [&](const PackData::SetPart& part) {
+      write_pod_vector(w, part.members);
+      w.u8(part.shadow);
+    };
     write_all(w, p.parts, write_part);
     write_pod_vector(w, p.filtered_rules);
     write_all(w, p.gated, write_part);
@@ -543,6 +583,7 @@ std::string RuleBook::save_image() const {
     }
     BookImage::write_filter(w, p.filter);
   });
+  BookImage::write_shadow(w, m.shadow);
   // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
   write_all(w, m.lexicons, [&](const auto& kv) {
     w.str(kv.first);
@@ -631,6 +672,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
         parts->resize(r.count(4));
         for (auto& part : *parts) {
           read_pod_vector(r, &part.members);
+          part.shadow = r.u8() != 0;
           part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
         }
       };
@@ -656,6 +698,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       if (!p.index_gated()) throw Error("the compiled rule book is damaged (pack " + p.name + ")");
       BookImage::check_filter(p.filter, p.set_rules.size());
     }
+    BookImage::read_shadow(r, &m.shadow);
     for (uint32_t n = r.count(12); n > 0; --n) {
       std::string name = r.str();
       m.lexicon_layer[name] = r.i32();

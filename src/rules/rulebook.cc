@@ -35,13 +35,14 @@ constexpr size_t kPartRules = 16;
 constexpr size_t kPartBytes = 8 << 10;
 
 // Adds pack-local rule k, of `bytes` Set pattern, to the last part when that one takes it (and
-// `fresh` does not ask for a new part: a gated group starts one), else to a new part.
-void add_to_parts(int k, size_t bytes, bool fresh, const re2::RE2::Options& opts,
+// `fresh` does not ask for a new part: a gated group starts one), else to a new part. A part
+// searches the sentence or its shadow, never both.
+void add_to_parts(int k, size_t bytes, bool fresh, bool shadow, const re2::RE2::Options& opts,
                   std::vector<PackData::SetPart>* parts) {
   bool takes = !fresh && !parts->empty() && parts->back().members.size() < kPartRules &&
-               parts->back().bytes + bytes <= kPartBytes;
+               parts->back().bytes + bytes <= kPartBytes && parts->back().shadow == shadow;
   if (!takes)
-    parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, 0});
+    parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, 0, shadow});
   parts->back().members.push_back(k);
   parts->back().bytes += bytes;
 }
@@ -145,7 +146,7 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules, const re2::RE2::Opt
   for (int k : p.filtered_rules) {
     if (rules[p.set_rules[k]].in_set().size() > kPartBytes) continue;
     const prefilter::Clause& c = needs[k].clauses.front();
-    std::string key = c.bytes.to_string();
+    std::string key = c.bytes.to_string() + (rules[p.set_rules[k]].set_on_shadow ? "s" : "t");
     for (const auto& str : c.strings) key += '\0' + str;
     auto& group = groups[key];
     if (group.empty()) order.push_back(key);
@@ -154,8 +155,10 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules, const re2::RE2::Opt
   for (const auto& key : order) {
     const auto& group = groups[key];
     if (group.size() < kGatedRules) continue;
-    for (size_t i = 0; i < group.size(); ++i)
-      add_to_parts(group[i], rules[p.set_rules[group[i]]].in_set().size(), i == 0, opts, &p.gated);
+    for (size_t i = 0; i < group.size(); ++i) {
+      const Rule& r = rules[p.set_rules[group[i]]];
+      add_to_parts(group[i], r.in_set().size(), i == 0, r.set_on_shadow, opts, &p.gated);
+    }
   }
   p.index_gated();
 }
@@ -195,6 +198,7 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
     p.filtered_rules.clear();
     p.lexicon_rules.clear();
     p.matchers.assign(p.set_rules.size(), nullptr);
+    std::vector<int> in_parts;
     for (size_t k = 0; k < p.set_rules.size(); ++k) {
       if ((p.matchers[k] = LexiconMatcher::for_rule(rules[p.set_rules[k]], lexicons))) {
         needs[k].clauses.clear();
@@ -205,19 +209,28 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
         p.filtered_rules.push_back(static_cast<int>(k));
         continue;
       }
-      add_to_parts(static_cast<int>(k), rules[p.set_rules[k]].in_set().size(), false, opts,
-                   &p.parts);
+      in_parts.push_back(static_cast<int>(k));
     }
+    // The rules searched on the sentence, then those searched on its shadow.
+    for (bool shadow : {false, true})
+      for (int k : in_parts) {
+        const Rule& r = rules[p.set_rules[k]];
+        if (r.set_on_shadow == shadow)
+          add_to_parts(k, r.in_set().size(), false, shadow, opts, &p.parts);
+      }
     p.filter = prefilter::Filter(needs);
     plan_gated(p, rules, opts, needs);
   });
 }
 
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
-std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
+std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
+                             const Shadow& shadow) {
   std::vector<int> fired;
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
+  static thread_local std::string shadow_text;
+  int shadowed = 0;  // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
   p.filter.passing({piece.data(), piece.size()}, &may);
   for (int k : p.filtered_rules)
     if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
@@ -227,8 +240,16 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece) {
   auto search = [&](const PackData::SetPart& part) {
     const std::vector<int>& members = part.members;
     if (std::none_of(members.begin(), members.end(), [](int k) { return may[k]; })) return;
+    re2::StringPiece text = piece;
+    if (part.shadow) {
+      if (shadowed == 0)
+        shadowed = shadow.render({piece.data(), piece.size()}, &shadow_text) ? 1 : -1;
+      text = shadow_text;
+    }
+    // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
+    bool searched = !part.shadow || shadowed > 0;
     re2::RE2::Set::ErrorInfo info{};
-    if (part.set->Match(piece, &hits, &info) || info.kind == re2::RE2::Set::kNoError) {
+    if (searched && (part.set->Match(text, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
       for (int h : hits) fired.push_back(members[h]);
       return;
     }
@@ -458,9 +479,11 @@ struct FormTrie {
 
 // The flat alternation, longest forms first: for lexicons whose trie has siblings that one case
 // folding would merge.
-std::string flat_regex(const Lexicon& lex) {
+std::string flat_regex(const Lexicon& lex, const std::function<std::string(std::string)>& edit) {
+  std::vector<std::string> edited;
+  for (const auto& e : lex.entries) edited.push_back(edit(e.form));
   std::vector<const std::string*> forms;
-  for (const auto& e : lex.entries) forms.push_back(&e.form);
+  for (const auto& f : edited) forms.push_back(&f);
   std::stable_sort(forms.begin(), forms.end(),
                    [](const auto* a, const auto* b) { return a->size() > b->size(); });
   std::string out;
@@ -489,10 +512,14 @@ std::string trie_regex(const Lexicon& lex, const FormTrie& word_first, const For
 }  // namespace
 
 std::string Lexicon::regex() const {
+  return regex_with([](std::string form) { return form; });
+}
+
+std::string Lexicon::regex_with(const std::function<std::string(std::string)>& edit) const {
   FormTrie word_first, other;
   for (const auto& e : entries) {
     if (e.form.empty()) continue;
-    std::string form = fold(e.form);  // ASCII-lowered when the lexicon ignores case
+    std::string form = edit(fold(e.form));  // ASCII-lowered when the lexicon ignores case
     (is_word_byte(static_cast<unsigned char>(form[0])) ? word_first : other)
         .add(form, right_boundary);
   }
@@ -504,7 +531,7 @@ std::string Lexicon::regex() const {
   for (auto& cp : other.root_code_points()) roots.push_back(std::move(cp));
   bool distinct =
       word_first.siblings_distinct() && other.siblings_distinct() && FormTrie::distinct(roots);
-  std::string out = distinct ? trie_regex(*this, word_first, other) : flat_regex(*this);
+  std::string out = distinct ? trie_regex(*this, word_first, other) : flat_regex(*this, edit);
   return ignore_case ? "(?i:" + out + ")" : out;
 }
 
@@ -1242,20 +1269,29 @@ void RuleBook::Impl::merge(PackData pack) {
 bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const SourceLoc& loc,
                             int depth, const std::string& scope,
                             const std::map<std::string, const Define*>& defines, std::string* out,
-                            std::vector<std::string>* lexicons_used,
-                            std::vector<RuleError>* errors) const {
+                            std::vector<std::string>* lexicons_used, std::vector<RuleError>* errors,
+                            const Shadow* shadow) const {
   if (depth > 8) {
     errors->push_back({loc, "defines nest too deep (a define that uses itself?)"});
     return false;
   }
+  // The pattern's own text; for the shadow, with a mark allowed after what matches letters
+  // (false, with no error, when a fragment cannot be read alone: the rule keeps its Set pattern).
+  auto text = [&](size_t from, size_t n) {
+    if (!shadow) {
+      out->append(in, from, n);
+      return true;
+    }
+    return widen_letters(std::string_view(in).substr(from, n), out);
+  };
   size_t pos = 0;
   while (pos < in.size()) {
     size_t open = in.find("{{", pos);
     if (open == std::string::npos) {
-      out->append(in, pos, std::string::npos);
+      if (!text(pos, std::string::npos)) return false;
       break;
     }
-    out->append(in, pos, open - pos);
+    if (!text(pos, open - pos)) return false;
     size_t close = in.find("}}", open + 2);
     SourceLoc at = loc;
     if (at.line > 0) at.col += static_cast<int>(open);
@@ -1269,6 +1305,15 @@ bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const Sourc
       if (lex == lexicons.end()) {
         errors->push_back({at, "unknown lexicon `" + name.substr(1) + "` in rule " + rule.id});
         return false;
+      }
+      if (shadow) {  // shadowed: a marked word; else a stand-in (shadow_set_pattern)
+        auto& used = *lexicons_used;
+        auto at = std::find(used.begin(), used.end(), lex->first);
+        if (at == used.end()) at = used.insert(used.end(), lex->first);
+        *out += shadow->shadows(lex->first) ? shadow->reference(lex->first)
+                                            : Shadow::stand_in(static_cast<int>(at - used.begin()));
+        pos = close + 2;
+        continue;
       }
       auto re = lexicon_regex.find(lex->first);
       if (re == lexicon_regex.end())
@@ -1285,7 +1330,7 @@ bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const Sourc
       }
       *out += "(?:";
       if (!expand(rule, def->second->pattern, def->second->loc, depth + 1, def->second->pack,
-                  defines, out, lexicons_used, errors))
+                  defines, out, lexicons_used, errors, shadow))
         return false;
       *out += ")";
     }
@@ -1293,6 +1338,55 @@ bool RuleBook::Impl::expand(const Rule& rule, const std::string& in, const Sourc
   }
   return true;
 }
+
+void RuleBook::Impl::shadow_set_pattern(Rule& r, const std::string& scope,
+                                        const std::map<std::string, const Define*>& defines,
+                                        std::map<std::string, std::string>* marked) const {
+  r.set_on_shadow = false;
+  if (shadow.empty() || std::none_of(r.lexicons.begin(), r.lexicons.end(),
+                                     [&](const std::string& n) { return shadow.shadows(n); }))
+    return;
+  std::string on_shadow;
+  std::vector<std::string> used;
+  std::vector<RuleError> unused;
+  if (!expand(r, r.pattern, r.pattern_loc, 0, scope, defines, &on_shadow, &used, &unused, &shadow))
+    return;
+  // The other lexicons stood in for by one code point each while the edges were trimmed: those
+  // left come back as their forms, marks allowed after the words that may carry one.
+  if (used.size() > 0xFF - 0x40) return;  // past the stand-ins' code points
+  std::string p = open_repetitions(trim_optional_edges(on_shadow));
+  for (size_t i = 0; i < used.size(); ++i) {
+    std::string stand_in = Shadow::stand_in(static_cast<int>(i));
+    if (shadow.shadows(used[i]) || p.find(stand_in) == std::string::npos) continue;
+    std::string& re = (*marked)[used[i]];
+    if (re.empty()) re = shadow.marked_regex(*lexicons.at(used[i]));
+    std::string forms = "(?:(?:" + re + ")" + optional_mark() + ")";
+    for (size_t at; (at = p.find(stand_in)) != std::string::npos;)
+      p.replace(at, stand_in.size(), forms);
+  }
+  if (p.size() >= r.in_set().size()) return;
+  r.set_pattern = std::move(p);
+  r.set_on_shadow = true;
+}
+
+namespace {
+
+// Every lexicon a rule or a define of the packs refers to.
+std::set<std::string> referenced_lexicons(const std::vector<PackData>& packs) {
+  std::set<std::string> out;
+  auto scan = [&](const std::string& pattern) {
+    for (size_t at = pattern.find("{{@"); at != std::string::npos; at = pattern.find("{{@", at + 3))
+      if (size_t close = pattern.find("}}", at + 3); close != std::string::npos)
+        out.insert(pattern.substr(at + 3, close - at - 3));
+  };
+  for (const auto& p : packs) {
+    for (const auto& r : p.rules) scan(r.pattern);
+    for (const auto& [name, d] : p.defines) scan(d.pattern);
+  }
+  return out;
+}
+
+}  // namespace
 
 RuleBook::RuleBook() : impl_(std::make_unique<Impl>()) {}
 RuleBook::~RuleBook() = default;
@@ -1413,6 +1507,8 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       if (it->name == pack) return it->model;
     return m.null_model;
   };
+  m.shadow.build(m.lexicons, referenced_lexicons(m.packs));
+  std::map<std::string, std::string> marked;  // unshadowed lexicon -> Shadow::marked_regex
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     PackData& p = m.packs[pi];
     if (!p.model.is_null() && !numeric(p.model))
@@ -1436,6 +1532,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       r.expanded = expanded;
       r.set_pattern = open_repetitions(trim_optional_edges(expanded));
       if (r.set_pattern == r.expanded) r.set_pattern.clear();
+      m.shadow_set_pattern(r, p.name, defines, &marked);
       r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
         groups_from_scan(&r);
@@ -1507,7 +1604,7 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   const PackData& p = impl_->packs[pit->second];
   if (p.set_rules.empty()) return;
   re2::StringPiece piece(text.data() + begin, end - begin);
-  std::vector<int> fired = fired_rules(p, piece);
+  std::vector<int> fired = fired_rules(p, piece, impl_->shadow);
   // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's).
   const re2::StringPiece& whole = piece;
   std::vector<re2::StringPiece> subs;
@@ -1581,6 +1678,10 @@ RuleBook::Plan RuleBook::plan() const {
     out.lexicon_rules += p.lexicon_rules.size();
   }
   return out;
+}
+
+const Shadow& RuleBook::shadow() const {
+  return impl_->shadow;
 }
 
 const Lexicon* RuleBook::lexicon(std::string_view name) const {

@@ -1,0 +1,487 @@
+#include "rules/shadow.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+
+namespace claimx {
+
+namespace {
+
+// RE2's \w and \b are ASCII.
+bool word_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+bool letter(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Mark code points: U+F0000 + bit, in UTF-8 F3 B0 80 (80 + bit).
+constexpr int kMaxLexicons = 64;
+const char* const kMarkClass = "[\\x{F0000}-\\x{F003F}]";
+
+std::string mark_escape(int bit) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "\\x{F00%02X}", bit);
+  return buf;
+}
+
+// Forms of letters that fold case and need \b after them. Without \b before them a form is
+// any word's end, so one letter ("s" of per_units) would mark every plural: two at least.
+bool qualifies(const Lexicon& lex) {
+  if (!lex.ignore_case || !lex.right_boundary || lex.entries.empty()) return false;
+  size_t shortest = lex.left_boundary ? 1 : 2;
+  return std::all_of(lex.entries.begin(), lex.entries.end(), [&](const LexiconEntry& e) {
+    return e.form.size() >= shortest && std::all_of(e.form.begin(), e.form.end(), [](char c) {
+             return letter(static_cast<unsigned char>(c));
+           });
+  });
+}
+
+}  // namespace
+
+const std::string& optional_mark() {
+  static const std::string mark = std::string("(?:_") + kMarkClass + "+_)?";
+  return mark;
+}
+
+void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used) {
+  *this = Shadow();
+  for (const auto& [name, lex] : lexicons) {
+    if (!used.count(name) || !qualifies(*lex) || names_.size() == kMaxLexicons) continue;
+    uint64_t b = uint64_t{1} << names_.size();
+    names_.push_back(name);
+    left_bounded_.push_back(lex->left_boundary);
+    for (const auto& e : lex->entries) {
+      std::string f = e.form;
+      std::transform(f.begin(), f.end(), f.begin(), lower);
+      (lex->left_boundary ? whole_ : suffix_)[f] |= b;
+    }
+  }
+  for (const auto& kv : suffix_) suffix_lengths_.push_back(static_cast<uint32_t>(kv.first.size()));
+  std::sort(suffix_lengths_.begin(), suffix_lengths_.end());
+  suffix_lengths_.erase(std::unique(suffix_lengths_.begin(), suffix_lengths_.end()),
+                        suffix_lengths_.end());
+  index();
+}
+
+void Shadow::index() {
+  whole_min_ = SIZE_MAX;
+  whole_max_ = 0;
+  for (const auto& kv : whole_) {
+    whole_min_ = std::min(whole_min_, kv.first.size());
+    whole_max_ = std::max(whole_max_, kv.first.size());
+  }
+  suffix_tails_.assign(26 * 26, 0);
+  for (const auto& kv : suffix_) {
+    const std::string& f = kv.first;  // two letters at least, lowercase
+    suffix_tails_[(f[f.size() - 2] - 'a') * 26 + (f.back() - 'a')] = 1;
+  }
+}
+
+std::string Shadow::stand_in(int i) {
+  return mark_escape(kMaxLexicons + i);
+}
+
+int Shadow::bit(std::string_view lexicon) const {
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == lexicon) return static_cast<int>(i);
+  return -1;
+}
+
+std::string Shadow::reference(std::string_view lexicon) const {
+  int b = bit(lexicon);
+  std::string out = "(?:";
+  if (left_bounded_[b]) out += "\\b";
+  out += "[A-Za-z]+_";
+  out += kMarkClass;
+  out += '*';
+  out += mark_escape(b);
+  out += kMarkClass;
+  out += "*_)";
+  return out;
+}
+
+uint64_t Shadow::label(std::string_view word) const {
+  char folded[64];
+  if (word.empty() || word.size() > sizeof folded) return 0;
+  size_t letters_from = word.size();
+  while (letters_from > 0 && letter(static_cast<unsigned char>(word[letters_from - 1])))
+    --letters_from;
+  if (letters_from == word.size()) return 0;
+  for (size_t i = letters_from; i < word.size(); ++i) folded[i] = lower(word[i]);
+  std::string_view all(folded, word.size());
+  auto lookup = [](const Table& table, std::string_view key) {
+    auto it = table.find(key);
+    return it == table.end() ? uint64_t{0} : it->second;
+  };
+  uint64_t bits = 0;
+  if (letters_from == 0 && word.size() >= whole_min_ && word.size() <= whole_max_)
+    bits |= lookup(whole_, all);
+  size_t letters = word.size() - letters_from;
+  if (letters >= 2 && !suffix_tails_.empty() &&
+      suffix_tails_[(all[all.size() - 2] - 'a') * 26 + (all.back() - 'a')])
+    for (uint32_t n : suffix_lengths_) {
+      if (n > letters) break;
+      bits |= lookup(suffix_, all.substr(all.size() - n));
+    }
+  return bits;
+}
+
+bool Shadow::ends_a_form(std::string_view word) const {
+  std::string w(word);
+  std::transform(w.begin(), w.end(), w.begin(), lower);
+  for (const auto* table : {&whole_, &suffix_})
+    for (const auto& kv : *table)
+      if (kv.first.size() > w.size() &&
+          kv.first.compare(kv.first.size() - w.size(), w.size(), w) == 0)
+        return true;
+  return false;
+}
+
+std::string Shadow::marked_regex(const Lexicon& lex) const {
+  // Code points in no form: a mark may follow (inside a form), \b or a mark follows (at its end,
+  // where the plain regex has \b, which a mark's `_` would fail).
+  static const std::string kInside = "\xF3\xB0\x83\xBE", kEnd = "\xF3\xB0\x83\xBF";
+  std::string re = lex.regex_with([&](std::string f) {
+    std::string out;
+    for (size_t a = 0; a < f.size();) {
+      size_t b = a;
+      while (b < f.size() && word_byte(static_cast<unsigned char>(f[b]))) ++b;
+      if (b == a) {
+        out += f[a++];
+        continue;
+      }
+      out.append(f, a, b - a);
+      // A word of the form that ends a word of the text and may be marked; at the form's start,
+      // in a lexicon without \b before it, that word of the text may begin earlier.
+      std::string_view w = std::string_view(f).substr(a, b - a);
+      bool ends_word = b < f.size() || lex.right_boundary;
+      if (ends_word && (label(w) != 0 || (a == 0 && !lex.left_boundary && ends_a_form(w))))
+        out += b < f.size() ? kInside : kEnd;
+      a = b;
+    }
+    return out;
+  });
+  const std::string end = "(?:\\b|_" + std::string(kMarkClass) + "+_)";
+  for (const auto& [code, text] : {std::pair{kInside, optional_mark()}, std::pair{kEnd, end}})
+    for (size_t at; (at = re.find(code)) != std::string::npos;) re.replace(at, code.size(), text);
+  return re;
+}
+
+bool Shadow::render(std::string_view text, std::string* out,
+                    std::vector<std::pair<size_t, size_t>>* marks) const {
+  // LONG S and KELVIN SIGN, which (?i) folds to s and k.
+  if (text.find("\xC5\xBF") != std::string_view::npos ||
+      text.find("\xE2\x84\xAA") != std::string_view::npos)
+    return false;
+  out->clear();
+  size_t copied = 0;  // text before this is in *out
+  for (size_t i = 0, n = text.size(); i < n;) {
+    while (i < n && !word_byte(static_cast<unsigned char>(text[i]))) ++i;
+    size_t start = i;
+    while (i < n && word_byte(static_cast<unsigned char>(text[i]))) ++i;
+    // Marked words end with a letter; most words are not marked.
+    if (i == start || !letter(static_cast<unsigned char>(text[i - 1]))) continue;
+    uint64_t bits = label(text.substr(start, i - start));
+    if (bits == 0) continue;
+    out->append(text.data() + copied, i - copied);
+    copied = i;
+    size_t before = out->size();
+    *out += '_';
+    for (int b = 0; b < kMaxLexicons; ++b) {
+      const char code[4] = {'\xF3', '\xB0', '\x80', static_cast<char>(0x80 + b)};
+      if (bits >> b & 1) out->append(code, 4);
+    }
+    *out += '_';
+    if (marks) marks->emplace_back(i, out->size() - before);
+  }
+  out->append(text.data() + copied, text.size() - copied);
+  return true;
+}
+
+namespace {
+
+enum class Kind {
+  kOther,
+  kNarrow,
+  kWide
+};  // matches no letter; letters (and \w); letters and more
+
+bool is_ascii_word(uint32_t c) {
+  return c < 128 && word_byte(static_cast<unsigned char>(c));
+}
+
+// What a class member range [lo, hi] may match.
+void add_range(uint32_t lo, uint32_t hi, bool* letters, bool* others) {
+  if (lo > hi) std::swap(lo, hi);
+  if (!(hi < 'A' || lo > 'z' || (lo > 'Z' && hi < 'a'))) *letters = true;
+  if (hi >= 128) {
+    *others = true;
+    return;
+  }
+  for (uint32_t c = lo; c <= hi; ++c)
+    if (!is_ascii_word(c)) *others = true;
+}
+
+// The code point of a UTF-8 sequence at s[i] (its length in *len).
+uint32_t code_point(std::string_view s, size_t i, size_t* len) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  n = std::min(n, s.size() - i);
+  uint32_t v = n == 1 ? c : c & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  *len = n;
+  return v;
+}
+
+// An escape at s[i] ('\\'): its end, and what it matches as a class member (letters/others);
+// a single code point in *cp when it stands for one. False when it cannot be read here.
+bool read_escape(std::string_view s, size_t i, size_t* end, bool* letters, bool* others,
+                 int64_t* cp) {
+  *cp = -1;
+  if (i + 1 >= s.size()) return false;
+  char c = s[i + 1];
+  *end = i + 2;
+  switch (c) {
+    case 'd':
+      return true;
+    case 'w':
+      *letters = true;
+      return true;
+    case 's':
+    case 'W':
+      *others = true;
+      return true;
+    case 'D':
+    case 'S':
+    case 'C':
+      *letters = *others = true;
+      return true;
+    case 'p':
+    case 'P':
+      if (i + 2 < s.size() && s[i + 2] == '{') {
+        size_t close = s.find('}', i + 3);
+        if (close == std::string_view::npos) return false;
+        *end = close + 1;
+      } else {
+        *end = i + 3;
+      }
+      *letters = *others = true;
+      return *end <= s.size();
+    case 'b':
+    case 'B':
+    case 'A':
+    case 'z':
+      return true;  // empty width
+    case 'Q':
+      return false;
+    case 'x': {
+      std::string_view hex;
+      if (i + 2 < s.size() && s[i + 2] == '{') {
+        size_t close = s.find('}', i + 3);
+        if (close == std::string_view::npos) return false;
+        hex = s.substr(i + 3, close - i - 3);
+        *end = close + 1;
+      } else {
+        if (i + 3 >= s.size()) return false;
+        hex = s.substr(i + 2, 2);
+        *end = i + 4;
+      }
+      if (hex.empty() || hex.size() > 6 || !std::all_of(hex.begin(), hex.end(), [](char h) {
+            return std::isxdigit(static_cast<unsigned char>(h));
+          }))
+        return false;
+      uint32_t v = static_cast<uint32_t>(std::stoul(std::string(hex), nullptr, 16));
+      *cp = v;
+      add_range(v, v, letters, others);
+      return true;
+    }
+    case 'n':
+    case 't':
+    case 'r':
+    case 'f':
+    case 'v':
+    case 'a':
+      *others = true;
+      *cp = c;
+      return true;
+    default:
+      if (letter(static_cast<unsigned char>(c)) || (c >= '0' && c <= '9')) return false;
+      *cp = static_cast<unsigned char>(c);
+      add_range(*cp, *cp, letters, others);
+      return true;
+  }
+}
+
+// A class at s[i] ('['): its end and kind.
+bool read_class(std::string_view s, size_t i, size_t* end, Kind* kind) {
+  size_t j = i + 1;
+  bool negated = j < s.size() && s[j] == '^';
+  if (negated) ++j;
+  bool letters = false, others = false, has_w = false;
+  for (bool first = true; j < s.size(); first = false) {
+    if (s[j] == ']' && !first) break;
+    if (s[j] == '[' && j + 1 < s.size() && s[j + 1] == ':') {
+      size_t close = s.find(":]", j + 2);
+      if (close == std::string_view::npos) return false;
+      if (s.substr(j + 2, close - j - 2) != "digit") letters = others = true;
+      j = close + 2;
+      continue;
+    }
+    int64_t lo = -1;
+    if (s[j] == '\\') {
+      size_t e;
+      has_w = has_w || (j + 1 < s.size() && s[j + 1] == 'w');
+      if (!read_escape(s, j, &e, &letters, &others, &lo)) return false;
+      j = e;
+    } else {
+      size_t len;
+      lo = code_point(s, j, &len);
+      j += len;
+    }
+    if (lo >= 0 && j + 1 < s.size() && s[j] == '-' && s[j + 1] != ']') {
+      int64_t hi;
+      if (s[j + 1] == '\\') {
+        size_t e;
+        bool l2 = false, o2 = false;
+        if (!read_escape(s, j + 1, &e, &l2, &o2, &hi) || hi < 0) return false;
+        j = e;
+      } else {
+        size_t len;
+        hi = code_point(s, j + 1, &len);
+        j += 1 + len;
+      }
+      add_range(static_cast<uint32_t>(lo), static_cast<uint32_t>(hi), &letters, &others);
+    } else if (lo >= 0) {
+      add_range(static_cast<uint32_t>(lo), static_cast<uint32_t>(lo), &letters, &others);
+    }
+  }
+  if (j >= s.size()) return false;
+  *end = j + 1;
+  if (negated)
+    *kind = has_w ? Kind::kOther : Kind::kWide;
+  else
+    *kind = !letters ? Kind::kOther : others ? Kind::kWide : Kind::kNarrow;
+  return true;
+}
+
+// The end of the quantifier at s[i], or i when none ({,n} is a literal in RE2).
+size_t quantifier_end(std::string_view s, size_t i) {
+  size_t j = i;
+  if (j < s.size() && (s[j] == '*' || s[j] == '+' || s[j] == '?')) {
+    ++j;
+  } else if (j < s.size() && s[j] == '{') {
+    size_t k = j + 1;
+    while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
+    if (k == j + 1) return i;
+    if (k < s.size() && s[k] == ',')
+      for (++k; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]));) ++k;
+    if (k >= s.size() || s[k] != '}') return i;
+    j = k + 1;
+  } else {
+    return i;
+  }
+  if (j < s.size() && s[j] == '?') ++j;  // non-greedy
+  return j;
+}
+
+// The end of a group's opening syntax at s[i] ('('): "(", "(?:", "(?P<name>", "(?i)", "(?i:".
+bool group_open_end(std::string_view s, size_t i, size_t* end) {
+  if (i + 1 >= s.size() || s[i + 1] != '?') {
+    *end = i + 1;
+    return true;
+  }
+  size_t j = i + 2;
+  if (j < s.size() && (s[j] == 'P' || s[j] == '<')) {
+    size_t close = s.find('>', j);
+    if (close == std::string_view::npos) return false;
+    *end = close + 1;
+    return true;
+  }
+  while (j < s.size() && (std::isalpha(static_cast<unsigned char>(s[j])) || s[j] == '-')) ++j;
+  if (j >= s.size() || (s[j] != ':' && s[j] != ')')) return false;
+  *end = j + 1;
+  return true;
+}
+
+}  // namespace
+
+bool widen_letters(std::string_view s, std::string* out) {
+  bool in_run = false;
+  auto end_run = [&] {
+    if (in_run) *out += optional_mark();
+    in_run = false;
+  };
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    size_t end = i + 1;
+    if (c == '(') {
+      end_run();
+      if (!group_open_end(s, i, &end)) return false;
+      out->append(s.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    if (c == ')' || c == '|' || c == '^' || c == '$') {
+      end_run();
+      *out += c;
+      ++i;
+      continue;
+    }
+    if (size_t q = quantifier_end(s, i); q != i) {  // after a group or a reference
+      end_run();
+      out->append(s.substr(i, q - i));
+      i = q;
+      continue;
+    }
+    Kind kind = Kind::kOther;
+    if (c == '\\') {
+      bool letters = false, others = false;
+      int64_t cp;
+      if (!read_escape(s, i, &end, &letters, &others, &cp)) return false;
+      kind = !letters ? Kind::kOther : others ? Kind::kWide : Kind::kNarrow;
+    } else if (c == '[') {
+      if (!read_class(s, i, &end, &kind)) return false;
+    } else if (c == '.') {
+      kind = Kind::kWide;
+    } else {
+      size_t len;
+      code_point(s, i, &len);
+      end = i + len;
+      kind = letter(static_cast<unsigned char>(c)) ? Kind::kNarrow : Kind::kOther;
+    }
+    size_t q = quantifier_end(s, end);
+    std::string_view atom = s.substr(i, end - i), quant = s.substr(end, q - end);
+    if (kind == Kind::kNarrow) {
+      out->append(s.substr(i, q - i));
+      in_run = true;
+    } else if (kind == Kind::kWide) {
+      // A wide atom may end a marked word and go on after its mark: a mark inside its repetition.
+      end_run();
+      if (quant.empty()) {
+        out->append(atom);
+        *out += optional_mark();
+      } else {
+        *out += "(?:";
+        out->append(atom);
+        *out += optional_mark() + ")";
+        out->append(quant);
+      }
+    } else {
+      end_run();
+      out->append(s.substr(i, q - i));
+    }
+    i = q;
+  }
+  end_run();
+  return true;
+}
+
+}  // namespace claimx

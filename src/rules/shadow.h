@@ -1,0 +1,95 @@
+// The shadow of a sentence: what the Set parts of rules that use word lexicons search instead
+// of the sentence itself (issue #25, docs/ARCHITECTURE.md "Shadow text").
+//
+// A `{{@lexicon}}` reference expands to an alternation of every form; in a Set, where the
+// figure rules repeat the number words, fractions and scales, those alternations were most of
+// the bytes RE2 compiles at start-up. The shadow marks each word of the sentence that a
+// shadowed lexicon matches: right after the word it inserts `_`, one private-use code point per
+// lexicon (U+F0000 + its bit) and `_`. In a rule's Set pattern a reference to a shadowed
+// lexicon becomes a word followed by a mark holding that lexicon's code point (`reference`),
+// a few dozen bytes whatever the lexicon's size.
+//
+// A Set only says which rules to run; each fired rule's own RE2 still reads the sentence. So a
+// Set pattern on the shadow must match wherever the rule matches the sentence, and may match
+// more. The shadow only inserts text, at the ends of marked words, so a match of the rule
+// carries over once every atom that can end on such a word's last letter may be followed by
+// a mark: a reference to a shadowed lexicon ends with one, every other atom that matches
+// letters is followed by an optional mark (`widen_letters`), and so are the other lexicons'
+// forms and the words inside them that may carry one (`marked_regex`).
+//
+// Shadowed lexicons fold case, need \b after each form, and hold forms of ASCII letters only:
+// a hit is then a whole word (or, for a lexicon without \b before its forms, the end of one),
+// which can hold no other hit. RE2's (?i) also folds k and s to KELVIN SIGN and LONG S; a
+// sentence holding either has no shadow (`render` returns false) and every rule of a shadow
+// part that its prefilter lets through runs.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "claimx/rules.h"
+#include "rules/lexicon_matcher.h"
+
+namespace claimx {
+
+struct BookImage;
+
+class Shadow {
+ public:
+  // Shadows the lexicons of `lexicons` named in `used` that qualify (at most 64).
+  void build(const LexiconMap& lexicons, const std::set<std::string>& used);
+  bool empty() const { return names_.empty(); }
+  bool shadows(std::string_view lexicon) const { return bit(lexicon) >= 0; }
+  // The Set pattern of a reference to a shadowed lexicon: a marked word of its.
+  std::string reference(std::string_view lexicon) const;
+  // An unshadowed lexicon's regex for the shadow: a mark allowed after each word inside a form
+  // that may carry one ("a" of "a maximum of"). After the form's end the caller allows one.
+  std::string marked_regex(const Lexicon& lexicon) const;
+  // What stands for the i-th unshadowed lexicon of a rule while its Set pattern is trimmed: one
+  // private-use code point past the marks'.
+  static std::string stand_in(int i);
+  // The text with each marked word followed by its mark; false when the text holds a
+  // character RE2's case folding maps onto an ASCII letter (its matches then differ). `marks`
+  // (optional) gets each mark's offset in the text and its size.
+  bool render(std::string_view text, std::string* out,
+              std::vector<std::pair<size_t, size_t>>* marks = nullptr) const;
+  // The lexicons' bits a word (of ASCII word characters) is marked with; 0 for none.
+  uint64_t label(std::string_view word) const;
+
+ private:
+  friend struct BookImage;
+  int bit(std::string_view lexicon) const;
+  // Whether a longer form ends with this word (so a word of the text ending with it may be marked).
+  bool ends_a_form(std::string_view word) const;
+  std::vector<std::string> names_;     // bit -> lexicon name
+  std::vector<uint8_t> left_bounded_;  // bit -> forms need \b before them
+  // Looked up by string_view (label() runs for every word of every sentence searched).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Table = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
+  Table whole_;                           // folded form -> bits (left-bounded lexicons)
+  Table suffix_;                          // folded form -> bits (the others)
+  std::vector<uint32_t> suffix_lengths_;  // of suffix_'s forms, ascending
+  // Filled by index(): the lengths of whole_'s forms, and the last two letters of suffix_'s.
+  size_t whole_min_ = SIZE_MAX, whole_max_ = 0;
+  std::vector<uint8_t> suffix_tails_;  // 26 * 26 flags
+  void index();
+};
+
+// An optional mark: what may follow any atom that matches letters in a Set pattern searched
+// on the shadow.
+const std::string& optional_mark();
+
+// A fragment of a pattern (between {{references}}) with an optional mark after each run of
+// atoms that match ASCII letters, and inside the repetition of an atom that matches letters
+// and other characters (`.`, `\S`, `[^,]`). False when the fragment cannot be read alone (a
+// class or \Q...\E cut by a reference).
+bool widen_letters(std::string_view fragment, std::string* out);
+
+}  // namespace claimx
