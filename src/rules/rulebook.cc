@@ -146,7 +146,7 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules, const re2::RE2::Opt
   for (int k : p.filtered_rules) {
     if (rules[p.set_rules[k]].in_set().size() > kPartBytes) continue;
     const prefilter::Clause& c = needs[k].clauses.front();
-    std::string key = c.bytes.to_string() + (rules[p.set_rules[k]].set_on_shadow ? "s" : "t");
+    std::string key = c.bytes.to_string();
     for (const auto& str : c.strings) key += '\0' + str;
     auto& group = groups[key];
     if (group.empty()) order.push_back(key);
@@ -155,10 +155,15 @@ void plan_gated(PackData& p, const std::vector<Rule>& rules, const re2::RE2::Opt
   for (const auto& key : order) {
     const auto& group = groups[key];
     if (group.size() < kGatedRules) continue;
-    for (size_t i = 0; i < group.size(); ++i) {
-      const Rule& r = rules[p.set_rules[group[i]]];
-      add_to_parts(group[i], r.in_set().size(), i == 0, r.set_on_shadow, opts, &p.gated);
-    }
+    // One group, its rules on the sentence, then those on the shadow (parts of either kind).
+    bool fresh = true;
+    for (bool shadow : {false, true})
+      for (int k : group) {
+        const Rule& r = rules[p.set_rules[k]];
+        if (r.set_on_shadow != shadow) continue;
+        add_to_parts(k, r.in_set().size(), fresh, shadow, opts, &p.gated);
+        fresh = false;
+      }
   }
   p.index_gated();
 }
@@ -229,7 +234,8 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
   std::vector<int> fired;
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
-  static thread_local std::string shadow_text;
+  static thread_local ShadowCache shadows;
+  const std::string* shadow_text = nullptr;
   int shadowed = 0;  // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
   p.filter.passing({piece.data(), piece.size()}, &may);
   for (int k : p.filtered_rules)
@@ -242,9 +248,11 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
     if (std::none_of(members.begin(), members.end(), [](int k) { return may[k]; })) return;
     re2::StringPiece text = piece;
     if (part.shadow) {
-      if (shadowed == 0)
-        shadowed = shadow.render({piece.data(), piece.size()}, &shadow_text) ? 1 : -1;
-      text = shadow_text;
+      if (shadowed == 0) {
+        shadow_text = shadows.get(shadow, {piece.data(), piece.size()});
+        shadowed = shadow_text ? 1 : -1;
+      }
+      if (shadow_text) text = *shadow_text;
     }
     // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
     bool searched = !part.shadow || shadowed > 0;

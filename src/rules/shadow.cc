@@ -206,6 +206,24 @@ bool Shadow::render(std::string_view text, std::string* out,
   return true;
 }
 
+const std::string* ShadowCache::get(const Shadow& shadow, std::string_view text) {
+  constexpr size_t kMaxBytes = 1 << 20;  // a window of sentences is 256 KB at most
+  auto it = entries_.find(text.data());
+  if (it == entries_.end() || it->second.shadow != &shadow || it->second.text != text) {
+    if (bytes_ > kMaxBytes) {
+      entries_.clear();
+      bytes_ = 0;
+    }
+    Entry& e = entries_[text.data()];
+    e.shadow = &shadow;
+    e.text.assign(text);
+    e.ok = shadow.render(text, &e.rendered);
+    bytes_ += e.text.size() + e.rendered.size();
+    it = entries_.find(text.data());
+  }
+  return it->second.ok ? &it->second.rendered : nullptr;
+}
+
 namespace {
 
 enum class Kind {

@@ -82,6 +82,25 @@ class Shadow {
   void index();
 };
 
+// The shadows of the texts a thread searched lately: the packs run one after another over a
+// window of sentences, and each pack with shadow parts would render the same sentence again.
+// Keyed by where the text starts, and checked against a copy of it (a later document may
+// reuse the memory).
+class ShadowCache {
+ public:
+  // The text's shadow, or null when it has none (Shadow::render returned false).
+  const std::string* get(const Shadow& shadow, std::string_view text);
+
+ private:
+  struct Entry {
+    const Shadow* shadow;
+    std::string text, rendered;
+    bool ok;
+  };
+  std::unordered_map<const char*, Entry> entries_;
+  size_t bytes_ = 0;
+};
+
 // An optional mark: what may follow any atom that matches letters in a Set pattern searched
 // on the shadow.
 const std::string& optional_mark();
