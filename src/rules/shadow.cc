@@ -10,8 +10,20 @@ namespace claimx {
 namespace {
 
 // RE2's \w and \b are ASCII.
-bool word_byte(unsigned char c) {
+constexpr bool is_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+struct WordBytes {
+  bool table[256] = {};
+  constexpr WordBytes() {
+    for (int c = 0; c < 256; ++c) table[c] = is_word(static_cast<unsigned char>(c));
+  }
+};
+constexpr WordBytes kWordBytes;
+
+bool word_byte(unsigned char c) {
+  return kWordBytes.table[c];
 }
 
 bool letter(unsigned char c) {
@@ -22,13 +34,14 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Mark code points: U+F0000 + bit, in UTF-8 F3 B0 80 (80 + bit).
+// Mark code points: U+0780 + bit (Thaana letters: two bytes of UTF-8, DE (80 + bit), where
+// the DFA steps least). Text that holds them can only make a Set fire a rule in vain.
 constexpr int kMaxLexicons = 64;
-const char* const kMarkClass = "[\\x{F0000}-\\x{F003F}]";
+const char* const kMarkClass = "[\\x{780}-\\x{7BF}]";
 
 std::string mark_escape(int bit) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "\\x{F00%02X}", bit);
+  std::snprintf(buf, sizeof buf, "\\x{%X}", 0x780 + bit);
   return buf;
 }
 
@@ -71,17 +84,58 @@ void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used
   index();
 }
 
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
+size_t pair_index(char a, char b) {
+  return static_cast<size_t>(a - 'a') * 26 + static_cast<size_t>(b - 'a');
+}
+
+}  // namespace
+
 void Shadow::index() {
+  keys_.clear();
+  auto fill = [&](const Table& table, std::vector<Slot>* slots) {
+    size_t n = 16;
+    while (n < table.size() * 2) n *= 2;  // load factor at most 1/2
+    slots->assign(n, Slot());
+    for (const auto& [form, bits] : table) {
+      uint64_t h = fnv1a(form);
+      size_t i = h & (n - 1);
+      while ((*slots)[i].size != 0) i = (i + 1) & (n - 1);
+      (*slots)[i] = {h, bits, static_cast<uint32_t>(keys_.size()),
+                     static_cast<uint32_t>(form.size())};
+      keys_ += form;
+    }
+  };
+  fill(whole_, &whole_slots_);
+  fill(suffix_, &suffix_slots_);
   whole_min_ = SIZE_MAX;
   whole_max_ = 0;
-  for (const auto& kv : whole_) {
+  whole_ends_.assign(26 * 26, 0);
+  for (const auto& kv : whole_) {  // forms of lowercase letters
     whole_min_ = std::min(whole_min_, kv.first.size());
     whole_max_ = std::max(whole_max_, kv.first.size());
+    whole_ends_[pair_index(kv.first.front(), kv.first.back())] = 1;
   }
   suffix_tails_.assign(26 * 26, 0);
-  for (const auto& kv : suffix_) {
-    const std::string& f = kv.first;  // two letters at least, lowercase
-    suffix_tails_[(f[f.size() - 2] - 'a') * 26 + (f.back() - 'a')] = 1;
+  for (const auto& kv : suffix_) {  // two letters at least
+    const std::string& f = kv.first;
+    suffix_tails_[pair_index(f[f.size() - 2], f.back())] = 1;
+  }
+}
+
+uint64_t Shadow::find(const std::vector<Slot>& slots, std::string_view folded) const {
+  uint64_t h = fnv1a(folded);
+  for (size_t i = h & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
+    const Slot& s = slots[i];
+    if (s.size == 0) return 0;
+    if (s.hash == h && std::string_view(keys_).substr(s.offset, s.size) == folded) return s.bits;
   }
 }
 
@@ -110,26 +164,29 @@ std::string Shadow::reference(std::string_view lexicon) const {
 
 uint64_t Shadow::label(std::string_view word) const {
   char folded[64];
-  if (word.empty() || word.size() > sizeof folded) return 0;
+  size_t n = word.size();
+  if (n == 0 || n > sizeof folded || whole_ends_.empty()) return 0;
+  // Most words fail on their ends, before any folding or hashing.
+  auto at = [&](size_t i) { return static_cast<unsigned char>(word[i]); };
+  if (!letter(at(n - 1))) return 0;
+  char last = lower(word[n - 1]);
+  bool whole = n >= whole_min_ && n <= whole_max_ && letter(at(0)) &&
+               whole_ends_[pair_index(lower(word[0]), last)];
+  bool suffix = n >= 2 && letter(at(n - 2)) && suffix_tails_[pair_index(lower(word[n - 2]), last)];
+  if (!whole && !suffix) return 0;
   size_t letters_from = word.size();
   while (letters_from > 0 && letter(static_cast<unsigned char>(word[letters_from - 1])))
     --letters_from;
   if (letters_from == word.size()) return 0;
   for (size_t i = letters_from; i < word.size(); ++i) folded[i] = lower(word[i]);
   std::string_view all(folded, word.size());
-  auto lookup = [](const Table& table, std::string_view key) {
-    auto it = table.find(key);
-    return it == table.end() ? uint64_t{0} : it->second;
-  };
   uint64_t bits = 0;
-  if (letters_from == 0 && word.size() >= whole_min_ && word.size() <= whole_max_)
-    bits |= lookup(whole_, all);
-  size_t letters = word.size() - letters_from;
-  if (letters >= 2 && !suffix_tails_.empty() &&
-      suffix_tails_[(all[all.size() - 2] - 'a') * 26 + (all.back() - 'a')])
-    for (uint32_t n : suffix_lengths_) {
-      if (n > letters) break;
-      bits |= lookup(suffix_, all.substr(all.size() - n));
+  if (whole && letters_from == 0) bits |= find(whole_slots_, all);
+  size_t letters = n - letters_from;
+  if (suffix)
+    for (uint32_t k : suffix_lengths_) {
+      if (k > letters) break;
+      bits |= find(suffix_slots_, all.substr(n - k));
     }
   return bits;
 }
@@ -177,14 +234,18 @@ std::string Shadow::marked_regex(const Lexicon& lex) const {
 
 bool Shadow::render(std::string_view text, std::string* out,
                     std::vector<std::pair<size_t, size_t>>* marks) const {
-  // LONG S and KELVIN SIGN, which (?i) folds to s and k.
-  if (text.find("\xC5\xBF") != std::string_view::npos ||
-      text.find("\xE2\x84\xAA") != std::string_view::npos)
-    return false;
+  // LONG S (C5 BF) and KELVIN SIGN (E2 84 AA), which (?i) folds to s and k.
+  auto folds_to_ascii = [&](size_t i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    return (c == 0xC5 && text.substr(i, 2) == "\xC5\xBF") ||
+           (c == 0xE2 && text.substr(i, 3) == "\xE2\x84\xAA");
+  };
   out->clear();
+  out->reserve(text.size() + 64);
   size_t copied = 0;  // text before this is in *out
   for (size_t i = 0, n = text.size(); i < n;) {
-    while (i < n && !word_byte(static_cast<unsigned char>(text[i]))) ++i;
+    for (; i < n && !word_byte(static_cast<unsigned char>(text[i])); ++i)
+      if (folds_to_ascii(i)) return false;
     size_t start = i;
     while (i < n && word_byte(static_cast<unsigned char>(text[i]))) ++i;
     // Marked words end with a letter; most words are not marked.
@@ -196,8 +257,8 @@ bool Shadow::render(std::string_view text, std::string* out,
     size_t before = out->size();
     *out += '_';
     for (int b = 0; b < kMaxLexicons; ++b) {
-      const char code[4] = {'\xF3', '\xB0', '\x80', static_cast<char>(0x80 + b)};
-      if (bits >> b & 1) out->append(code, 4);
+      const char code[2] = {'\xDE', static_cast<char>(0x80 + b)};
+      if (bits >> b & 1) out->append(code, 2);
     }
     *out += '_';
     if (marks) marks->emplace_back(i, out->size() - before);

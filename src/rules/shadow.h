@@ -5,7 +5,7 @@
 // figure rules repeat the number words, fractions and scales, those alternations were most of
 // the bytes RE2 compiles at start-up. The shadow marks each word of the sentence that a
 // shadowed lexicon matches: right after the word it inserts `_`, one private-use code point per
-// lexicon (U+F0000 + its bit) and `_`. In a rule's Set pattern a reference to a shadowed
+// lexicon (U+0780 + its bit) and `_`. In a rule's Set pattern a reference to a shadowed
 // lexicon becomes a word followed by a mark holding that lexicon's code point (`reference`),
 // a few dozen bytes whatever the lexicon's size.
 //
@@ -76,10 +76,19 @@ class Shadow {
   Table whole_;                           // folded form -> bits (left-bounded lexicons)
   Table suffix_;                          // folded form -> bits (the others)
   std::vector<uint32_t> suffix_lengths_;  // of suffix_'s forms, ascending
-  // Filled by index(): the lengths of whole_'s forms, and the last two letters of suffix_'s.
+  // Filled by index(): what label() reads for every word, an open-addressing table per map
+  // (FNV-1a of the folded form) over one buffer of forms, and what most words fail first: the
+  // lengths of whole_'s forms, their first and last letters, and the last two of suffix_'s.
+  struct Slot {
+    uint64_t hash = 0, bits = 0;
+    uint32_t offset = 0, size = 0;  // in keys_; size 0: empty
+  };
+  std::string keys_;
+  std::vector<Slot> whole_slots_, suffix_slots_;
   size_t whole_min_ = SIZE_MAX, whole_max_ = 0;
-  std::vector<uint8_t> suffix_tails_;  // 26 * 26 flags
+  std::vector<uint8_t> whole_ends_, suffix_tails_;  // 26 * 26 flags each
   void index();
+  uint64_t find(const std::vector<Slot>& slots, std::string_view folded) const;
 };
 
 // The shadows of the texts a thread searched lately: the packs run one after another over a
