@@ -86,6 +86,10 @@ struct RuleRegex {
   std::unique_ptr<re2::RE2> re;
 };
 
+// The end of the quantifier at p[j] (j itself when there is none: `{,3}` is a literal), and
+// whether it allows zero. Lazy `?` included.
+size_t quantifier_end(std::string_view p, size_t j, bool* optional);
+
 // The options every rule and Set is compiled with; a rule's `longest: true` sets longest_match.
 re2::RE2::Options rule_options(bool longest);
 

@@ -466,18 +466,15 @@ struct BookImage {
     return m;
   }
 
-  // The shadow's tables, sorted (an unordered_map's order is not the image's to depend on).
+  // The shadow's forms; its look-up tables are rebuilt from them (Shadow::index).
   static void write_shadow(Writer& w, const Shadow& s) {
     write_all(w, s.names_, [&](const std::string& n) { w.str(n); });
     write_pod_vector(w, s.left_bounded_);
-    for (const auto* table : {&s.whole_, &s.suffix_}) {
-      std::vector<std::pair<std::string, uint64_t>> sorted(table->begin(), table->end());
-      std::sort(sorted.begin(), sorted.end());
-      write_all(w, sorted, [&](const auto& kv) {
+    for (const auto* table : {&s.whole_, &s.suffix_})
+      write_all(w, *table, [&](const auto& kv) {
         w.str(kv.first);
         w.u64(kv.second);
       });
-    }
     write_pod_vector(w, s.suffix_lengths_);
   }
 

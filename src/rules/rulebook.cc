@@ -578,7 +578,7 @@ struct Counted {
   bool has_max() const { return comma && close > n_end + 1; }
 };
 
-std::optional<Counted> counted_at(const std::string& p, size_t j) {
+std::optional<Counted> counted_at(std::string_view p, size_t j) {
   auto digits_from = [&](size_t k) {
     while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) ++k;
     return k;
@@ -632,28 +632,6 @@ struct Element {
   size_t begin, atom_end, end;
   bool optional;  // quantified to match zero times: ?, *, {0,...}
 };
-
-// The end of the quantifier at p[j] (j itself when there is none), and whether it allows zero.
-size_t quantifier_end(const std::string& p, size_t j, bool* optional) {
-  *optional = false;
-  if (j >= p.size()) return j;
-  size_t e = j;
-  if (p[j] == '?' || p[j] == '*') {
-    *optional = true;
-    e = j + 1;
-  } else if (p[j] == '+') {
-    e = j + 1;
-  } else if (auto c = counted_at(p, j)) {
-    // Zero however it is written; the count may be too big for an int (RE2 reads it as text).
-    *optional =
-        std::all_of(p.begin() + j + 1, p.begin() + c->n_end, [](char d) { return d == '0'; });
-    e = c->close + 1;
-  } else {
-    return j;
-  }
-  if (e < p.size() && p[e] == '?') ++e;  // non-greedy
-  return e;
-}
 
 // The top-level branches of p[b, e): each as [begin, end).
 std::vector<std::pair<size_t, size_t>> branches(const std::string& p, size_t b, size_t e) {
@@ -742,6 +720,27 @@ std::string trim_edge(const std::string& p, size_t b, size_t e, bool front) {
 }
 
 }  // namespace
+
+size_t quantifier_end(std::string_view p, size_t j, bool* optional) {
+  *optional = false;
+  if (j >= p.size()) return j;
+  size_t e = j;
+  if (p[j] == '?' || p[j] == '*') {
+    *optional = true;
+    e = j + 1;
+  } else if (p[j] == '+') {
+    e = j + 1;
+  } else if (auto c = counted_at(p, j)) {
+    // Zero however it is written; the count may be too big for an int (RE2 reads it as text).
+    *optional =
+        std::all_of(p.begin() + j + 1, p.begin() + c->n_end, [](char d) { return d == '0'; });
+    e = c->close + 1;
+  } else {
+    return j;
+  }
+  if (e < p.size() && p[e] == '?') ++e;  // non-greedy
+  return e;
+}
 
 std::string trim_optional_edges(const std::string& p) {
   std::string front = trim_edge(p, 0, p.size(), true);

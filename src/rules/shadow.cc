@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "claimx/text.h"
+#include "rules/book_impl.h"
+
 namespace claimx {
 
 namespace {
@@ -269,20 +272,20 @@ bool Shadow::render(std::string_view text, std::string* out,
 
 const std::string* ShadowCache::get(const Shadow& shadow, std::string_view text) {
   constexpr size_t kMaxBytes = 1 << 20;  // a window of sentences is 256 KB at most
-  auto it = entries_.find(text.data());
-  if (it == entries_.end() || it->second.shadow != &shadow || it->second.text != text) {
-    if (bytes_ > kMaxBytes) {
-      entries_.clear();
-      bytes_ = 0;
-    }
-    Entry& e = entries_[text.data()];
+  if (bytes_ > kMaxBytes) {
+    entries_.clear();
+    bytes_ = 0;
+  }
+  auto [it, added] = entries_.try_emplace(text.data());
+  Entry& e = it->second;
+  if (added || e.shadow != &shadow || e.text != text) {
+    bytes_ -= e.text.size() + e.rendered.size();
     e.shadow = &shadow;
     e.text.assign(text);
     e.ok = shadow.render(text, &e.rendered);
     bytes_ += e.text.size() + e.rendered.size();
-    it = entries_.find(text.data());
   }
-  return it->second.ok ? &it->second.rendered : nullptr;
+  return e.ok ? &e.rendered : nullptr;
 }
 
 namespace {
@@ -307,17 +310,6 @@ void add_range(uint32_t lo, uint32_t hi, bool* letters, bool* others) {
   }
   for (uint32_t c = lo; c <= hi; ++c)
     if (!is_ascii_word(c)) *others = true;
-}
-
-// The code point of a UTF-8 sequence at s[i] (its length in *len).
-uint32_t code_point(std::string_view s, size_t i, size_t* len) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  n = std::min(n, s.size() - i);
-  uint32_t v = n == 1 ? c : c & (0xFF >> (n + 1));
-  for (size_t k = 1; k < n; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  *len = n;
-  return v;
 }
 
 // An escape at s[i] ('\\'): its end, and what it matches as a class member (letters/others);
@@ -422,7 +414,7 @@ bool read_class(std::string_view s, size_t i, size_t* end, Kind* kind) {
       j = e;
     } else {
       size_t len;
-      lo = code_point(s, j, &len);
+      lo = decode_utf8(s, j, &len);
       j += len;
     }
     if (lo >= 0 && j + 1 < s.size() && s[j] == '-' && s[j + 1] != ']') {
@@ -434,7 +426,7 @@ bool read_class(std::string_view s, size_t i, size_t* end, Kind* kind) {
         j = e;
       } else {
         size_t len;
-        hi = code_point(s, j + 1, &len);
+        hi = decode_utf8(s, j + 1, &len);
         j += 1 + len;
       }
       add_range(static_cast<uint32_t>(lo), static_cast<uint32_t>(hi), &letters, &others);
@@ -449,26 +441,6 @@ bool read_class(std::string_view s, size_t i, size_t* end, Kind* kind) {
   else
     *kind = !letters ? Kind::kOther : others ? Kind::kWide : Kind::kNarrow;
   return true;
-}
-
-// The end of the quantifier at s[i], or i when none ({,n} is a literal in RE2).
-size_t quantifier_end(std::string_view s, size_t i) {
-  size_t j = i;
-  if (j < s.size() && (s[j] == '*' || s[j] == '+' || s[j] == '?')) {
-    ++j;
-  } else if (j < s.size() && s[j] == '{') {
-    size_t k = j + 1;
-    while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
-    if (k == j + 1) return i;
-    if (k < s.size() && s[k] == ',')
-      for (++k; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]));) ++k;
-    if (k >= s.size() || s[k] != '}') return i;
-    j = k + 1;
-  } else {
-    return i;
-  }
-  if (j < s.size() && s[j] == '?') ++j;  // non-greedy
-  return j;
 }
 
 // The end of a group's opening syntax at s[i] ('('): "(", "(?:", "(?P<name>", "(?i)", "(?i:".
@@ -514,7 +486,8 @@ bool widen_letters(std::string_view s, std::string* out) {
       ++i;
       continue;
     }
-    if (size_t q = quantifier_end(s, i); q != i) {  // after a group or a reference
+    bool optional;
+    if (size_t q = quantifier_end(s, i, &optional); q != i) {  // after a group or a reference
       end_run();
       out->append(s.substr(i, q - i));
       i = q;
@@ -532,11 +505,11 @@ bool widen_letters(std::string_view s, std::string* out) {
       kind = Kind::kWide;
     } else {
       size_t len;
-      code_point(s, i, &len);
+      decode_utf8(s, i, &len);
       end = i + len;
       kind = letter(static_cast<unsigned char>(c)) ? Kind::kNarrow : Kind::kOther;
     }
-    size_t q = quantifier_end(s, end);
+    size_t q = quantifier_end(s, end, &optional);
     std::string_view atom = s.substr(i, end - i), quant = s.substr(end, q - end);
     if (kind == Kind::kNarrow) {
       out->append(s.substr(i, q - i));

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -67,12 +68,8 @@ class Shadow {
   bool ends_a_form(std::string_view word) const;
   std::vector<std::string> names_;     // bit -> lexicon name
   std::vector<uint8_t> left_bounded_;  // bit -> forms need \b before them
-  // Looked up by string_view (label() runs for every word of every sentence searched).
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using Table = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
+  // The forms, as built and as the image holds them (in order); label() reads index()'s tables.
+  using Table = std::map<std::string, uint64_t>;
   Table whole_;                           // folded form -> bits (left-bounded lexicons)
   Table suffix_;                          // folded form -> bits (the others)
   std::vector<uint32_t> suffix_lengths_;  // of suffix_'s forms, ascending
@@ -102,9 +99,9 @@ class ShadowCache {
 
  private:
   struct Entry {
-    const Shadow* shadow;
+    const Shadow* shadow = nullptr;
     std::string text, rendered;
-    bool ok;
+    bool ok = false;
   };
   std::unordered_map<const char*, Entry> entries_;
   size_t bytes_ = 0;
