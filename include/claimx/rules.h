@@ -79,10 +79,17 @@ struct Lexicon {
   bool left_boundary = true;
   bool right_boundary = true;
   SourceLoc loc;
-  std::vector<LexiconEntry> entries;
 
-  void index_entries();  // builds the look-up table of find(); call after filling `entries`
+  // The entries, in file order. A book read from its embedded image makes them on first use
+  // (thread-safe): a document touches few lexicons, and reading every entry of every lexicon
+  // (a word list alone has 64,000) was a third of start-up. find() and contains() need only
+  // the look-up table until a form is found.
+  const std::vector<LexiconEntry>& entries() const;
+  std::vector<LexiconEntry>& edit_entries();  // to fill or change them (made first)
+
+  void index_entries();  // builds the look-up table of find(); call after filling the entries
   const LexiconEntry* find(std::string_view form) const;  // the first entry of that folded form
+  bool contains(std::string_view form) const;  // whether find() finds it (no entry is made)
   std::string regex() const;  // the forms as a trie (alternation, longest first: same matches)
   // The same of the forms as `edit` rewrites them (folded first when the trie is written).
   std::string regex_with(const std::function<std::string(std::string)>& edit) const;
@@ -90,6 +97,11 @@ struct Lexicon {
 
  private:
   friend struct BookImage;
+  std::vector<LexiconEntry> entries_;
+  // Entries still in the image (entries() makes them once): shared by copies of the lexicon.
+  struct Deferred;
+  std::shared_ptr<Deferred> deferred_;
+  uint32_t find_slot(std::string_view form) const;  // the entry's index + 1; 0: none
   // find() runs for every candidate word of every document: an open-addressing table over one
   // buffer of folded forms, so a look-up touches a slot and the key bytes, not hash-node chains.
   struct Slot {
@@ -259,6 +271,7 @@ class RuleBook {
  private:
   std::shared_ptr<const void> derived_slot(
       const std::string& key, const std::function<std::shared_ptr<const void>()>& make) const;
+  friend const RuleBook& default_rulebook();  // stops its background compilers at exit
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -15,7 +15,7 @@ std::string type_from(const Context& ctx, std::string_view text) {
   const Lexicon* lex = ctx.book.lexicon("agreement_types");
   if (!lex) return "";
   std::string low = lower_ascii(text);
-  for (const auto& e : lex->entries)
+  for (const auto& e : lex->entries())
     if (!find_words(low, 0, low.size(), lower_ascii(e.form)).empty())
       return e.attrs.value("type", "");
   return "";
@@ -30,7 +30,7 @@ TextRange trim_leading(const Context& ctx, const Rule& r, TextRange span) {
     bool cut = false;
     for (const auto& name : r.attrs["trim_leading"]) {
       const Lexicon* lex = ctx.book.lexicon(name.get<std::string>());
-      if (lex && lex->find(s.substr(0, sp))) cut = true;
+      if (lex && lex->contains(s.substr(0, sp))) cut = true;
     }
     if (!cut) return span;
     span.start += sp + 1;
@@ -78,7 +78,7 @@ std::string country_name(const Context& ctx, const std::string& code) {
   for (const char* lname : {"countries", "place_aliases"}) {
     const Lexicon* lex = ctx.book.lexicon(lname);
     if (!lex) continue;
-    for (const auto& e : lex->entries)
+    for (const auto& e : lex->entries())
       if (e.attrs.value("code", "") == code) return e.attrs.value("name", e.form);
   }
   return "";
@@ -130,7 +130,7 @@ std::string named_kind(const Context& ctx, const Agreement& a) {
   std::string low = lower_ascii(a.name);
   for (const char* lname : {"deal_kinds", "deal_nouns"})
     if (const Lexicon* lex = ctx.lexicon(lname))
-      for (const auto& e : lex->entries) {
+      for (const auto& e : lex->entries()) {
         std::string kind = e.attrs.value("kind", "");
         if (kind != "other" && !find_words(low, 0, low.size(), lower_ascii(e.form)).empty())
           return kind;

@@ -709,8 +709,8 @@ class DealBuilder {
   bool generic_plural(std::string_view w) const {
     if (w.size() < 4 || w.back() != 's') return false;
     std::string low = lower_ascii(w);
-    return lookup(ctx_, "common_words", low) &&
-           lookup(ctx_, "common_words", std::string_view(low).substr(0, low.size() - 1));
+    return known(ctx_, "common_words", low) &&
+           known(ctx_, "common_words", std::string_view(low).substr(0, low.size() - 1));
   }
 
   // A sentence-opening determiner or number ("Other measures", "Five unions") is a name only
@@ -918,7 +918,7 @@ class DealBuilder {
     size_t sp = e.name.find(' ');
     if (sp == std::string::npos) return false;
     std::string_view first = std::string_view(e.name).substr(0, sp);
-    if (lookup(ctx_, "given_names", first)) return true;
+    if (known(ctx_, "given_names", first)) return true;
     // "Argentine President Nestor Kirchner": a title anywhere but last.
     std::string_view rest = e.name;
     for (size_t at = 0; (sp = rest.find(' ', at)) != std::string_view::npos; at = sp + 1)
@@ -1143,7 +1143,7 @@ class DealBuilder {
     for (size_t i = 0; i < s.size();) {
       size_t j = s.find(' ', i);
       if (j == std::string_view::npos) j = s.size();
-      if (lex->find(s.substr(i, j - i))) found = s.substr(i, j - i);
+      if (lex->contains(s.substr(i, j - i))) found = s.substr(i, j - i);
       i = j + 1;
     }
     return found;

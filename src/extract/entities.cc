@@ -28,7 +28,7 @@ bool in_any(const Context& ctx, const nlohmann::json& lexicons, std::string_view
   if (!lexicons.is_array()) return false;
   for (const auto& name : lexicons) {
     const Lexicon* lex = ctx.book.lexicon(name.get<std::string>());
-    if (lex && lex->find(word)) return true;
+    if (lex && lex->contains(word)) return true;
   }
   return false;
 }
@@ -61,7 +61,7 @@ constexpr std::array<const char*, 3> kTypes{"person", "organization", "place"};
 
 bool in_lex(const Context& ctx, const char* name, std::string_view word) {
   const Lexicon* l = ctx.lexicon(name);
-  return l && l->find(word);
+  return l && l->contains(word);
 }
 
 // "LONDON" -> "London", "NEW YORK" -> "New York" (ASCII letters; others kept).
@@ -141,7 +141,7 @@ bool given_name(const Context& ctx, std::string_view w) {
 bool demonym_like(const Context& ctx, std::string_view w) {
   const Lexicon* l = ctx.lexicon("demonym_endings");
   if (!l) return false;
-  for (const auto& e : l->entries)
+  for (const auto& e : l->entries())
     if (w.size() > e.form.size() + 2 && w.substr(w.size() - e.form.size()) == e.form) return true;
   return false;
 }

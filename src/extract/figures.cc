@@ -11,6 +11,11 @@ const LexiconEntry* lookup(const Context& ctx, const char* lexicon, std::string_
   return lex ? lex->find(form) : nullptr;
 }
 
+bool known(const Context& ctx, const char* lexicon, std::string_view form) {
+  const Lexicon* lex = ctx.lexicon(lexicon);
+  return lex && lex->contains(form);
+}
+
 // Digits or number words in the groups `num` / `words` (with the prefix `den` for a
 // denominator), scaled by a scale word.
 std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix,
@@ -107,7 +112,7 @@ bool overflows(const Context& ctx, const Match& m) {
 // money only inside a sentence in mixed case: "ALL 100 PASSENGERS SAFE" and a sentence opening
 // "Top 10 ..." read as words.
 bool wordlike_code_as_word(const Context& ctx, const Match& m, std::string_view code) {
-  if (!lookup(ctx, "common_words", lower_ascii(code))) return false;
+  if (!known(ctx, "common_words", lower_ascii(code))) return false;
   int si = ctx.sentence_at(code.data() - ctx.text.data());
   if (si < 0 || !ctx.sentences) return true;
   const TextRange& sentence = (*ctx.sentences)[static_cast<size_t>(si)].span;
@@ -233,7 +238,7 @@ std::string misspelt_unit(const Context& ctx, const Match& m) {
   const Lexicon* lex = ctx.book.lexicon(m.rule->attrs.value("fuzzy_units", ""));
   if (word.empty() || !lex || lex->find(word)) return "";  // spelt right: measure.temperature
   std::string folded = lex->fold(word), unit;
-  for (const auto& e : lex->entries) {
+  for (const auto& e : lex->entries()) {
     std::string form = lex->fold(e.form);
     if (form.size() < 7 || !within_one_edit(folded, form)) continue;
     std::string u = e.attrs.value("unit", "");

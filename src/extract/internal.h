@@ -190,6 +190,8 @@ bool interpret_duration(const Context& ctx, const Match& m, Figure* f);
 void compose_dates(const Context& ctx, std::vector<Figure>* figures);
 // Shared by the interpreters: the entry of `lexicon` for form, or null.
 const LexiconEntry* lookup(const Context& ctx, const char* lexicon, std::string_view form);
+// Whether the lexicon holds the form: lookup() != nullptr, without making its entries.
+bool known(const Context& ctx, const char* lexicon, std::string_view form);
 // Digits or number words in the groups `<prefix>num` / `<prefix>words`, times 10^pow10.
 std::optional<double> number_in(const Context& ctx, const Match& m, const std::string& prefix,
                                 int pow10);

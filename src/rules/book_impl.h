@@ -5,11 +5,14 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "claimx/rules.h"
@@ -28,6 +31,23 @@ struct Define {
   SourceLoc loc;
   bool quoted = false;
   std::string pack;  // unqualified names inside it resolve in this pack
+};
+
+// A lexicon's entries not yet read from the image (`block`, its bytes): read by the first
+// entries() call.
+struct Lexicon::Deferred {
+  std::once_flag once;
+  std::string_view block;
+  std::function<std::vector<LexiconEntry>(std::string_view)> read;
+  std::vector<LexiconEntry> entries;
+};
+
+// A Set compiled on first use: its members' Set patterns (the rules outlive the part), and
+// whether it is idle, being compiled, compiled or failed.
+struct LazySet {
+  enum State : int { kIdle, kCompiling, kReady, kFailed };
+  std::atomic<int> state{kIdle};
+  std::vector<const std::string*> patterns;
 };
 
 struct PackData {
@@ -49,6 +69,15 @@ struct PackData {
     std::vector<int> members;  // Set index -> index into set_rules
     size_t bytes = 0;          // of Set pattern (Rule::in_set), while planning
     bool shadow = false;       // its rules' Set patterns search the shadow (Rule::set_on_shadow)
+    // A book read from an image compiles its Sets after load_image() returns: each on its
+    // first use or by the background compilers, whichever comes first (LazySet). Null when
+    // compile_sets() compiled it.
+    std::unique_ptr<LazySet> lazy;
+    // Whether the Set may be searched: compiles it when no thread has started to, waits when
+    // one has. False when it did not compile (then every rule of it that may match runs).
+    bool ready() const;
+    // Compiles the Set unless some thread has started to (what the background compilers do).
+    void compile_unclaimed() const;
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
@@ -100,6 +129,23 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 // Strings that live as long as the process, each kept once (rule ids that results point at).
 std::string_view stable_string(const std::string& s);
 
+// Threads that compile Set parts in the given order, skipping those another thread has
+// claimed, so the first documents need not wait for Sets they never search. Destroying it
+// stops them once their current part is done.
+class BackgroundCompile {
+ public:
+  BackgroundCompile(std::vector<const PackData::SetPart*> order, size_t threads);
+  ~BackgroundCompile();
+  BackgroundCompile(const BackgroundCompile&) = delete;
+  BackgroundCompile& operator=(const BackgroundCompile&) = delete;
+
+ private:
+  std::vector<const PackData::SetPart*> order_;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 struct RuleBook::Impl {
   std::vector<PackData> packs;  // in load order
   std::vector<Rule> rules;      // compiled, pack by pack
@@ -138,6 +184,13 @@ struct RuleBook::Impl {
   void shadow_set_pattern(Rule& r, const std::string& scope,
                           const std::map<std::string, const Define*>& defines,
                           std::map<std::string, std::string>* marked) const;
+
+  // Compiling the Sets of a book read from an image (load_image); stopped before anything
+  // changes the packs. Last, so it stops before the packs it reads are destroyed.
+  std::unique_ptr<BackgroundCompile> background;
+  // Makes every Set part of the packs lazy and starts compiling them in the order sentences
+  // search them.
+  void compile_in_background();
 };
 
 }  // namespace claimx

@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 7\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 8\n";
 
 class Writer {
  public:
@@ -318,18 +318,33 @@ struct BookImage {
     w.u8(l.left_boundary);
     w.u8(l.right_boundary);
     w.loc(l.loc);
-    write_all(w, l.entries, [&](const LexiconEntry& e) {
+    // The entries' bytes first, so a reader that defers them can step over them.
+    size_t length_at = w.size();
+    w.u64(0);
+    write_all(w, l.entries(), [&](const LexiconEntry& e) {
       w.str(e.form);
       w.i32(e.line);
       w.json(e.attrs);
     });
+    w.patch_u64(length_at, w.size() - length_at - sizeof(uint64_t));
     w.str(l.keys());
     w.u32(static_cast<uint32_t>(l.slot_count()));
     w.align(alignof(Lexicon::Slot));
     w.raw(l.slots(), l.slot_count() * sizeof(Lexicon::Slot));
   }
 
-  // In place: the table points into the image, which outlives the book.
+  static std::vector<LexiconEntry> read_entries(Reader& r) {
+    std::vector<LexiconEntry> entries(r.count(9));
+    for (auto& e : entries) {
+      e.form = r.str();
+      e.line = r.i32();
+      e.attrs = r.json();
+    }
+    return entries;
+  }
+
+  // In place: the table points into the image, which outlives the book, and the entries are
+  // read from it on first use.
   static Lexicon read_lexicon(Reader& r, bool in_place) {
     Lexicon l;
     l.name = r.str();
@@ -337,12 +352,29 @@ struct BookImage {
     l.left_boundary = r.u8() != 0;
     l.right_boundary = r.u8() != 0;
     l.loc = r.loc();
-    uint32_t n = r.count(9);
-    l.entries.resize(n);
-    for (auto& e : l.entries) {
-      e.form = r.str();
-      e.line = r.i32();
-      e.attrs = r.json();
+    uint64_t length = r.u64();
+    std::string_view block(r.take(length), length);  // bounds-checked
+    size_t n = 0;
+    if (in_place) {
+      if (length < 4) throw Error("the compiled rule book is damaged (lexicon)");
+      uint32_t count;
+      std::memcpy(&count, block.data(), sizeof count);
+      n = count;
+      if (n > (length - 4) / 9) throw Error("the compiled rule book is damaged (lexicon)");
+      l.deferred_ = std::make_shared<Lexicon::Deferred>();
+      l.deferred_->block = block;
+      l.deferred_->read = [name = l.name](std::string_view block) {
+        Reader entries(block, 0);
+        auto all = read_entries(entries);
+        if (!entries.done())
+          throw Error("the compiled rule book is damaged (lexicon " + name + ")");
+        return all;
+      };
+    } else {
+      Reader entries(block, 0);
+      l.entries_ = read_entries(entries);
+      if (!entries.done()) throw Error("the compiled rule book is damaged (lexicon)");
+      n = l.entries_.size();
     }
     std::string_view keys = r.view();
     uint32_t slots = r.count(sizeof(Lexicon::Slot));
@@ -362,21 +394,24 @@ struct BookImage {
     if ((slots & (slots - 1)) != 0) throw Error("the compiled rule book is damaged (lexicon)");
     for (size_t i = 0; i < slots; ++i) {
       const Lexicon::Slot& s = l.slots()[i];
-      if (s.entry > l.entries.size() || size_t{s.key_offset} + s.key_size > keys.size())
+      if (s.entry > n || size_t{s.key_offset} + s.key_size > keys.size())
         throw Error("the compiled rule book is damaged (lexicon " + l.name + ")");
     }
     return l;
   }
 
-  // The bytes of the image a lexicon read in place goes on reading.
+  // The bytes of the image a lexicon read in place goes on reading: its table, and its
+  // entries until they are made.
   static void in_place_ranges(const Lexicon& l, std::vector<std::pair<uintptr_t, uintptr_t>>* out) {
-    if (l.image_slots_ == nullptr) return;
     auto range = [&](const void* p, size_t n) {
       auto at = reinterpret_cast<uintptr_t>(p);
       out->emplace_back(at, at + n);
     };
-    range(l.image_keys_.data(), l.image_keys_.size());
-    range(l.image_slots_, l.image_slot_count_ * sizeof(Lexicon::Slot));
+    if (l.image_slots_ != nullptr) {
+      range(l.image_keys_.data(), l.image_keys_.size());
+      range(l.image_slots_, l.image_slot_count_ * sizeof(Lexicon::Slot));
+    }
+    if (l.deferred_) range(l.deferred_->block.data(), l.deferred_->block.size());
   }
 
   static void write_filter(Writer& w, const prefilter::Filter& f) {
@@ -470,31 +505,50 @@ struct BookImage {
   static void write_shadow(Writer& w, const Shadow& s) {
     write_all(w, s.names_, [&](const std::string& n) { w.str(n); });
     write_pod_vector(w, s.left_bounded_);
+    write_pod_vector(w, s.words_);
     for (const auto* table : {&s.whole_, &s.suffix_})
       write_all(w, *table, [&](const auto& kv) {
         w.str(kv.first);
         w.u64(kv.second);
       });
     write_pod_vector(w, s.suffix_lengths_);
+    write_pod_vector(w, s.phrase_nodes_);
+    write_pod_vector(w, s.phrase_edges_);
   }
 
   static void read_shadow(Reader& r, Shadow* s) {
     *s = Shadow();
     for (uint32_t n = r.count(4); n > 0; --n) s->names_.push_back(std::string(r.str()));
     read_pod_vector(r, &s->left_bounded_);
+    read_pod_vector(r, &s->words_);
+    auto bad = [] { throw Error("the compiled rule book is damaged (shadow)"); };
     for (auto* table : {&s->whole_, &s->suffix_})
       for (uint32_t n = r.count(12); n > 0; --n) {
         std::string key(r.str());
         bool letters =
             std::all_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-        if (!letters || key.size() < (table == &s->suffix_ ? 2u : 1u))
-          throw Error("the compiled rule book is damaged (shadow)");
+        if (!letters || key.size() < (table == &s->suffix_ ? 2u : 1u)) bad();
         (*table)[key] = r.u64();
       }
     read_pod_vector(r, &s->suffix_lengths_);
+    read_pod_vector(r, &s->phrase_nodes_);
+    read_pod_vector(r, &s->phrase_edges_);
+    if (s->names_.size() > 64 || s->left_bounded_.size() != s->names_.size() ||
+        s->words_.size() != s->names_.size())
+      bad();
+    // Every edge phrase_label() may follow stays in the tables, in byte order per node.
+    for (const auto& node : s->phrase_nodes_) {
+      if (node.first_edge > s->phrase_edges_.size() ||
+          node.edges > s->phrase_edges_.size() - node.first_edge)
+        bad();
+      for (uint32_t e = node.first_edge; e < node.first_edge + node.edges; ++e) {
+        const auto& edge = s->phrase_edges_[e];
+        if (edge.child >= s->phrase_nodes_.size() || edge.byte > 0xFF ||
+            (e > node.first_edge && s->phrase_edges_[e - 1].byte >= edge.byte))
+          bad();
+      }
+    }
     s->index();
-    if (s->names_.size() > 64 || s->left_bounded_.size() != s->names_.size())
-      throw Error("the compiled rule book is damaged (shadow)");
   }
 
   // Every index Filter::passing() follows, checked once here: a damaged image is an error.
@@ -598,8 +652,9 @@ std::string RuleBook::save_image() const {
 namespace {
 
 // The embedded image is read once at start-up; afterwards only the lexicon tables read in place
-// are used. Its other pages are handed back: they are pages of the executable, read again from
-// the file should anything touch them, and about 3.5 MB of RSS otherwise.
+// and the entries of lexicons not yet used are. Its other pages are handed back: they are pages
+// of the executable, read again from the file should anything touch them, and about 3.5 MB of
+// RSS otherwise.
 void release_unread_pages(std::string_view image, const std::vector<PackData>& packs) {
   std::vector<std::pair<uintptr_t, uintptr_t>> keep;
   for (const auto& p : packs)
@@ -722,11 +777,14 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       lexicon_error = e.what();
     }
   });
-  size_t before = errors->size();
-  compile_sets(m.packs, m.rules, errors);
+  // The Sets compile while the lexicons are read, and go on compiling after this returns: a
+  // document waits only for the Sets it searches (PackData::SetPart::ready).
+  m.compile_in_background();
   lexicons.join();
-  if (!lexicon_error.empty()) errors->push_back({{"compiled rule book", 0, 0}, lexicon_error});
-  if (errors->size() != before) return false;
+  if (!lexicon_error.empty()) {
+    errors->push_back({{"compiled rule book", 0, 0}, lexicon_error});
+    return false;
+  }
   m.finish();
   if (bytes_outlive_book && bytes.data() == embedded_book_image().data())
     release_unread_pages(bytes, m.packs);

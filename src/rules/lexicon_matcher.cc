@@ -54,7 +54,7 @@ LexiconMatcher::LexiconMatcher(const std::vector<const Lexicon*>& lexicons, bool
   std::vector<Item> items;
   for (size_t order = 0; order < lexicons.size(); ++order) {
     const Lexicon& lex = *lexicons[order];
-    for (const auto& e : lex.entries) {
+    for (const auto& e : lex.entries()) {
       const std::string& f = e.form;
       if (f.empty()) continue;
       items.push_back({f, static_cast<uint32_t>(terms.size())});

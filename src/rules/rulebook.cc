@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 #include <yaml-cpp/yaml.h>
@@ -5,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -109,6 +112,74 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
   on_all_cores(
       jobs.size(), [&](size_t i) { return jobs[i].bytes; }, [&](size_t i) { run(jobs[i]); });
   for (auto& job : jobs) errors->insert(errors->end(), job.errors.begin(), job.errors.end());
+}
+
+namespace {
+
+// Adds the part's patterns and compiles its Set. Every pattern was compiled when the image was
+// built, so a failure here is running out of memory: the part's rules then all run.
+bool compile_lazy(const PackData::SetPart& part) {
+  for (const std::string* p : part.lazy->patterns)
+    if (part.set->Add(*p, nullptr) < 0) return false;
+  return part.set->Compile();
+}
+
+}  // namespace
+
+bool PackData::SetPart::ready() const {
+  if (!lazy) return true;
+  int state = lazy->state.load(std::memory_order_acquire);
+  if (state == LazySet::kIdle) {
+    compile_unclaimed();
+    state = lazy->state.load(std::memory_order_acquire);
+  }
+  while (state == LazySet::kCompiling) {
+    lazy->state.wait(LazySet::kCompiling, std::memory_order_acquire);
+    state = lazy->state.load(std::memory_order_acquire);
+  }
+  return state == LazySet::kReady;
+}
+
+void PackData::SetPart::compile_unclaimed() const {
+  int idle = LazySet::kIdle;
+  if (!lazy->state.compare_exchange_strong(idle, LazySet::kCompiling, std::memory_order_acq_rel))
+    return;
+  bool ok = compile_lazy(*this);
+  lazy->state.store(ok ? LazySet::kReady : LazySet::kFailed, std::memory_order_release);
+  lazy->state.notify_all();
+}
+
+BackgroundCompile::BackgroundCompile(std::vector<const PackData::SetPart*> order, size_t threads)
+    : order_(std::move(order)) {
+  auto loop = [this] {
+    // Signals go to the program's own threads (claimx serve waits for SIGTERM in one of them):
+    // these threads outlive loading, so they must never take one.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    for (size_t k; !stop_.load(std::memory_order_relaxed) && (k = next_++) < order_.size();)
+      order_[k]->compile_unclaimed();
+  };
+  for (size_t t = 0; t < std::min(threads, order_.size()); ++t) threads_.emplace_back(loop);
+}
+
+BackgroundCompile::~BackgroundCompile() {
+  stop_ = true;
+  for (auto& t : threads_) t.join();
+}
+
+void RuleBook::Impl::compile_in_background() {
+  std::vector<const PackData::SetPart*> order;
+  for (auto& p : packs)
+    for (auto* list : {&p.gated, &p.parts})  // the order fired_rules() searches them in
+      for (auto& part : *list) {
+        if (part.members.empty()) continue;
+        part.lazy = std::make_unique<LazySet>();
+        for (int k : part.members) part.lazy->patterns.push_back(&rules[p.set_rules[k]].in_set());
+        order.push_back(&part);
+      }
+  background = std::make_unique<BackgroundCompile>(
+      std::move(order), std::max(1u, std::thread::hardware_concurrency()));
 }
 
 re2::RE2::Options rule_options(bool longest) {
@@ -255,7 +326,7 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
       if (shadow_text) text = *shadow_text;
     }
     // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
-    bool searched = !part.shadow || shadowed > 0;
+    bool searched = (!part.shadow || shadowed > 0) && part.ready();
     re2::RE2::Set::ErrorInfo info{};
     if (searched && (part.set->Match(text, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
       for (int h : hits) fired.push_back(members[h]);
@@ -360,10 +431,11 @@ void Lexicon::index_entries() {
   image_keys_ = {};
   keys_.clear();
   size_t cap = 16;
-  while (cap < entries.size() * 2) cap *= 2;  // load factor at most 1/2
+  const std::vector<LexiconEntry>& all = entries();
+  while (cap < all.size() * 2) cap *= 2;  // load factor at most 1/2
   slots_.assign(cap, Slot{});
-  for (size_t i = 0; i < entries.size(); ++i) {
-    std::string key = fold(entries[i].form);
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::string key = fold(all[i].form);
     uint64_t h = fnv1a(key);
     auto tag = static_cast<uint32_t>(h >> 32);
     for (size_t at = h & (cap - 1);; at = (at + 1) & (cap - 1)) {
@@ -380,10 +452,37 @@ void Lexicon::index_entries() {
   }
 }
 
+const std::vector<LexiconEntry>& Lexicon::entries() const {
+  if (!deferred_) return entries_;
+  Deferred& d = *deferred_;
+  std::call_once(d.once, [&d] {
+    d.entries = d.read(d.block);
+    d.read = nullptr;
+  });
+  return d.entries;
+}
+
+std::vector<LexiconEntry>& Lexicon::edit_entries() {
+  if (deferred_) {
+    entries_ = entries();
+    deferred_.reset();
+  }
+  return entries_;
+}
+
 const LexiconEntry* Lexicon::find(std::string_view form) const {
+  uint32_t e = find_slot(form);
+  return e == 0 ? nullptr : &entries()[e - 1];
+}
+
+bool Lexicon::contains(std::string_view form) const {
+  return find_slot(form) != 0;
+}
+
+uint32_t Lexicon::find_slot(std::string_view form) const {
   const Slot* table = slots();
   size_t size = slot_count();
-  if (size == 0) return nullptr;
+  if (size == 0) return 0;
   // Called for every candidate word: fold into a per-thread buffer, not a fresh string.
   std::string_view key = form;
   if (ignore_case) {
@@ -398,10 +497,10 @@ const LexiconEntry* Lexicon::find(std::string_view form) const {
   size_t mask = size - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Slot& slot = table[at];
-    if (slot.entry == 0) return nullptr;
+    if (slot.entry == 0) return 0;
     if (slot.tag == tag && slot.key_size == key.size() &&
         all_keys.substr(slot.key_offset, slot.key_size) == key)
-      return &entries[slot.entry - 1];
+      return slot.entry;
   }
 }
 
@@ -489,7 +588,7 @@ struct FormTrie {
 // folding would merge.
 std::string flat_regex(const Lexicon& lex, const std::function<std::string(std::string)>& edit) {
   std::vector<std::string> edited;
-  for (const auto& e : lex.entries) edited.push_back(edit(e.form));
+  for (const auto& e : lex.entries()) edited.push_back(edit(e.form));
   std::vector<const std::string*> forms;
   for (const auto& f : edited) forms.push_back(&f);
   std::stable_sort(forms.begin(), forms.end(),
@@ -525,7 +624,7 @@ std::string Lexicon::regex() const {
 
 std::string Lexicon::regex_with(const std::function<std::string(std::string)>& edit) const {
   FormTrie word_first, other;
-  for (const auto& e : entries) {
+  for (const auto& e : entries()) {
     if (e.form.empty()) continue;
     std::string form = edit(fold(e.form));  // ASCII-lowered when the lexicon ignores case
     (is_word_byte(static_cast<unsigned char>(form[0])) ? word_first : other)
@@ -915,10 +1014,10 @@ void check_replacement(const Lexicon& old, const Lexicon& now, std::vector<RuleE
     return "null";
   };
   std::map<std::string, std::set<std::string>> types;  // an attribute may take several types
-  for (const auto& e : old.entries)
+  for (const auto& e : old.entries())
     for (const auto& [key, v] : e.attrs.items()) types[key].insert(type_name(v));
   int reported = 0;
-  bool bare = std::any_of(now.entries.begin(), now.entries.end(),
+  bool bare = std::any_of(now.entries().begin(), now.entries().end(),
                           [](const LexiconEntry& e) { return e.attrs.is_null(); });
   if (bare && !types.empty()) {
     errors->push_back({now.loc, "lexicon `" + now.name + "` is a word list, but the lexicon it " +
@@ -926,7 +1025,7 @@ void check_replacement(const Lexicon& old, const Lexicon& now, std::vector<RuleE
                                     ") has attributes: give entries"});
     return;
   }
-  for (const auto& e : now.entries)
+  for (const auto& e : now.entries())
     for (const auto& [key, v] : e.attrs.items()) {
       auto t = types.find(key);
       if (t == types.end() || t->second.count(type_name(v)) || reported >= 5) continue;
@@ -1063,7 +1162,7 @@ void RuleBook::Impl::parse_lexicon(PackData& pack, const std::string& name, cons
       continue;
     }
     int line = loc_of(pack.file, e).line;
-    for (auto& f : forms) lex.entries.push_back({std::move(f), attrs, line});
+    for (auto& f : forms) lex.edit_entries().push_back({std::move(f), attrs, line});
   }
   lex.index_entries();
   pack.lexicons.push_back(std::move(lex));
@@ -1121,10 +1220,10 @@ namespace {
 // objects: 72,000 empty maps were a tenth of start-up (allocating them, and faulting their pages).
 void add_word_list(const nlohmann::json& words, Lexicon* lex) {
   std::string_view all = words.get_ref<const std::string&>();
-  lex->entries.reserve(static_cast<size_t>(std::count(all.begin(), all.end(), '\n')) + 1);
+  lex->edit_entries().reserve(static_cast<size_t>(std::count(all.begin(), all.end(), '\n')) + 1);
   while (!all.empty()) {
     size_t nl = std::min(all.find('\n'), all.size());
-    if (nl > 0) lex->entries.push_back({std::string(all.substr(0, nl)), nlohmann::json()});
+    if (nl > 0) lex->edit_entries().push_back({std::string(all.substr(0, nl)), nlohmann::json()});
     all.remove_prefix(std::min(nl + 1, all.size()));
   }
   lex->index_entries();
@@ -1157,10 +1256,11 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
       errors->push_back({lex.loc, "lexicon `" + name + "` needs a list of entries"});
       continue;
     }
-    lex.entries.reserve(entries.size());
+    lex.edit_entries().reserve(entries.size());
     for (auto& e : entries) {
       if (e.is_string()) {
-        lex.entries.push_back({std::move(e.get_ref<std::string&>()), nlohmann::json::object()});
+        lex.edit_entries().push_back(
+            {std::move(e.get_ref<std::string&>()), nlohmann::json::object()});
         continue;
       }
       auto form = e.is_object() ? e.find("form") : e.end();
@@ -1170,7 +1270,7 @@ bool parse_json_lexicons(const SourceFile& src, PackData* pack, std::vector<Rule
       }
       std::string text = std::move(form->get_ref<std::string&>());
       e.erase(form);
-      lex.entries.push_back({std::move(text), std::move(e)});
+      lex.edit_entries().push_back({std::move(text), std::move(e)});
     }
     lex.index_entries();
     pack->lexicons.push_back(std::move(lex));
@@ -1403,6 +1503,7 @@ RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
 // Sources are parsed on all cores (yaml-cpp is a quarter of start-up), then merged in order, so
 // which pack overrides which, and the order of errors, never depend on the thread count.
 void RuleBook::add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors) {
+  impl_->background.reset();  // it reads the packs this changes
   ++impl_->layer;
   std::vector<std::optional<PackData>> parsed(sources.size());
   std::vector<std::vector<RuleError>> found(sources.size());
@@ -1452,7 +1553,7 @@ void RuleBook::Impl::finish() {
     out->clear();
     auto it = lexicons.find(name);
     if (it == lexicons.end()) return;
-    for (const auto& e : it->second->entries) out->insert(it->second->fold(e.form));
+    for (const auto& e : it->second->entries()) out->insert(it->second->fold(e.form));
   };
   sentence_packs.clear();
   zone_packs.clear();
@@ -1471,7 +1572,8 @@ void RuleBook::Impl::finish() {
 }
 
 bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
-  impl_->derived.clear();  // derived from the packs as they were
+  impl_->background.reset();  // it reads the packs this replaces
+  impl_->derived.clear();     // derived from the packs as they were
   size_t before = errors->size();
   Impl& m = *impl_;
   m.rules.clear();
@@ -1782,7 +1884,7 @@ std::vector<SourceFile> embedded_extraction_sources() {
 }
 
 const RuleBook& default_rulebook() {
-  static const RuleBook* book = [] {
+  static RuleBook* book = [] {
     auto b = std::make_unique<RuleBook>();
     std::vector<RuleError> errors;
     if (std::string_view image = embedded_book_image(); !image.empty()) {
@@ -1796,7 +1898,11 @@ const RuleBook& default_rulebook() {
       for (const auto& e : errors) all.append("\n").append(e.format());
       throw Error(all);
     }
-    return b.release();  // lives as long as the process
+    // The book lives as long as the process; its background compilers stop at exit, before
+    // anything they use is torn down.
+    static RuleBook* kept = b.release();
+    std::atexit([] { kept->impl_->background.reset(); });
+    return kept;
   }();
   return *book;
 }

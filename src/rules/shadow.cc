@@ -51,13 +51,36 @@ std::string mark_escape(int bit) {
 // Forms of letters that fold case and need \b after them. Without \b before them a form is
 // any word's end, so one letter ("s" of per_units) would mark every plural: two at least.
 bool qualifies(const Lexicon& lex) {
-  if (!lex.ignore_case || !lex.right_boundary || lex.entries.empty()) return false;
+  if (!lex.ignore_case || !lex.right_boundary || lex.entries().empty()) return false;
   size_t shortest = lex.left_boundary ? 1 : 2;
-  return std::all_of(lex.entries.begin(), lex.entries.end(), [&](const LexiconEntry& e) {
+  return std::all_of(lex.entries().begin(), lex.entries().end(), [&](const LexiconEntry& e) {
     return e.form.size() >= shortest && std::all_of(e.form.begin(), e.form.end(), [](char c) {
              return letter(static_cast<unsigned char>(c));
            });
   });
+}
+
+// A form a phrase lexicon's marks stand for: printable ASCII ending with a letter (so, with the
+// lexicon's \b after it, a hit ends a word of the text as a word lexicon's does), single
+// spaces inside. Without \b before it, two characters at least.
+bool phrase_form(const Lexicon& lex, std::string_view f) {
+  size_t shortest = lex.left_boundary ? 1 : 2;
+  return f.size() >= shortest && letter(static_cast<unsigned char>(f.back())) && f[0] != ' ' &&
+         f.find("  ") == std::string_view::npos &&
+         std::all_of(f.begin(), f.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
+// Lexicons of other forms than letters (phrases, codes, units glued to a number) with \b
+// after them, most forms phrase forms, and big enough to be worth it: a reference to a small
+// one is about as long as its mark, and each lexicon marks more words of every sentence. They
+// are marked whatever their case (a case-sensitive lexicon gets more marks than its hits,
+// never fewer); a reference also matches the other forms as they are (`residual_`).
+bool qualifies_phrases(const Lexicon& lex) {
+  constexpr size_t kMinRegexBytes = 512;
+  if (!lex.right_boundary || lex.entries().empty()) return false;
+  size_t phrases = std::count_if(lex.entries().begin(), lex.entries().end(),
+                                 [&](const LexiconEntry& e) { return phrase_form(lex, e.form); });
+  return phrases * 2 >= lex.entries().size() && lex.regex().size() >= kMinRegexBytes;
 }
 
 }  // namespace
@@ -70,14 +93,30 @@ const std::string& optional_mark() {
 void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used) {
   *this = Shadow();
   for (const auto& [name, lex] : lexicons) {
-    if (!used.count(name) || !qualifies(*lex) || names_.size() == kMaxLexicons) continue;
+    if (!used.count(name) || names_.size() == kMaxLexicons) continue;
+    bool words = qualifies(*lex);
+    if (!words && !qualifies_phrases(*lex)) continue;
     uint64_t b = uint64_t{1} << names_.size();
     names_.push_back(name);
     left_bounded_.push_back(lex->left_boundary);
-    for (const auto& e : lex->entries) {
+    words_.push_back(words ? 0 : 1);
+    Lexicon& residual = residual_[names_.size() - 1];
+    residual.name = name;
+    residual.ignore_case = lex->ignore_case;
+    residual.left_boundary = lex->left_boundary;
+    residual.right_boundary = lex->right_boundary;
+    for (const auto& e : lex->entries()) {
+      if (!words && !phrase_form(*lex, e.form)) {
+        residual.edit_entries().push_back({e.form, nullptr});
+        continue;
+      }
       std::string f = e.form;
       std::transform(f.begin(), f.end(), f.begin(), lower);
-      (lex->left_boundary ? whole_ : suffix_)[f] |= b;
+      (words ? (lex->left_boundary ? whole_ : suffix_) : phrases_)[f] |= b;
+      if (!words) {
+        auto n = 1 + std::count(f.begin(), f.end(), ' ');
+        words_.back() = static_cast<uint8_t>(std::clamp<long>(n, words_.back(), 8));
+      }
     }
   }
   for (const auto& kv : suffix_) suffix_lengths_.push_back(static_cast<uint32_t>(kv.first.size()));
@@ -85,6 +124,7 @@ void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used
   suffix_lengths_.erase(std::unique(suffix_lengths_.begin(), suffix_lengths_.end()),
                         suffix_lengths_.end());
   index();
+  index_phrases();
 }
 
 namespace {
@@ -133,6 +173,69 @@ void Shadow::index() {
   }
 }
 
+// The trie of the phrase forms read backwards, built with child maps, then laid out with each
+// node's edges sorted by byte.
+void Shadow::index_phrases() {
+  uint64_t bounded_lexicons = 0;
+  for (size_t b = 0; b < left_bounded_.size(); ++b)
+    if (left_bounded_[b]) bounded_lexicons |= uint64_t{1} << b;
+  std::vector<std::map<uint8_t, uint32_t>> children(1);
+  std::vector<PhraseNode> nodes(1);
+  for (const auto& [form, bits] : phrases_) {
+    uint32_t at = 0;
+    for (size_t i = form.size(); i-- > 0;) {
+      auto c = static_cast<uint8_t>(form[i]);
+      auto it = children[at].find(c);
+      if (it == children[at].end()) {
+        it = children[at].emplace(c, static_cast<uint32_t>(nodes.size())).first;
+        children.emplace_back();
+        nodes.emplace_back();
+      }
+      at = it->second;
+    }
+    // \b before the form only where it starts with a word character.
+    uint64_t bounded = word_byte(static_cast<unsigned char>(form[0])) ? bits & bounded_lexicons : 0;
+    nodes[at].bounded |= bounded;
+    nodes[at].free |= bits & ~bounded;
+  }
+  phrase_edges_.clear();
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    nodes[n].first_edge = static_cast<uint32_t>(phrase_edges_.size());
+    nodes[n].edges = static_cast<uint32_t>(children[n].size());
+    for (const auto& [c, child] : children[n]) phrase_edges_.push_back({c, child});
+  }
+  phrase_nodes_ = std::move(nodes);
+}
+
+uint64_t Shadow::phrase_label(std::string_view text, size_t end) const {
+  uint64_t bits = 0;
+  uint32_t at = 0;
+  for (size_t i = end; i-- > 0;) {
+    const PhraseNode& node = phrase_nodes_[at];
+    auto c = static_cast<uint8_t>(lower(text[i]));
+    auto first = phrase_edges_.begin() + node.first_edge, last = first + node.edges;
+    auto edge =
+        std::lower_bound(first, last, c, [](const PhraseEdge& e, uint8_t b) { return e.byte < b; });
+    if (edge == last || edge->byte != c) break;
+    at = edge->child;
+    const PhraseNode& hit = phrase_nodes_[at];
+    if (hit.free != 0) bits |= hit.free;
+    if (hit.bounded != 0 && (i == 0 || !word_byte(static_cast<unsigned char>(text[i - 1]))))
+      bits |= hit.bounded;
+  }
+  return bits;
+}
+
+bool Shadow::phrase_may_end(std::string_view prefix) const {
+  for (const auto& kv : phrases_) {
+    std::string_view f = kv.first;
+    if (f.size() <= prefix.size() ? prefix.substr(prefix.size() - f.size()) == f
+                                  : f.substr(f.size() - prefix.size()) == prefix)
+      return true;
+  }
+  return false;
+}
+
 uint64_t Shadow::find(const std::vector<Slot>& slots, std::string_view folded) const {
   uint64_t h = fnv1a(folded);
   for (size_t i = h & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
@@ -155,13 +258,24 @@ int Shadow::bit(std::string_view lexicon) const {
 std::string Shadow::reference(std::string_view lexicon) const {
   int b = bit(lexicon);
   std::string out = "(?:";
-  if (left_bounded_[b]) out += "\\b";
-  out += "[A-Za-z]+_";
+  if (phrases_of(b)) {
+    // A phrase: up to its most words, any characters but spaces (marks inside), then its mark.
+    for (int w = 1; w < words_[b]; ++w) out += "(?:\\S+ ";
+    for (int w = 1; w < words_[b]; ++w) out += ")?";
+    out += "\\S+_";
+  } else {
+    if (left_bounded_[b]) out += "\\b";
+    out += "[A-Za-z]+_";
+  }
   out += kMarkClass;
   out += '*';
   out += mark_escape(b);
   out += kMarkClass;
-  out += "*_)";
+  out += "*_";
+  auto residual = residual_.find(b);
+  if (residual != residual_.end() && !residual->second.entries().empty())
+    out += "|(?:" + marked_regex(residual->second) + ")" + optional_mark();
+  out += ")";
   return out;
 }
 
@@ -223,7 +337,11 @@ std::string Shadow::marked_regex(const Lexicon& lex) const {
       // in a lexicon without \b before it, that word of the text may begin earlier.
       std::string_view w = std::string_view(f).substr(a, b - a);
       bool ends_word = b < f.size() || lex.right_boundary;
-      if (ends_word && (label(w) != 0 || (a == 0 && !lex.left_boundary && ends_a_form(w))))
+      std::string prefix = f.substr(0, b);
+      std::transform(prefix.begin(), prefix.end(), prefix.begin(), lower);
+      if (ends_word && letter(static_cast<unsigned char>(f[b - 1])) &&
+          (label(w) != 0 || (a == 0 && !lex.left_boundary && ends_a_form(w)) ||
+           phrase_may_end(prefix)))
         out += b < f.size() ? kInside : kEnd;
       a = b;
     }
@@ -254,6 +372,7 @@ bool Shadow::render(std::string_view text, std::string* out,
     // Marked words end with a letter; most words are not marked.
     if (i == start || !letter(static_cast<unsigned char>(text[i - 1]))) continue;
     uint64_t bits = label(text.substr(start, i - start));
+    if (phrase_nodes_.size() > 1) bits |= phrase_label(text, i);
     if (bits == 0) continue;
     out->append(text.data() + copied, i - copied);
     copied = i;

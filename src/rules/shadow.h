@@ -68,11 +68,20 @@ class Shadow {
   bool ends_a_form(std::string_view word) const;
   std::vector<std::string> names_;     // bit -> lexicon name
   std::vector<uint8_t> left_bounded_;  // bit -> forms need \b before them
+  std::vector<uint8_t> words_;         // bit -> the most words of a phrase lexicon's form; 0: words
+  bool phrases_of(int bit) const { return words_[bit] > 0; }
   // The forms, as built and as the image holds them (in order); label() reads index()'s tables.
   using Table = std::map<std::string, uint64_t>;
   Table whole_;                           // folded form -> bits (left-bounded lexicons)
   Table suffix_;                          // folded form -> bits (the others)
   std::vector<uint32_t> suffix_lengths_;  // of suffix_'s forms, ascending
+  // Phrase lexicons: forms of printable ASCII (spaces, digits, `-`, `.` ...) that end with a
+  // letter. A hit ends a word of the text; phrase_label() finds them by walking back from the
+  // word's end through a trie of the reversed forms.
+  Table phrases_;  // folded form -> bits (made by build(), for compiling)
+  // bit -> a phrase lexicon's other forms, which its references match as they are (made by
+  // build(), for compiling; a book read from an image has none, and needs none).
+  std::map<int, Lexicon> residual_;
   // Filled by index(): what label() reads for every word, an open-addressing table per map
   // (FNV-1a of the folded form) over one buffer of forms, and what most words fail first: the
   // lengths of whole_'s forms, their first and last letters, and the last two of suffix_'s.
@@ -84,8 +93,24 @@ class Shadow {
   std::vector<Slot> whole_slots_, suffix_slots_;
   size_t whole_min_ = SIZE_MAX, whole_max_ = 0;
   std::vector<uint8_t> whole_ends_, suffix_tails_;  // 26 * 26 flags each
+  struct PhraseNode {
+    uint32_t first_edge = 0, edges = 0;  // into phrase_edges_, sorted by byte
+    uint64_t bounded = 0;                // bits of forms ending here that need \b before them
+    uint64_t free = 0;                   // bits of the other forms ending here
+  };
+  struct PhraseEdge {
+    uint32_t byte = 0, child = 0;
+  };
+  // Built from phrases_ by index_phrases(); the image holds these rather than the forms.
+  std::vector<PhraseNode> phrase_nodes_;  // [0]: the root
+  std::vector<PhraseEdge> phrase_edges_;
   void index();
+  void index_phrases();
   uint64_t find(const std::vector<Slot>& slots, std::string_view folded) const;
+  // The bits of the phrase forms that text[..end) ends with.
+  uint64_t phrase_label(std::string_view text, size_t end) const;
+  // Whether a phrase form may end where `prefix` (folded) ends, whatever text comes before it.
+  bool phrase_may_end(std::string_view prefix) const;
 };
 
 // The shadows of the texts a thread searched lately: the packs run one after another over a

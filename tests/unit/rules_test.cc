@@ -155,7 +155,7 @@ TEST(Rules, ExtractionBookIsTheWholeBookWithoutExamples) {
   for (const char* name : {"number_words", "countries", "common_words", "qualifiers"}) {
     ASSERT_NE(whole.lexicon(name), nullptr) << name;
     ASSERT_NE(lean.lexicon(name), nullptr) << name;
-    EXPECT_EQ(whole.lexicon(name)->entries.size(), lean.lexicon(name)->entries.size()) << name;
+    EXPECT_EQ(whole.lexicon(name)->entries().size(), lean.lexicon(name)->entries().size()) << name;
   }
 }
 
@@ -470,7 +470,7 @@ std::vector<std::pair<size_t, size_t>> all_matches(const re2::RE2& re, const std
 // What Lexicon::regex() wrote before it shared prefixes: every form alone, longest first.
 std::string flat_alternation(const Lexicon& lex) {
   std::vector<std::string> forms;
-  for (const auto& e : lex.entries) forms.push_back(e.form);
+  for (const auto& e : lex.entries()) forms.push_back(e.form);
   std::stable_sort(forms.begin(), forms.end(),
                    [](const auto& a, const auto& b) { return a.size() > b.size(); });
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
@@ -516,8 +516,8 @@ TEST(Rules, LexiconRegexMatchesAsItsFlatAlternation) {
       lex.left_boundary = edges != 1;
       lex.right_boundary = edges != 2;
       for (const auto& f : collide ? colliding[collide - 1] : forms)
-        lex.entries.push_back({f, nullptr});
-      lex.entries.push_back({"seven", nullptr});  // a form twice
+        lex.edit_entries().push_back({f, nullptr});
+      lex.edit_entries().push_back({"seven", nullptr});  // a form twice
       std::string trie = lex.regex(), flat = flat_alternation(lex);
       if (collide)
         EXPECT_EQ(trie, flat);
@@ -712,6 +712,34 @@ TEST(Rules, ShadowMarksLexiconWords) {
   EXPECT_EQ(shadow.label("sevens"), 0u);
   EXPECT_FALSE(shadow.render("\xC5\xBFix", &out));     // LONG S: (?i)six matches it
   EXPECT_FALSE(shadow.render("\xE2\x84\xAAm", &out));  // KELVIN SIGN
+}
+
+// Phrase lexicons (forms with spaces, digits or other characters, ending with a letter) mark the
+// word that ends a hit, wherever the hit begins; their other forms are matched as they are.
+TEST(Rules, ShadowMarksPhrases) {
+  const Shadow& shadow = default_rulebook().shadow();
+  ASSERT_TRUE(shadow.shadows("measure_units"));
+  ASSERT_TRUE(shadow.shadows("qualifiers"));
+  std::string out;
+  ASSERT_TRUE(shadow.render("Zebras 5 square metres, 75ml or more than 9 sq km at most.", &out));
+  EXPECT_NE(out.find("metres_"), std::string::npos);  // "square metres"
+  EXPECT_EQ(out.find("square_"), std::string::npos);
+  EXPECT_NE(out.find("75ml_"), std::string::npos);  // glued to its number
+  EXPECT_NE(out.find("than_"), std::string::npos);  // "more than"
+  EXPECT_NE(out.find("sq km_"), std::string::npos);
+  EXPECT_NE(out.find("most_"), std::string::npos);  // "at most"
+  EXPECT_EQ(out.find("Zebras_"), std::string::npos);
+  ASSERT_TRUE(shadow.render("Some-5 somes", &out));  // "some": \b after it, not before a letter
+  EXPECT_EQ(out.find("Some_"), 0u);
+  EXPECT_EQ(out.find("somes_"), std::string::npos);
+  // A form that is no phrase (no letter at its end) stays in the reference as it is (a book
+  // compiled from its packs knows them; one read from an image needs no references).
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(embedded_extraction_sources(), &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
+  std::string ref = book.shadow().reference("qualifiers");
+  EXPECT_NE(ref.find("approx"), std::string::npos) << ref;
 }
 
 // widen_letters puts an optional mark after each run of atoms that match letters, inside the
