@@ -152,15 +152,16 @@ void PackData::SetPart::compile_unclaimed() const {
 BackgroundCompile::BackgroundCompile(std::vector<const PackData::SetPart*> order, size_t threads)
     : order_(std::move(order)) {
   auto loop = [this] {
-    // Signals go to the program's own threads (claimx serve waits for SIGTERM in one of them):
-    // these threads outlive loading, so they must never take one.
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, nullptr);
     for (size_t k; !stop_.load(std::memory_order_relaxed) && (k = next_++) < order_.size();)
       order_[k]->compile_unclaimed();
   };
+  // Signals go to the program's own threads (claimx serve waits for SIGTERM in one of them):
+  // these threads outlive loading, so they are born with every signal blocked.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   for (size_t t = 0; t < std::min(threads, order_.size()); ++t) threads_.emplace_back(loop);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 BackgroundCompile::~BackgroundCompile() {
