@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 8\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 9\n";
 
 class Writer {
  public:
@@ -598,9 +598,20 @@ std::string RuleBook::save_image() const {
     w.str(kv.second);
   });
   write_all(w, m.rules, [&](const Rule& r) { write_rule(w, r); });
+  // Each pack's Set plan first: the reader starts compiling the Sets before it reads the rest.
+  auto write_part = [&](const PackData::SetPart& part) {
+    write_pod_vector(w, part.members);
+    w.u8(part.shadow);
+  };
   write_all(w, m.packs, [&](const PackData& p) {
     if (p.rules.size() != p.set_rules.size())
       throw Error("save_image: pack " + p.name + " did not compile cleanly");
+    write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
+    write_all(w, p.parts, write_part);
+    write_pod_vector(w, p.filtered_rules);
+    write_all(w, p.gated, write_part);
+  });
+  for (const PackData& p : m.packs) {
     w.str(p.name);
     w.str(p.file);
     w.i32(p.layer);
@@ -619,21 +630,13 @@ std::string RuleBook::save_image() const {
     for (const Lexicon& l : p.lexicons) BookImage::write_lexicon(w, l);
     w.patch_u64(block, w.size() - block - sizeof(uint64_t));
     w.json(p.model);
-    write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
-    auto write_part = [&](const PackData::SetPart& part) {
-      write_pod_vector(w, part.members);
-      w.u8(part.shadow);
-    };
-    write_all(w, p.parts, write_part);
-    write_pod_vector(w, p.filtered_rules);
-    write_all(w, p.gated, write_part);
     write_pod_vector(w, p.lexicon_rules);
     for (int k : p.lexicon_rules) {
       if (!p.matchers[k]) throw Error("save_image: lexicon rule without a trie in " + p.name);
       BookImage::write_matcher(w, *p.matchers[k]);
     }
     BookImage::write_filter(w, p.filter);
-  });
+  }
   BookImage::write_shadow(w, m.shadow);
   // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
   write_all(w, m.lexicons, [&](const auto& kv) {
@@ -696,6 +699,36 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
     m.rules.resize(r.count(16));
     for (auto& rule : m.rules) rule = read_rule(r);
     m.packs.resize(r.count(16));
+    auto damaged = [](const std::string& what) {
+      throw Error("the compiled rule book is damaged (" + what + ")");
+    };
+    for (auto& p : m.packs) {
+      p.set_rules.resize(r.count(4));
+      for (auto& i : p.set_rules)
+        if ((i = r.u32()) >= m.rules.size()) damaged("rule index");
+      auto read_parts = [&](std::vector<PackData::SetPart>* parts) {
+        parts->resize(r.count(4));
+        for (auto& part : *parts) {
+          read_pod_vector(r, &part.members);
+          part.shadow = r.u8() != 0;
+          part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
+        }
+      };
+      read_parts(&p.parts);
+      read_pod_vector(r, &p.filtered_rules);
+      read_parts(&p.gated);
+      // Every pack-local index must name one of the pack's rules.
+      std::vector<const std::vector<int>*> lists{&p.filtered_rules};
+      for (const auto& part : p.parts) lists.push_back(&part.members);
+      for (const auto& part : p.gated) lists.push_back(&part.members);
+      for (const auto* list : lists)
+        for (int k : *list)
+          if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size()) damaged("Set plan");
+      if (!p.index_gated()) damaged("Set plan");
+    }
+    // The Sets compile while the rest is read, and go on compiling after this returns: a
+    // document waits only for the Sets it searches (PackData::SetPart::ready).
+    m.compile_in_background();
     for (auto& p : m.packs) {
       p.name = r.str();
       p.file = r.str();
@@ -710,44 +743,19 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       }
       p.lexicons.resize(r.count(16));
       uint64_t block = r.u64();
-      if (block > bytes.size()) throw Error("the compiled rule book is damaged (lexicons)");
+      if (block > bytes.size()) damaged("lexicons");
       blocks.push_back({&p, r.at(), r.at() + block});
       r.take(block);
       p.model = r.json();
-      p.set_rules.resize(r.count(4));
-      for (auto& i : p.set_rules) {
-        i = r.u32();
-        if (i >= m.rules.size()) throw Error("the compiled rule book is damaged (rule index)");
-        p.rules.push_back(source_rule(m.rules[i]));
-      }
-      auto read_parts = [&](std::vector<PackData::SetPart>* parts) {
-        parts->resize(r.count(4));
-        for (auto& part : *parts) {
-          read_pod_vector(r, &part.members);
-          part.shadow = r.u8() != 0;
-          part.set = std::make_unique<re2::RE2::Set>(rule_options(false), re2::RE2::UNANCHORED);
-        }
-      };
-      read_parts(&p.parts);
-      read_pod_vector(r, &p.filtered_rules);
-      read_parts(&p.gated);
+      for (size_t i : p.set_rules) p.rules.push_back(source_rule(m.rules[i]));
       read_pod_vector(r, &p.lexicon_rules);
       p.matchers.assign(p.set_rules.size(), nullptr);
       for (int k : p.lexicon_rules) {
         if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size() || p.matchers[k])
-          throw Error("the compiled rule book is damaged (pack " + p.name + ")");
+          damaged("pack " + p.name);
         p.matchers[k] = BookImage::read_matcher(r);
       }
       BookImage::read_filter(r, &p.filter);
-      // Every pack-local index must name one of the pack's rules.
-      std::vector<const std::vector<int>*> lists{&p.filtered_rules, &p.lexicon_rules};
-      for (const auto& part : p.parts) lists.push_back(&part.members);
-      for (const auto& part : p.gated) lists.push_back(&part.members);
-      for (const auto* list : lists)
-        for (int k : *list)
-          if (k < 0 || static_cast<size_t>(k) >= p.set_rules.size())
-            throw Error("the compiled rule book is damaged (pack " + p.name + ")");
-      if (!p.index_gated()) throw Error("the compiled rule book is damaged (pack " + p.name + ")");
       BookImage::check_filter(p.filter, p.set_rules.size());
     }
     BookImage::read_shadow(r, &m.shadow);
@@ -764,7 +772,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
     errors->push_back({{"compiled rule book", 0, 0}, e.what()});
     return false;
   }
-  // Lexicons (a third of loading) are read while the Sets compile: the Sets need only rules.
+  // The lexicons' tables are read on another thread while this one finishes.
   std::string lexicon_error;
   std::thread lexicons([&] {
     try {
@@ -777,9 +785,6 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       lexicon_error = e.what();
     }
   });
-  // The Sets compile while the lexicons are read, and go on compiling after this returns: a
-  // document waits only for the Sets it searches (PackData::SetPart::ready).
-  m.compile_in_background();
   lexicons.join();
   if (!lexicon_error.empty()) {
     errors->push_back({{"compiled rule book", 0, 0}, lexicon_error});
