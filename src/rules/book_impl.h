@@ -185,6 +185,11 @@ struct RuleBook::Impl {
                           const std::map<std::string, const Define*>& defines,
                           std::map<std::string, std::string>* marked) const;
 
+  // The bytes each lexicon's forms take in the rules' Set patterns before any shadow (which
+  // phrase lexicons are worth shadowing).
+  std::map<std::string, size_t> lexicon_set_bytes(
+      const std::map<std::string, const Define*>& defines) const;
+
   // Compiling the Sets of a book read from an image (load_image); stopped before anything
   // changes the packs. Last, so it stops before the packs it reads are destroyed.
   std::unique_ptr<BackgroundCompile> background;

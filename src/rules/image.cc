@@ -549,6 +549,7 @@ struct BookImage {
       }
     }
     s->index();
+    s->index_phrase_tails();
   }
 
   // Every index Filter::passing() follows, checked once here: a damaged image is an error.

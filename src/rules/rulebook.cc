@@ -1496,6 +1496,28 @@ std::set<std::string> referenced_lexicons(const std::vector<PackData>& packs) {
 
 }  // namespace
 
+std::map<std::string, size_t> RuleBook::Impl::lexicon_set_bytes(
+    const std::map<std::string, const Define*>& defines) const {
+  std::map<std::string, size_t> bytes;
+  std::vector<RuleError> ignored;  // compile() reports them
+  for (const auto& p : packs)
+    for (const auto& r : p.rules) {
+      std::string expanded;
+      std::vector<std::string> used;
+      if (!expand(r, r.pattern, r.pattern_loc, 0, p.name, defines, &expanded, &used, &ignored))
+        continue;
+      std::string set = open_repetitions(trim_optional_edges(expanded));
+      std::sort(used.begin(), used.end());
+      used.erase(std::unique(used.begin(), used.end()), used.end());
+      for (const auto& l : used) {
+        std::string re = "(?:" + lexicon_regex.at(l) + ")";  // expand() wrote it
+        for (size_t at = set.find(re); at != std::string::npos; at = set.find(re, at + re.size()))
+          bytes[l] += re.size();
+      }
+    }
+  return bytes;
+}
+
 RuleBook::RuleBook() : impl_(std::make_unique<Impl>()) {}
 RuleBook::~RuleBook() = default;
 RuleBook::RuleBook(RuleBook&&) noexcept = default;
@@ -1617,7 +1639,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       if (it->name == pack) return it->model;
     return m.null_model;
   };
-  m.shadow.build(m.lexicons, referenced_lexicons(m.packs));
+  m.shadow.build(m.lexicons, referenced_lexicons(m.packs), m.lexicon_set_bytes(defines));
   std::map<std::string, std::string> marked;  // unshadowed lexicon -> Shadow::marked_regex
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     PackData& p = m.packs[pi];

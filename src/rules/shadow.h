@@ -41,8 +41,10 @@ struct BookImage;
 
 class Shadow {
  public:
-  // Shadows the lexicons of `lexicons` named in `used` that qualify (at most 64).
-  void build(const LexiconMap& lexicons, const std::set<std::string>& used);
+  // Shadows the lexicons of `lexicons` named in `used` that qualify (at most 64); a phrase
+  // lexicon only if its forms take many bytes of the Set patterns (`set_bytes`, by name).
+  void build(const LexiconMap& lexicons, const std::set<std::string>& used,
+             const std::map<std::string, size_t>& set_bytes);
   bool empty() const { return names_.empty(); }
   bool shadows(std::string_view lexicon) const { return bit(lexicon) >= 0; }
   // The Set pattern of a reference to a shadowed lexicon: a marked word of its.
@@ -104,6 +106,11 @@ class Shadow {
   // Built from phrases_ by index_phrases(); the image holds these rather than the forms.
   std::vector<PhraseNode> phrase_nodes_;  // [0]: the root
   std::vector<PhraseEdge> phrase_edges_;
+  // What most word ends fail first (index_phrase_tails(), from the trie): the phrase forms' last
+  // two bytes (bit 256 * last + before), and their last bytes of one-byte forms.
+  std::vector<uint64_t> phrase_tails_;
+  std::vector<uint8_t> phrase_singles_;
+  void index_phrase_tails();
   void index();
   void index_phrases();
   uint64_t find(const std::vector<Slot>& slots, std::string_view folded) const;
