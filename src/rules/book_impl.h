@@ -185,8 +185,8 @@ struct RuleBook::Impl {
                           const std::map<std::string, const Define*>& defines,
                           std::map<std::string, std::string>* marked) const;
 
-  // The bytes each lexicon's forms take in the rules' Set patterns before any shadow (which
-  // phrase lexicons are worth shadowing).
+  // The bytes each lexicon's forms take in the Set patterns, before any shadow, of the figure
+  // rules (which phrase lexicons are worth shadowing: Shadow::build).
   std::map<std::string, size_t> lexicon_set_bytes(
       const std::map<std::string, const Define*>& defines) const;
 

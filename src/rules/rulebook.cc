@@ -1502,6 +1502,8 @@ std::map<std::string, size_t> RuleBook::Impl::lexicon_set_bytes(
   std::vector<RuleError> ignored;  // compile() reports them
   for (const auto& p : packs)
     for (const auto& r : p.rules) {
+      const KindTraits* kind = find_kind(r.kind);
+      if (!kind || kind->stage != Stage::kFigures) continue;
       std::string expanded;
       std::vector<std::string> used;
       if (!expand(r, r.pattern, r.pattern_loc, 0, p.name, defines, &expanded, &used, &ignored))
