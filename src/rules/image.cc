@@ -333,13 +333,16 @@ struct BookImage {
     w.raw(l.slots(), l.slot_count() * sizeof(Lexicon::Slot));
   }
 
-  static std::vector<LexiconEntry> read_entries(Reader& r) {
+  // A lexicon's entries: the whole of `block`.
+  static std::vector<LexiconEntry> read_entries(std::string_view block, const std::string& name) {
+    Reader r(block, 0);
     std::vector<LexiconEntry> entries(r.count(9));
     for (auto& e : entries) {
       e.form = r.str();
       e.line = r.i32();
       e.attrs = r.json();
     }
+    if (!r.done()) throw Error("the compiled rule book is damaged (lexicon " + name + ")");
     return entries;
   }
 
@@ -356,24 +359,12 @@ struct BookImage {
     std::string_view block(r.take(length), length);  // bounds-checked
     size_t n = 0;
     if (in_place) {
-      if (length < 4) throw Error("the compiled rule book is damaged (lexicon)");
-      uint32_t count;
-      std::memcpy(&count, block.data(), sizeof count);
-      n = count;
-      if (n > (length - 4) / 9) throw Error("the compiled rule book is damaged (lexicon)");
+      n = Reader(block, 0).count(9);  // checked against the block's size
       l.deferred_ = std::make_shared<Lexicon::Deferred>();
       l.deferred_->block = block;
-      l.deferred_->read = [name = l.name](std::string_view block) {
-        Reader entries(block, 0);
-        auto all = read_entries(entries);
-        if (!entries.done())
-          throw Error("the compiled rule book is damaged (lexicon " + name + ")");
-        return all;
-      };
+      l.deferred_->read = [name = l.name](std::string_view b) { return read_entries(b, name); };
     } else {
-      Reader entries(block, 0);
-      l.entries_ = read_entries(entries);
-      if (!entries.done()) throw Error("the compiled rule book is damaged (lexicon)");
+      l.entries_ = read_entries(block, l.name);
       n = l.entries_.size();
     }
     std::string_view keys = r.view();

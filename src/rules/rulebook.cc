@@ -1909,7 +1909,7 @@ std::vector<SourceFile> embedded_extraction_sources() {
 }
 
 const RuleBook& default_rulebook() {
-  static RuleBook* book = [] {
+  static const RuleBook* book = [] {
     auto b = std::make_unique<RuleBook>();
     std::vector<RuleError> errors;
     if (std::string_view image = embedded_book_image(); !image.empty()) {
@@ -1925,9 +1925,8 @@ const RuleBook& default_rulebook() {
     }
     // The book lives as long as the process; its background compilers stop at exit, before
     // anything they use is torn down.
-    static RuleBook* kept = b.release();
-    std::atexit([] { kept->impl_->background.reset(); });
-    return kept;
+    std::atexit([] { book->impl_->background.reset(); });
+    return b.release();
   }();
   return *book;
 }

@@ -110,23 +110,23 @@ void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used
     names_.push_back(name);
     left_bounded_.push_back(lex->left_boundary);
     words_.push_back(words ? 0 : 1);
-    Lexicon& residual = residual_[names_.size() - 1];
-    residual.name = name;
-    residual.ignore_case = lex->ignore_case;
-    residual.left_boundary = lex->left_boundary;
-    residual.right_boundary = lex->right_boundary;
+    Lexicon* residual = nullptr;  // a phrase lexicon's forms that are no phrase
+    if (phrases) {
+      residual = &residual_[static_cast<int>(names_.size() - 1)];
+      residual->name = name;
+      residual->ignore_case = lex->ignore_case;
+      residual->left_boundary = lex->left_boundary;
+      residual->right_boundary = lex->right_boundary;
+    }
     for (const auto& e : lex->entries()) {
-      if (!words && !phrase_form(*lex, e.form)) {
-        residual.edit_entries().push_back({e.form, nullptr});
+      if (phrases && !phrase_form(*lex, e.form)) {
+        residual->edit_entries().push_back({e.form, nullptr});
         continue;
       }
       std::string f = e.form;
       std::transform(f.begin(), f.end(), f.begin(), lower);
       (words ? (lex->left_boundary ? whole_ : suffix_) : phrases_)[f] |= b;
-      if (!words) {
-        auto n = 1 + std::count(f.begin(), f.end(), ' ');
-        words_.back() = static_cast<uint8_t>(std::clamp<long>(n, words_.back(), 8));
-      }
+      if (phrases && f.find(' ') != std::string::npos) words_.back() = 2;
     }
   }
   for (const auto& kv : suffix_) suffix_lengths_.push_back(static_cast<uint32_t>(kv.first.size()));
@@ -138,12 +138,6 @@ void Shadow::build(const LexiconMap& lexicons, const std::set<std::string>& used
 }
 
 namespace {
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
 
 size_t pair_index(char a, char b) {
   return static_cast<size_t>(a - 'a') * 26 + static_cast<size_t>(b - 'a');
@@ -158,7 +152,7 @@ void Shadow::index() {
     while (n < table.size() * 2) n *= 2;  // load factor at most 1/2
     slots->assign(n, Slot());
     for (const auto& [form, bits] : table) {
-      uint64_t h = fnv1a(form);
+      uint64_t h = fnv1a64(form);
       size_t i = h & (n - 1);
       while ((*slots)[i].size != 0) i = (i + 1) & (n - 1);
       (*slots)[i] = {h, bits, static_cast<uint32_t>(keys_.size()),
@@ -258,7 +252,9 @@ uint64_t Shadow::phrase_label(std::string_view text, size_t end) const {
   return bits;
 }
 
-bool Shadow::phrase_may_end(std::string_view prefix) const {
+bool Shadow::phrase_may_end(std::string_view text) const {
+  std::string prefix(text);
+  std::transform(prefix.begin(), prefix.end(), prefix.begin(), lower);
   for (const auto& kv : phrases_) {
     std::string_view f = kv.first;
     if (f.size() <= prefix.size() ? prefix.substr(prefix.size() - f.size()) == f
@@ -269,7 +265,7 @@ bool Shadow::phrase_may_end(std::string_view prefix) const {
 }
 
 uint64_t Shadow::find(const std::vector<Slot>& slots, std::string_view folded) const {
-  uint64_t h = fnv1a(folded);
+  uint64_t h = fnv1a64(folded);
   for (size_t i = h & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
     const Slot& s = slots[i];
     if (s.size == 0) return 0;
@@ -369,11 +365,9 @@ std::string Shadow::marked_regex(const Lexicon& lex) const {
       // in a lexicon without \b before it, that word of the text may begin earlier.
       std::string_view w = std::string_view(f).substr(a, b - a);
       bool ends_word = b < f.size() || lex.right_boundary;
-      std::string prefix = f.substr(0, b);
-      std::transform(prefix.begin(), prefix.end(), prefix.begin(), lower);
       if (ends_word && letter(static_cast<unsigned char>(f[b - 1])) &&
           (label(w) != 0 || (a == 0 && !lex.left_boundary && ends_a_form(w)) ||
-           phrase_may_end(prefix)))
+           phrase_may_end(std::string_view(f).substr(0, b))))
         out += b < f.size() ? kInside : kEnd;
       a = b;
     }

@@ -70,7 +70,8 @@ class Shadow {
   bool ends_a_form(std::string_view word) const;
   std::vector<std::string> names_;     // bit -> lexicon name
   std::vector<uint8_t> left_bounded_;  // bit -> forms need \b before them
-  std::vector<uint8_t> words_;         // bit -> the most words of a phrase lexicon's form; 0: words
+  // bit -> 0: a word lexicon; 1: phrases of one word each; 2: phrases of several words.
+  std::vector<uint8_t> words_;
   bool phrases_of(int bit) const { return words_[bit] > 0; }
   // The forms, as built and as the image holds them (in order); label() reads index()'s tables.
   using Table = std::map<std::string, uint64_t>;
@@ -116,8 +117,8 @@ class Shadow {
   uint64_t find(const std::vector<Slot>& slots, std::string_view folded) const;
   // The bits of the phrase forms that text[..end) ends with.
   uint64_t phrase_label(std::string_view text, size_t end) const;
-  // Whether a phrase form may end where `prefix` (folded) ends, whatever text comes before it.
-  bool phrase_may_end(std::string_view prefix) const;
+  // Whether a phrase form may end where `text` ends, whatever text comes before it.
+  bool phrase_may_end(std::string_view text) const;
 };
 
 // The shadows of the texts a thread searched lately: the packs run one after another over a
