@@ -4,10 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Hyperscan is built for amd64 only; Vectorscan, its port, for the other architectures.
+HYPERSCAN=libhyperscan-dev
+[ "$(dpkg --print-architecture)" = amd64 ] || HYPERSCAN=libvectorscan-dev
+
 PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libre2-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libyaml-cpp-dev
   libarchive-dev libgumbo-dev libcpp-httplib-dev
+  "$HYPERSCAN"  # the Sets as Hyperscan databases compiled at build time (src/rules/hyperscan.h)
   nettle-dev liblzma-dev libzstd-dev libbz2-dev zlib1g-dev  # libarchive.a's libraries (CMakeLists.txt)
   iso-codes tzdata wamerican miscfiles unicode-cldr-core
   python3 python3-jsonschema python3-numpy python3-yaml

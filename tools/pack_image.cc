@@ -7,8 +7,10 @@
 #include <iostream>
 #include <string>
 
+#include "claimx/error.h"
 #include "claimx/rules.h"
 #include "claimx/text.h"
+#include "rules/book_impl.h"
 
 namespace {
 
@@ -38,7 +40,7 @@ std::string source_for(const std::string& bin_path, const std::string& image) {
          "extern \"C\" __attribute__((visibility(\"hidden\"))) const char "
          "claimx_book_image_data[];\n"
          "__asm__(\".section .rodata.claimx_book_image,\\\"a\\\"\\n\"\n"
-         "        \".balign 16\\n\"\n"
+         "        \".balign 64\\n\"\n"
          "        \".globl claimx_book_image_data\\n\"\n"
          "        \".hidden claimx_book_image_data\\n\"\n"
          "        \".type claimx_book_image_data, @object\\n\"\n"
@@ -75,6 +77,15 @@ int main(int argc, char** argv) {
   if (errors.empty()) book.compile(&errors, claimx::RuleBook::Compile::kEager);
   for (const auto& e : errors) std::cerr << e.format() << "\n";
   if (!errors.empty()) return 1;
-  std::string image = book.save_image();
+#ifdef CLAIMX_HYPERSCAN
+  claimx::image_set_compiler = &claimx::hyperscan::compile;  // the Sets as Hyperscan databases
+#endif
+  std::string image;
+  try {
+    image = book.save_image();
+  } catch (const claimx::Error& e) {
+    std::cerr << "claimx-pack-image: " << e.what() << "\n";
+    return 1;
+  }
   return write(bin, image) && write(cc, source_for(bin, image)) ? 0 : 1;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "claimx/rules.h"
+#include "rules/hyperscan.h"
 #include "rules/lexicon_matcher.h"
 #include "rules/prefilter.h"
 #include "rules/shadow.h"
@@ -73,11 +74,19 @@ struct PackData {
     // first use or by the background compilers, whichever comes first (LazySet). Null when
     // compile_sets() compiled it.
     std::unique_ptr<LazySet> lazy;
+    // A Hyperscan part (hyperscan.h) has no RE2 Set but a database, read from `serialized` (in
+    // the image, or in `owned` when the image's bytes do not outlive the book) by ready().
+    std::unique_ptr<hyperscan::Database> database;
+    std::string_view serialized;
+    std::string owned;
     // Whether the Set may be searched: compiles it when no thread has started to, waits when
     // one has. False when it did not compile (then every rule of it that may match runs).
     bool ready() const;
     // Compiles the Set unless some thread has started to (what the background compilers do).
     void compile_unclaimed() const;
+    // The indexes into `members` of the rules whose Set patterns match in `text`; false when
+    // the search failed. Only once ready() said true.
+    bool match(std::string_view text, std::vector<int>* hits) const;
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules
@@ -100,7 +109,17 @@ struct PackData {
   // pack-local indexes, and each one's matcher by pack-local index (null for other rules).
   std::vector<int> lexicon_rules;
   std::vector<std::shared_ptr<const LexiconMatcher>> matchers;
+  // The same rules as `parts` and `gated` as Hyperscan databases, when the book came from an
+  // image built with Hyperscan: one searches the sentence, one its shadow (gated rules go in
+  // the first), and the rules Hyperscan rejected are in RE2 Sets beside them. A sentence
+  // searches these when they all loaded, else the RE2 parts.
+  std::vector<SetPart> hs_parts;
+  bool hyperscan_ready() const;
 };
+
+// Set by the build tool before RuleBook::save_image(): the image then carries each pack's
+// Hyperscan parts. Null in claimx, which never compiles a database.
+extern hyperscan::Compiler image_set_compiler;
 
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {

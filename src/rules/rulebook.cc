@@ -116,9 +116,14 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 
 namespace {
 
-// Adds the part's patterns and compiles its Set. Every pattern was compiled when the image was
-// built, so a failure here is running out of memory: the part's rules then all run.
+// Adds the part's patterns and compiles its Set, or reads its Hyperscan database. Every pattern
+// was compiled when the image was built, so a failure here is running out of memory, or a
+// database this CPU cannot run: the part's rules then all run, or the pack's RE2 parts are
+// searched instead.
 bool compile_lazy(const PackData::SetPart& part) {
+  if (part.database)
+    return part.owned.empty() ? part.database->load(part.serialized, true)
+                              : part.database->load(part.owned, false);
   for (const std::string* p : part.lazy->patterns)
     if (part.set->Add(*p, nullptr) < 0) return false;
   return part.set->Compile();
@@ -149,6 +154,17 @@ void PackData::SetPart::compile_unclaimed() const {
   lazy->state.notify_all();
 }
 
+bool PackData::SetPart::match(std::string_view text, std::vector<int>* hits) const {
+  if (database) return database->match(text, hits);
+  re2::RE2::Set::ErrorInfo info{};
+  return set->Match(text, hits, &info) || info.kind == re2::RE2::Set::kNoError;
+}
+
+bool PackData::hyperscan_ready() const {
+  return !hs_parts.empty() &&
+         std::all_of(hs_parts.begin(), hs_parts.end(), [](const SetPart& p) { return p.ready(); });
+}
+
 BackgroundCompile::BackgroundCompile(std::vector<const PackData::SetPart*> order, size_t threads)
     : order_(std::move(order)) {
   auto loop = [this] {
@@ -169,16 +185,23 @@ BackgroundCompile::~BackgroundCompile() {
   for (auto& t : threads_) t.join();
 }
 
+// Every part becomes lazy; the background threads read the Hyperscan databases when this CPU
+// runs them, else compile the RE2 Sets. A pack whose databases then fail to load compiles its
+// RE2 parts as sentences need them.
 void RuleBook::Impl::compile_in_background() {
   std::vector<const PackData::SetPart*> order;
-  for (auto& p : packs)
-    for (auto* list : {&p.gated, &p.parts})  // the order fired_rules() searches them in
+  bool hyperscan = hyperscan::available();
+  for (auto& p : packs) {
+    bool queue_re2 = !hyperscan || p.hs_parts.empty();
+    for (auto* list : {&p.hs_parts, &p.gated, &p.parts})  // the order fired_rules() searches
       for (auto& part : *list) {
         if (part.members.empty()) continue;
         part.lazy = std::make_unique<LazySet>();
         for (int k : part.members) part.lazy->patterns.push_back(&rules[p.set_rules[k]].in_set());
-        order.push_back(&part);
+        bool in_hs_plan = list == &p.hs_parts;
+        if (in_hs_plan ? hyperscan : queue_re2) order.push_back(&part);
       }
+  }
   background = std::make_unique<BackgroundCompile>(
       std::move(order), std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -308,7 +331,8 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
   static thread_local ShadowCache shadows;
   const std::string* shadow_text = nullptr;
-  int shadowed = 0;  // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
+  int shadowed = 0;   // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
+  bool valid = true;  // the piece may be searched
   p.filter.passing({piece.data(), piece.size()}, &may);
   for (int k : p.filtered_rules)
     if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
@@ -327,18 +351,25 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
       if (shadow_text) text = *shadow_text;
     }
     // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
-    bool searched = (!part.shadow || shadowed > 0) && part.ready();
-    re2::RE2::Set::ErrorInfo info{};
-    if (searched && (part.set->Match(text, &hits, &info) || info.kind == re2::RE2::Set::kNoError)) {
+    bool searched =
+        (!part.shadow || shadowed > 0) && part.ready() && valid && part.match(text, &hits);
+    if (searched) {
       for (int h : hits) fired.push_back(members[h]);
       return;
     }
     for (int k : members)
       if (may[k]) fired.push_back(k);
   };
-  for (const auto& part : p.gated) search(part);
   fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
-  for (const auto& part : p.parts) search(part);
+  if (p.hyperscan_ready()) {
+    // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's
+    // text may not be). A shadow adds valid code points to a valid sentence.
+    valid = first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos;
+    for (const auto& part : p.hs_parts) search(part);
+  } else {
+    for (const auto& part : p.gated) search(part);
+    for (const auto& part : p.parts) search(part);
+  }
   std::sort(fired.begin(), fired.end());
   return fired;
 }
@@ -1649,6 +1680,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       errors->push_back({{p.file, 0, 0}, "pack " + p.name + ": `model` must hold numbers only"});
     m.pack_index[p.name] = pi;
     p.parts.clear();
+    p.hs_parts.clear();  // an image's databases hold the rules as they were: RE2 Sets from now
     p.set_rules.clear();
     for (const auto& src : p.rules) {
       Rule r = src;

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "claimx/check.h"
+#include "rules/book_impl.h"
 #include "rules/embedded.h"
 #include "rules/shadow.h"
 
@@ -279,7 +280,11 @@ TEST(Rules, EmbeddedImageIsTheCompiledExtractionPacks) {
   std::vector<RuleError> errors;
   book.add_sources(embedded_extraction_sources(), &errors);
   ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kEager));
+#ifdef CLAIMX_HYPERSCAN
+  image_set_compiler = &hyperscan::compile;  // as the build tool does
+#endif
   std::string again = book.save_image();
+  image_set_compiler = nullptr;
   ASSERT_EQ(again.size(), image.size());
   EXPECT_TRUE(again == image);
 }
@@ -766,6 +771,76 @@ TEST(Rules, WidenLettersMarksAfterLetters) {
   std::string out;
   EXPECT_FALSE(widen_letters("[a-", &out));  // a class cut by a reference
   EXPECT_FALSE(widen_letters("\\Qab\\E", &out));
+}
+
+// The embedded image searches Hyperscan databases where a book compiled from the packs searches
+// RE2 Sets (src/rules/hyperscan.h): every pack finds the same matches, rule by rule, on every
+// embedded rule's examples and counter-examples and every line of the samples.
+TEST(Rules, HyperscanPartsFindWhatRe2SetsFind) {
+  RuleBook image, sets, with_examples;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(image.load_image(embedded_book_image(), &errors));
+  sets.add_sources(embedded_extraction_sources(), &errors);
+  ASSERT_TRUE(sets.compile(&errors, RuleBook::Compile::kLazy));
+  with_examples.add_sources(embedded_pack_sources(), &errors);
+  ASSERT_TRUE(with_examples.compile(&errors, RuleBook::Compile::kLazy));
+  std::vector<std::string> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(CLAIMX_SOURCE_DIR "/samples")) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) texts.push_back(line);
+  }
+  for (const Rule& r : with_examples.rules()) {
+    for (const auto& e : r.examples) texts.push_back(e.text);
+    for (const auto& e : r.counterexamples) texts.push_back(e.text);
+  }
+  ASSERT_GT(texts.size(), 1000u);
+  auto found = [](const RuleBook& book, const std::string& pack, const std::string& text) {
+    std::vector<Match> hits;
+    book.match_pack(pack, text, 0, text.size(), &hits);
+    std::vector<std::string> out;
+    for (const auto& m : hits)
+      out.push_back(m.rule->id + "@" + std::to_string(m.whole.start) + "-" +
+                    std::to_string(m.whole.end));
+    return out;
+  };
+  size_t matches = 0;
+  for (const std::string& pack : image.sentence_packs())
+    for (const std::string& text : texts) {
+      std::vector<std::string> a = found(image, pack, text), b = found(sets, pack, text);
+      EXPECT_EQ(a, b) << pack << ": " << text;
+      matches += a.size();
+    }
+  EXPECT_GT(matches, 1000u);
+}
+
+#ifdef CLAIMX_HYPERSCAN
+TEST(Rules, HyperscanDatabaseRefusesWhatIsNotOne) {
+  std::vector<char> kept;
+  std::string error;
+  std::string bytes = hyperscan::compile({"a+b", "c(?:d|e)"}, &kept, &error);
+  ASSERT_FALSE(bytes.empty()) << error;
+  EXPECT_EQ(kept, (std::vector<char>{1, 1}));
+  hyperscan::Database db;
+  ASSERT_TRUE(db.load(bytes, false));
+  std::vector<int> ids;
+  ASSERT_TRUE(db.match("xx ce aab", &ids));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<int>{0, 1}));
+  std::string damaged = bytes;
+  damaged[damaged.size() / 2] ^= 1;  // the checksum no longer holds
+  EXPECT_FALSE(db.load(damaged, false));
+  EXPECT_FALSE(db.match("aab", &ids));
+  EXPECT_FALSE(db.load("not a database", false));
+}
+#endif
+
+TEST(Rules, HyperscanPatternsLoseGroupNames) {
+  EXPECT_EQ(hyperscan::pattern_for("(?P<year>\\d+)|(?P<year>x)"), "(?:\\d+)|(?:x)");
+  EXPECT_EQ(hyperscan::pattern_for("(?<n>a)(?:b)(c)"), "(?:a)(?:b)(c)");
+  EXPECT_EQ(hyperscan::pattern_for("[(?P<x>]\\(?P<y>"), "[(?P<x>]\\(?P<y>");
+  EXPECT_EQ(hyperscan::pattern_for("[]a(?P<x>](?P<z>b)"), "[]a(?P<x>](?:b)");
 }
 
 }  // namespace
