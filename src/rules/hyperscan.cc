@@ -3,6 +3,8 @@
 #ifdef CLAIMX_HYPERSCAN
 #include <hs/hs_runtime.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -53,6 +55,7 @@ std::string pattern_for(std::string_view p) {
 
 struct Database::Impl {
   const hs_database_t* db = nullptr;
+  uint64_t serial = 0;   // which database, for the threads' scratch spaces: never reused
   void* copy = nullptr;  // when the database could not be read in place
   void free() {
     std::free(copy);
@@ -92,16 +95,29 @@ bool Database::load(std::string_view bytes, bool bytes_outlive) {
     impl_->free();
     return false;
   }
+  static std::atomic<uint64_t> serials{0};
   impl_->db = db;
+  impl_->serial = ++serials;
   return true;
 }
 
 namespace {
 
-// Each thread's scratch space, grown to fit every database it searches.
+// Each thread's scratch space, grown to fit every database it searches. A scan checks only
+// some of the sizes a database needs (a scratch too small in the others crashed it), so the
+// scratch is grown for each database before its first scan (which also checks the database's
+// checksum: too slow to do per scan).
 struct Scratch {
   hs_scratch_t* space = nullptr;
+  std::vector<uint64_t> fitted;  // the databases it was grown for (Impl::serial)
   ~Scratch() { hs_free_scratch(space); }
+  bool fit(const hs_database_t* db, uint64_t serial) {
+    if (std::find(fitted.begin(), fitted.end(), serial) != fitted.end()) return true;
+    if (fitted.size() >= 64) fitted.clear();  // books come and go in a long-lived process
+    if (hs_alloc_scratch(db, &space) != HS_SUCCESS) return false;
+    fitted.push_back(serial);
+    return true;
+  }
 };
 
 int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ids) {
@@ -114,19 +130,9 @@ int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void
 bool Database::match(std::string_view text, std::vector<int>* ids) const {
   static thread_local Scratch scratch;
   ids->clear();
-  if (!impl_->db) return false;
-  auto scan = [&] {
-    return hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space,
-                   on_match, ids);
-  };
-  // A scratch too small for the database is refused before the scan starts: it is grown then.
-  // (Growing checks the whole database's checksum, too slow to do before every scan.)
-  hs_error_t done = scratch.space ? scan() : HS_INVALID;
-  if (done == HS_INVALID && hs_alloc_scratch(impl_->db, &scratch.space) == HS_SUCCESS) {
-    ids->clear();
-    done = scan();
-  }
-  return done == HS_SUCCESS;
+  if (!impl_->db || !scratch.fit(impl_->db, impl_->serial)) return false;
+  return hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space,
+                 on_match, ids) == HS_SUCCESS;
 }
 
 #else  // built without Hyperscan: no database loads, and the RE2 Sets are searched

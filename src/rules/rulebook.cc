@@ -326,22 +326,19 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
 std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
                              const Shadow& shadow) {
-  std::vector<int> fired;
+  std::vector<int> fired(p.lexicon_rules.begin(), p.lexicon_rules.end());
   static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
   static thread_local ShadowCache shadows;
   const std::string* shadow_text = nullptr;
-  int shadowed = 0;   // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
-  bool valid = true;  // the piece may be searched
-  p.filter.passing({piece.data(), piece.size()}, &may);
-  for (int k : p.filtered_rules)
-    if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
-  // A Set part's rules that match; none searched when the filter says none of them can. A Set
-  // that failed to match is never read as "no match": every rule the filter lets through runs
-  // instead.
-  auto search = [&](const PackData::SetPart& part) {
+  int shadowed = 0;  // 1: shadow_text is the piece's shadow, -1: the piece has none, 0: not yet
+  // A Set part's rules that match; with `filtered`, none searched when the filter says none of
+  // them can. A Set that failed to match is never read as "no match": every rule the filter
+  // lets through (every rule, unfiltered) runs instead.
+  auto search = [&](const PackData::SetPart& part, bool filtered) {
     const std::vector<int>& members = part.members;
-    if (std::none_of(members.begin(), members.end(), [](int k) { return may[k]; })) return;
+    if (filtered && std::none_of(members.begin(), members.end(), [](int k) { return may[k]; }))
+      return;
     re2::StringPiece text = piece;
     if (part.shadow) {
       if (shadowed == 0) {
@@ -351,24 +348,25 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
       if (shadow_text) text = *shadow_text;
     }
     // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
-    bool searched =
-        (!part.shadow || shadowed > 0) && part.ready() && valid && part.match(text, &hits);
-    if (searched) {
+    if ((!part.shadow || shadowed > 0) && part.ready() && part.match(text, &hits)) {
       for (int h : hits) fired.push_back(members[h]);
       return;
     }
     for (int k : members)
-      if (may[k]) fired.push_back(k);
+      if (!filtered || may[k]) fired.push_back(k);
   };
-  fired.insert(fired.end(), p.lexicon_rules.begin(), p.lexicon_rules.end());
-  if (p.hyperscan_ready()) {
-    // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's
-    // text may not be). A shadow adds valid code points to a valid sentence.
-    valid = first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos;
-    for (const auto& part : p.hs_parts) search(part);
+  // The Hyperscan parts say exactly which rules match, the filtered ones too: no prefilter.
+  // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's text
+  // may not be), and a shadow adds valid code points to a valid sentence.
+  if (p.hyperscan_ready() &&
+      first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos) {
+    for (const auto& part : p.hs_parts) search(part, false);
   } else {
-    for (const auto& part : p.gated) search(part);
-    for (const auto& part : p.parts) search(part);
+    p.filter.passing({piece.data(), piece.size()}, &may);
+    for (int k : p.filtered_rules)
+      if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
+    for (const auto& part : p.gated) search(part, true);
+    for (const auto& part : p.parts) search(part, true);
   }
   std::sort(fired.begin(), fired.end());
   return fired;
