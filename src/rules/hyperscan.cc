@@ -3,7 +3,6 @@
 #ifdef CLAIMX_HYPERSCAN
 #include <hs/hs_runtime.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -55,9 +54,12 @@ std::string pattern_for(std::string_view p) {
 
 struct Database::Impl {
   const hs_database_t* db = nullptr;
-  uint64_t serial = 0;   // which database, for the threads' scratch spaces: never reused
-  void* copy = nullptr;  // when the database could not be read in place
+  uint64_t serial = 0;                // which database, for the threads' scratch: never reused
+  hs_scratch_t* prototype = nullptr;  // what each thread's scratch for it is cloned from
+  void* copy = nullptr;               // when the database could not be read in place
   void free() {
+    hs_free_scratch(prototype);
+    prototype = nullptr;
     std::free(copy);
     copy = nullptr;
     db = nullptr;
@@ -84,14 +86,11 @@ bool Database::load(std::string_view bytes, bool bytes_outlive) {
     at = std::memcpy(impl_->copy, bytes.data(), bytes.size());
   }
   // hs_database_size checks the header; allocating a scratch for the database checks all of
-  // it (version, platform, checksum), as every later allocation for it does again.
+  // it (version, platform, checksum).
   auto db = static_cast<const hs_database_t*>(at);
   size_t size = 0;
-  hs_scratch_t* scratch = nullptr;
-  bool ok = hs_database_size(db, &size) == HS_SUCCESS && size == bytes.size() &&
-            hs_alloc_scratch(db, &scratch) == HS_SUCCESS;
-  hs_free_scratch(scratch);
-  if (!ok) {
+  if (hs_database_size(db, &size) != HS_SUCCESS || size != bytes.size() ||
+      hs_alloc_scratch(db, &impl_->prototype) != HS_SUCCESS) {
     impl_->free();
     return false;
   }
@@ -103,20 +102,26 @@ bool Database::load(std::string_view bytes, bool bytes_outlive) {
 
 namespace {
 
-// Each thread's scratch space, grown to fit every database it searches. A scan checks only
-// some of the sizes a database needs (a scratch too small in the others crashed it), so the
-// scratch is grown for each database before its first scan (which also checks the database's
-// checksum: too slow to do per scan).
-struct Scratch {
-  hs_scratch_t* space = nullptr;
-  std::vector<uint64_t> fitted;  // the databases it was grown for (Impl::serial)
-  ~Scratch() { hs_free_scratch(space); }
-  bool fit(const hs_database_t* db, uint64_t serial) {
-    if (std::find(fitted.begin(), fitted.end(), serial) != fitted.end()) return true;
-    if (fitted.size() >= 64) fitted.clear();  // books come and go in a long-lived process
-    if (hs_alloc_scratch(db, &space) != HS_SUCCESS) return false;
-    fitted.push_back(serial);
-    return true;
+// Each thread's scratch spaces, one a database, cloned from the database's own. A scratch must
+// have been allocated for the database it serves (a scan checks only some of its sizes, and
+// crashed on one grown for other databases), and allocating one checks the database's
+// checksum, 19 M instructions for the embedded packs': done once, when the database loads.
+struct Scratches {
+  std::vector<std::pair<uint64_t, hs_scratch_t*>> spaces;  // by Impl::serial
+  ~Scratches() {
+    for (auto& s : spaces) hs_free_scratch(s.second);
+  }
+  hs_scratch_t* get(uint64_t serial, const hs_scratch_t* prototype) {
+    for (auto& s : spaces)
+      if (s.first == serial) return s.second;
+    if (spaces.size() >= 64) {  // books come and go in a long-lived process
+      hs_free_scratch(spaces.front().second);
+      spaces.erase(spaces.begin());
+    }
+    hs_scratch_t* space = nullptr;
+    if (hs_clone_scratch(prototype, &space) != HS_SUCCESS) return nullptr;
+    spaces.emplace_back(serial, space);
+    return space;
   }
 };
 
@@ -128,11 +133,11 @@ int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void
 }  // namespace
 
 bool Database::match(std::string_view text, std::vector<int>* ids) const {
-  static thread_local Scratch scratch;
+  static thread_local Scratches scratches;
   ids->clear();
-  if (!impl_->db || !scratch.fit(impl_->db, impl_->serial)) return false;
-  return hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space,
-                 on_match, ids) == HS_SUCCESS;
+  hs_scratch_t* space = impl_->db ? scratches.get(impl_->serial, impl_->prototype) : nullptr;
+  return space && hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, space,
+                          on_match, ids) == HS_SUCCESS;
 }
 
 #else  // built without Hyperscan: no database loads, and the RE2 Sets are searched

@@ -598,7 +598,8 @@ std::vector<int> hyperscan_rules(const PackData& p) {
 
 // Each pack's Hyperscan parts when the build tool set a compiler (else those the book was read
 // with, if any): one database over every rule but the lexicon rules, each with its own pattern,
-// searched on the sentence, and the rules Hyperscan rejects in RE2 parts on their Set patterns.
+// searched on the sentence, and the rules Hyperscan rejects, if their Set patterns cannot take
+// their place, in RE2 parts on their Set patterns.
 // A database says exactly which rules match, so the prefilter is not run, and a filtered rule
 // runs only where it matches (three in four of its runs found nothing). The shadow and the Set
 // patterns' trimming make RE2's Sets small; Hyperscan takes the lexicons' alternations as
@@ -621,7 +622,7 @@ std::vector<std::vector<PackData::SetPart>> hyperscan_parts(const std::vector<Pa
   struct Job {
     PackData::SetPart part;
     std::vector<std::string> patterns;
-    std::vector<bool> on_shadow;  // where each rule's RE2 part searches
+    std::vector<const Rule*> rules;
     std::string error;
   };
   std::vector<Job> jobs(packs.size());
@@ -630,7 +631,7 @@ std::vector<std::vector<PackData::SetPart>> hyperscan_parts(const std::vector<Pa
       const Rule& r = rules[packs[pi].set_rules[k]];
       jobs[pi].part.members.push_back(k);
       jobs[pi].patterns.push_back(hyperscan::pattern_for(r.expanded));
-      jobs[pi].on_shadow.push_back(r.set_on_shadow);
+      jobs[pi].rules.push_back(&r);
     }
   std::atomic<size_t> next{0};
   auto loop = [&] {
@@ -639,10 +640,21 @@ std::vector<std::vector<PackData::SetPart>> hyperscan_parts(const std::vector<Pa
       if (job.patterns.empty()) continue;
       std::vector<char> kept;
       job.part.owned = image_set_compiler(job.patterns, &kept, &job.error);
+      // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
+      // pattern when that one searches the sentence: trimmed, it may match more, never less.
+      bool again = false;
+      for (size_t i = 0; i < kept.size(); ++i) {
+        const Rule& r = *job.rules[i];
+        if (kept[i] || r.set_on_shadow || r.set_pattern.empty()) continue;
+        job.patterns[i] = hyperscan::pattern_for(r.set_pattern);
+        again = true;
+      }
+      if (again) job.part.owned = image_set_compiler(job.patterns, &kept, &job.error);
       std::vector<int> members;
       PackData::SetPart rejected[2];
       for (size_t i = 0; i < kept.size(); ++i)
-        (kept[i] ? members : rejected[job.on_shadow[i]].members).push_back(job.part.members[i]);
+        (kept[i] ? members : rejected[job.rules[i]->set_on_shadow].members)
+            .push_back(job.part.members[i]);
       job.part.members = std::move(members);
       if (job.part.owned.empty()) continue;
       out[j].push_back(std::move(job.part));
