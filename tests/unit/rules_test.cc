@@ -645,6 +645,18 @@ TEST(Rules, SetPatternsMatchWhereverTheirRuleDoes) {
   EXPECT_GT(checked, 300u);
 }
 
+// The non-empty lines of the samples' .txt articles.
+std::vector<std::string> sample_lines() {
+  std::vector<std::string> lines;
+  for (const auto& entry : std::filesystem::directory_iterator(CLAIMX_SOURCE_DIR "/samples")) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
 // A Set pattern on the shadow must match the shadow wherever its rule matches the text: over
 // every embedded rule's examples and counter-examples and every line of the samples, each
 // match of the rule holds a match of its Set pattern once the span takes in the marks inside it
@@ -656,13 +668,7 @@ TEST(Rules, ShadowSetPatternsMatchWhereverTheirRuleDoes) {
   ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
   const Shadow& shadow = book.shadow();
   ASSERT_FALSE(shadow.empty());
-  std::vector<std::string> lines;
-  for (const auto& entry : std::filesystem::directory_iterator(CLAIMX_SOURCE_DIR "/samples")) {
-    if (entry.path().extension() != ".txt") continue;
-    std::ifstream in(entry.path());
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) lines.push_back(line);
-  }
+  std::vector<std::string> lines = sample_lines();
   ASSERT_GT(lines.size(), 20u);
   size_t on_shadow = 0, checked = 0;
   for (const Rule& r : book.rules()) {
@@ -784,13 +790,7 @@ TEST(Rules, HyperscanPartsFindWhatRe2SetsFind) {
   ASSERT_TRUE(sets.compile(&errors, RuleBook::Compile::kLazy));
   with_examples.add_sources(embedded_pack_sources(), &errors);
   ASSERT_TRUE(with_examples.compile(&errors, RuleBook::Compile::kLazy));
-  std::vector<std::string> texts;
-  for (const auto& entry : std::filesystem::directory_iterator(CLAIMX_SOURCE_DIR "/samples")) {
-    if (entry.path().extension() != ".txt") continue;
-    std::ifstream in(entry.path());
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) texts.push_back(line);
-  }
+  std::vector<std::string> texts = sample_lines();
   for (const Rule& r : with_examples.rules()) {
     for (const auto& e : r.examples) texts.push_back(e.text);
     for (const auto& e : r.counterexamples) texts.push_back(e.text);
