@@ -5,11 +5,13 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <thread>
@@ -84,8 +86,8 @@ struct PackData {
     bool ready() const;
     // Compiles the Set unless some thread has started to (what the background compilers do).
     void compile_unclaimed() const;
-    // The indexes into `members` of the rules whose Set patterns match in `text`; false when
-    // the search failed. Only once ready() said true.
+    // The indexes into `members` of the rules whose patterns (a database's) or Set patterns (a
+    // Set's) match in `text`; false when the search failed. Only once ready() said true.
     bool match(std::string_view text, std::vector<int>* hits) const;
   };
   std::vector<SetPart> parts;
@@ -109,10 +111,10 @@ struct PackData {
   // pack-local indexes, and each one's matcher by pack-local index (null for other rules).
   std::vector<int> lexicon_rules;
   std::vector<std::shared_ptr<const LexiconMatcher>> matchers;
-  // The same rules as `parts` and `gated` as Hyperscan databases, when the book came from an
-  // image built with Hyperscan: one searches the sentence, one its shadow (gated rules go in
-  // the first), and the rules Hyperscan rejected are in RE2 Sets beside them. A sentence
-  // searches these when they all loaded, else the RE2 parts.
+  // When the book came from an image built with Hyperscan: one database over every rule but
+  // the lexicon rules (the filtered ones too), each with its own pattern, on the sentence, and
+  // any rule Hyperscan rejected in an RE2 Set beside it. A sentence searches these, and runs no
+  // prefilter, when they all loaded, else the RE2 parts.
   std::vector<SetPart> hs_parts;
   bool hyperscan_ready() const;
 };
@@ -144,6 +146,27 @@ re2::RE2::Options rule_options(bool longest);
 // Compiles the RE2::Sets of every pack's parts (plan_parts or a book image filled `members`).
 void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
                   std::vector<RuleError>* errors);
+
+// Runs work(i) for every i in [0, n) on all cores, biggest size(i) first for balance. Start-up's
+// parsing and compiling, and the build tool's Hyperscan databases, are independent per source,
+// Set part or pack; each i writes only its own slots, so what comes out never depends on the
+// thread count.
+template <typename Size, typename Work>
+void on_all_cores(size_t n, Size size, Work work) {
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return size(a) > size(b); });
+  std::atomic<size_t> next{0};
+  auto loop = [&] {
+    for (size_t k; (k = next++) < n;) work(order[k]);
+  };
+  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), n);
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(loop);
+  loop();
+  for (auto& t : helpers) t.join();
+}
 
 // Strings that live as long as the process, each kept once (rule ids that results point at).
 std::string_view stable_string(const std::string& s);

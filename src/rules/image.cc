@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <thread>
 
@@ -596,84 +595,78 @@ std::vector<int> hyperscan_rules(const PackData& p) {
   return out;
 }
 
+// The Hyperscan parts of a book read from an image, for writing again.
+std::vector<std::vector<PackData::SetPart>> hyperscan_parts_as_read(
+    const std::vector<PackData>& packs) {
+  std::vector<std::vector<PackData::SetPart>> out(packs.size());
+  for (size_t pi = 0; pi < packs.size(); ++pi)
+    for (const auto& part : packs[pi].hs_parts) {
+      PackData::SetPart& copy = out[pi].emplace_back();
+      copy.members = part.members;
+      copy.shadow = part.shadow;
+      if (part.database) copy.owned = part.owned.empty() ? part.serialized : part.owned;
+    }
+  return out;
+}
+
+// A pack's Hyperscan parts (see PackData::hs_parts), compiled: its database (the bytes in
+// `owned`), then an RE2 part for the rules it rejects on the sentence and one for those on the
+// shadow, where there are such rules. Empty, with `error` set, when no database compiles.
+// Hyperscan takes the lexicons' alternations as literals, so the shadow and the Set patterns'
+// trimming, which keep RE2's Sets small, are not needed: on 300 BBC articles the rules' own
+// patterns were searched in 161 ms, the Set patterns on the shadow in 191 ms (two rules' `(?:\S+
+// )*` phrase references 37 of them). And a database of the rules' own patterns says exactly
+// which rules match: no prefilter, and a filtered rule runs only where it matches (three in
+// four of its runs found nothing).
+std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
+                                                       const std::vector<Rule>& rules,
+                                                       std::string* error) {
+  PackData::SetPart database;
+  std::vector<std::string> patterns;
+  std::vector<const Rule*> of;
+  for (int k : hyperscan_rules(p)) {
+    of.push_back(&rules[p.set_rules[k]]);
+    database.members.push_back(k);
+    patterns.push_back(hyperscan::pattern_for(of.back()->expanded));
+  }
+  if (patterns.empty()) return {};
+  std::vector<char> kept;
+  database.owned = image_set_compiler(patterns, &kept, error);
+  // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
+  // pattern when that one searches the sentence: trimmed, it may match more, never less.
+  bool again = false;
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (!kept[i] && !of[i]->set_on_shadow && !of[i]->set_pattern.empty()) {
+      patterns[i] = hyperscan::pattern_for(of[i]->set_pattern);
+      again = true;
+    }
+  if (again) database.owned = image_set_compiler(patterns, &kept, error);
+  if (database.owned.empty()) return {};
+  std::vector<PackData::SetPart> out(3);  // the database, the rejected on sentence and shadow
+  out[1].shadow = false;
+  out[2].shadow = true;
+  for (size_t i = 0; i < kept.size(); ++i)
+    out[kept[i] ? 0 : 1 + of[i]->set_on_shadow].members.push_back(database.members[i]);
+  database.members = std::move(out[0].members);
+  out[0] = std::move(database);
+  std::erase_if(out, [](const PackData::SetPart& part) { return part.members.empty(); });
+  return out;
+}
+
 // Each pack's Hyperscan parts when the build tool set a compiler (else those the book was read
-// with, if any): one database over every rule but the lexicon rules, each with its own pattern,
-// searched on the sentence, and the rules Hyperscan rejects, if their Set patterns cannot take
-// their place, in RE2 parts on their Set patterns.
-// A database says exactly which rules match, so the prefilter is not run, and a filtered rule
-// runs only where it matches (three in four of its runs found nothing). The shadow and the Set
-// patterns' trimming make RE2's Sets small; Hyperscan takes the lexicons' alternations as
-// literals, and searched the rules' own patterns on 300 BBC articles in 161 ms where the Set
-// patterns on the shadow took 191 ms (two rules' `(?:\S+ )*` phrase references 37 of them).
-// Compiling takes seconds, so the packs are shared out among the cores.
+// with, if any). Compiling takes seconds, so the packs are shared out among the cores.
 std::vector<std::vector<PackData::SetPart>> hyperscan_parts(const std::vector<PackData>& packs,
                                                             const std::vector<Rule>& rules) {
+  if (!image_set_compiler) return hyperscan_parts_as_read(packs);
   std::vector<std::vector<PackData::SetPart>> out(packs.size());
-  if (!image_set_compiler) {
-    for (size_t pi = 0; pi < packs.size(); ++pi)
-      for (const auto& part : packs[pi].hs_parts) {
-        PackData::SetPart& copy = out[pi].emplace_back();
-        copy.members = part.members;
-        copy.shadow = part.shadow;
-        if (part.database) copy.owned = part.owned.empty() ? part.serialized : part.owned;
-      }
-    return out;
-  }
-  struct Job {
-    PackData::SetPart part;
-    std::vector<std::string> patterns;
-    std::vector<const Rule*> rules;
-    std::string error;
-  };
-  std::vector<Job> jobs(packs.size());
-  for (size_t pi = 0; pi < packs.size(); ++pi)
-    for (int k : hyperscan_rules(packs[pi])) {
-      const Rule& r = rules[packs[pi].set_rules[k]];
-      jobs[pi].part.members.push_back(k);
-      jobs[pi].patterns.push_back(hyperscan::pattern_for(r.expanded));
-      jobs[pi].rules.push_back(&r);
-    }
-  std::atomic<size_t> next{0};
-  auto loop = [&] {
-    for (size_t j; (j = next++) < jobs.size();) {
-      Job& job = jobs[j];
-      if (job.patterns.empty()) continue;
-      std::vector<char> kept;
-      job.part.owned = image_set_compiler(job.patterns, &kept, &job.error);
-      // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
-      // pattern when that one searches the sentence: trimmed, it may match more, never less.
-      bool again = false;
-      for (size_t i = 0; i < kept.size(); ++i) {
-        const Rule& r = *job.rules[i];
-        if (kept[i] || r.set_on_shadow || r.set_pattern.empty()) continue;
-        job.patterns[i] = hyperscan::pattern_for(r.set_pattern);
-        again = true;
-      }
-      if (again) job.part.owned = image_set_compiler(job.patterns, &kept, &job.error);
-      std::vector<int> members;
-      PackData::SetPart rejected[2];
-      for (size_t i = 0; i < kept.size(); ++i)
-        (kept[i] ? members : rejected[job.rules[i]->set_on_shadow].members)
-            .push_back(job.part.members[i]);
-      job.part.members = std::move(members);
-      if (job.part.owned.empty()) continue;
-      out[j].push_back(std::move(job.part));
-      for (bool shadow : {false, true})
-        if (!rejected[shadow].members.empty()) {
-          rejected[shadow].shadow = shadow;
-          out[j].push_back(std::move(rejected[shadow]));
-        }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t)
-    threads.emplace_back(loop);
-  loop();
-  for (auto& t : threads) t.join();
-  for (size_t j = 0; j < jobs.size(); ++j)
-    if (!jobs[j].patterns.empty() && out[j].empty())
-      throw Error("save_image: Hyperscan cannot compile the rules of pack " + packs[j].name + ": " +
-                  jobs[j].error);
+  std::vector<std::string> errors(packs.size());
+  on_all_cores(
+      packs.size(), [&](size_t i) { return packs[i].set_rules.size(); },
+      [&](size_t i) { out[i] = compile_hyperscan_parts(packs[i], rules, &errors[i]); });
+  for (size_t i = 0; i < packs.size(); ++i)
+    if (out[i].empty() && !hyperscan_rules(packs[i]).empty())
+      throw Error("save_image: Hyperscan cannot compile the rules of pack " + packs[i].name + ": " +
+                  errors[i]);
   return out;
 }
 

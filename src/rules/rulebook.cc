@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <numeric>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -48,26 +47,6 @@ void add_to_parts(int k, size_t bytes, bool fresh, bool shadow, const re2::RE2::
     parts->push_back({std::make_unique<re2::RE2::Set>(opts, re2::RE2::UNANCHORED), {}, 0, shadow});
   parts->back().members.push_back(k);
   parts->back().bytes += bytes;
-}
-
-// Runs work(i) for every i in [0, n) on all cores, biggest size(i) first for balance. Start-up's
-// parsing and compiling are independent per source and per Set part; each i writes only its own
-// slots, so what comes out never depends on the thread count.
-template <typename Size, typename Work>
-void on_all_cores(size_t n, Size size, Work work) {
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return size(a) > size(b); });
-  std::atomic<size_t> next{0};
-  auto loop = [&] {
-    for (size_t k; (k = next++) < n;) work(order[k]);
-  };
-  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), n);
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(loop);
-  loop();
-  for (auto& t : helpers) t.join();
 }
 
 }  // namespace
@@ -197,7 +176,8 @@ void RuleBook::Impl::compile_in_background() {
       for (auto& part : *list) {
         if (part.members.empty()) continue;
         part.lazy = std::make_unique<LazySet>();
-        for (int k : part.members) part.lazy->patterns.push_back(&rules[p.set_rules[k]].in_set());
+        if (!part.database)  // a database is read, not compiled from patterns
+          for (int k : part.members) part.lazy->patterns.push_back(&rules[p.set_rules[k]].in_set());
         bool in_hs_plan = list == &p.hs_parts;
         if (in_hs_plan ? hyperscan : queue_re2) order.push_back(&part);
       }
