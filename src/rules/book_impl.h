@@ -81,14 +81,26 @@ struct PackData {
     std::unique_ptr<hyperscan::Database> database;
     std::string_view serialized;
     std::string owned;
+    // A database's members: whether it holds the rule's own pattern (its match ends are then the
+    // rule's; a Set pattern's may end earlier), and the most bytes a match of it spans.
+    std::vector<char> exact;
+    std::vector<uint32_t> max_width;  // hyperscan::kUnbounded: no limit
     // Whether the Set may be searched: compiles it when no thread has started to, waits when
     // one has. False when it did not compile (then every rule of it that may match runs).
     bool ready() const;
     // Compiles the Set unless some thread has started to (what the background compilers do).
     void compile_unclaimed() const;
-    // The indexes into `members` of the rules whose patterns (a database's) or Set patterns (a
-    // Set's) match in `text`; false when the search failed. Only once ready() said true.
-    bool match(std::string_view text, std::vector<int>* hits) const;
+    // The rules whose patterns (a database's) or Set patterns (a Set's) match in `text`, as
+    // indexes into `members`; false when the search failed. Only once ready() said true.
+    bool match(std::string_view text, std::vector<hyperscan::Hit>* hits) const;
+    // Where the RE2 of a rule that `hit` reports must search a sentence of `size` bytes: a
+    // database of the rules' own patterns knows where their matches end, and where the longest
+    // could start; of the rest nothing is known but that they match.
+    struct Window {
+      int k;  // pack-local index of the rule
+      size_t from, to;
+    };
+    Window window(const hyperscan::Hit& hit, size_t size) const;
   };
   std::vector<SetPart> parts;
   std::vector<size_t> set_rules;  // pack-local index -> index into RuleBook rules

@@ -3,6 +3,7 @@
 #ifdef CLAIMX_HYPERSCAN
 #include <hs/hs_runtime.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -125,19 +126,39 @@ struct Scratches {
   }
 };
 
-int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ids) {
-  static_cast<std::vector<int>*>(ids)->push_back(static_cast<int>(id));
-  return 0;  // go on: every pattern reports once (HS_FLAG_SINGLEMATCH)
+// Collects each pattern's first and last match end: `slot` maps an id to its place in `hits`.
+struct Collect {
+  std::vector<Hit>* hits;
+  std::vector<int>* slot;
+};
+
+int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, void* context) {
+  auto& c = *static_cast<Collect*>(context);
+  if (id >= c.slot->size()) c.slot->resize(id + 1, -1);
+  int& at = (*c.slot)[id];
+  if (at < 0) {
+    at = static_cast<int>(c.hits->size());
+    c.hits->push_back({static_cast<int>(id), to, to});
+  } else {  // ends come in no promised order
+    Hit& h = (*c.hits)[at];
+    h.first_end = std::min<size_t>(h.first_end, to);
+    h.last_end = std::max<size_t>(h.last_end, to);
+  }
+  return 0;  // go on: the last end is wanted too
 }
 
 }  // namespace
 
-bool Database::match(std::string_view text, std::vector<int>* ids) const {
+bool Database::match(std::string_view text, std::vector<Hit>* hits) const {
   static thread_local Scratches scratches;
-  ids->clear();
+  static thread_local std::vector<int> slot;  // id -> index into hits; -1 between searches
+  hits->clear();
   hs_scratch_t* space = impl_->db ? scratches.get(impl_->serial, impl_->prototype) : nullptr;
-  return space && hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, space,
-                          on_match, ids) == HS_SUCCESS;
+  Collect collect{hits, &slot};
+  bool ok = space && hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, space,
+                             on_match, &collect) == HS_SUCCESS;
+  for (const Hit& h : *hits) slot[h.id] = -1;
+  return ok;
 }
 
 #else  // built without Hyperscan: no database loads, and the RE2 Sets are searched
@@ -155,8 +176,8 @@ bool Database::load(std::string_view, bool) {
   return false;
 }
 
-bool Database::match(std::string_view, std::vector<int>* ids) const {
-  ids->clear();
+bool Database::match(std::string_view, std::vector<Hit>* hits) const {
+  hits->clear();
   return false;
 }
 

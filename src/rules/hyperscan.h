@@ -11,6 +11,7 @@
 // RE2 Sets are searched, as for packs compiled at run time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,16 @@ bool available();
 // copying or allocating 9 MB.
 constexpr size_t kAlign = 64;
 
+// A pattern that matched in a text, and the smallest and the largest end offset of its
+// matches: every match of it ends inside [first_end, last_end].
+struct Hit {
+  int id = 0;
+  size_t first_end = 0, last_end = 0;
+};
+
+// A pattern's max_width when its matches may be of any length.
+constexpr uint32_t kUnbounded = UINT32_MAX;
+
 // A database the build tool wrote.
 class Database {
  public:
@@ -39,9 +50,9 @@ class Database {
   // from a copy; false when they are not a database this claimx and this CPU can run (checked
   // in full: version, platform and checksum).
   bool load(std::string_view bytes, bool bytes_outlive);
-  // The ids of the patterns that match somewhere in `text`, each once, in no set order; false
-  // when the search failed (then nothing is known). `text` must be valid UTF-8.
-  bool match(std::string_view text, std::vector<int>* ids) const;
+  // The patterns that match somewhere in `text`, each once, in no set order; false when the
+  // search failed (then nothing is known). `text` must be valid UTF-8.
+  bool match(std::string_view text, std::vector<Hit>* hits) const;
 
  private:
   struct Impl;
@@ -54,15 +65,16 @@ class Database {
 std::string pattern_for(std::string_view set_pattern);
 
 // Compiles patterns into a database, as it lies in memory at a kAlign-aligned address; a
-// pattern Hyperscan rejects ("Pattern is
-// too large") is left out: `kept[i]` says which went in, and a pattern's id is its index among
-// those kept. Empty with `error` set when nothing could be compiled. (Hyperscan's prefilter mode
+// pattern Hyperscan rejects ("Pattern is too large") is left out: `kept[i]` says which went
+// in, and a pattern's id is its index among those kept. `max_width[i]`: the most bytes a match
+// of pattern i spans (kUnbounded when there is no limit or it was left out). Empty with `error`
+// set when nothing could be compiled. (Hyperscan's prefilter mode
 // takes such a pattern, but matches so much more that its rule ran, and its big RE2 was
 // compiled, on a one-line input that it never matches.) Defined in hyperscan_compile.cc, which only
 // the build tool links: claimx reads databases, it never compiles them.
 using Compiler = std::string (*)(const std::vector<std::string>& patterns, std::vector<char>* kept,
-                                 std::string* error);
+                                 std::vector<uint32_t>* max_width, std::string* error);
 std::string compile(const std::vector<std::string>& patterns, std::vector<char>* kept,
-                    std::string* error);
+                    std::vector<uint32_t>* max_width, std::string* error);
 
 }  // namespace claimx::hyperscan

@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 10\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 11\n";
 
 class Writer {
  public:
@@ -604,6 +604,8 @@ std::vector<std::vector<PackData::SetPart>> hyperscan_parts_as_read(
       PackData::SetPart& copy = out[pi].emplace_back();
       copy.members = part.members;
       copy.shadow = part.shadow;
+      copy.exact = part.exact;
+      copy.max_width = part.max_width;
       if (part.database) copy.owned = part.owned.empty() ? part.serialized : part.owned;
     }
   return out;
@@ -630,23 +632,30 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
     patterns.push_back(hyperscan::pattern_for(of.back()->expanded));
   }
   if (patterns.empty()) return {};
-  std::vector<char> kept;
-  database.owned = image_set_compiler(patterns, &kept, error);
+  std::vector<char> kept, exact(patterns.size(), 1);
+  std::vector<uint32_t> max_width;
+  database.owned = image_set_compiler(patterns, &kept, &max_width, error);
   // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
-  // pattern when that one searches the sentence: trimmed, it may match more, never less.
+  // pattern when that one searches the sentence: trimmed, it may match more, never less, but
+  // its matches may end elsewhere than the rule's.
   bool again = false;
   for (size_t i = 0; i < kept.size(); ++i)
     if (!kept[i] && !of[i]->set_on_shadow && !of[i]->set_pattern.empty()) {
       patterns[i] = hyperscan::pattern_for(of[i]->set_pattern);
+      exact[i] = 0;
       again = true;
     }
-  if (again) database.owned = image_set_compiler(patterns, &kept, error);
+  if (again) database.owned = image_set_compiler(patterns, &kept, &max_width, error);
   if (database.owned.empty()) return {};
   std::vector<PackData::SetPart> out(3);  // the database, the rejected on sentence and shadow
   out[1].shadow = false;
   out[2].shadow = true;
-  for (size_t i = 0; i < kept.size(); ++i)
+  for (size_t i = 0; i < kept.size(); ++i) {
     out[kept[i] ? 0 : 1 + of[i]->set_on_shadow].members.push_back(database.members[i]);
+    if (!kept[i]) continue;
+    database.exact.push_back(exact[i]);
+    database.max_width.push_back(max_width[i]);
+  }
   database.members = std::move(out[0].members);
   out[0] = std::move(database);
   std::erase_if(out, [](const PackData::SetPart& part) { return part.members.empty(); });
@@ -699,6 +708,8 @@ std::string RuleBook::save_image() const {
     write_all(w, p.gated, write_part);
     write_all(w, hs_parts[pi], [&](const PackData::SetPart& part) {
       write_part(part);
+      write_pod_vector(w, part.exact);
+      write_pod_vector(w, part.max_width);
       w.u32(static_cast<uint32_t>(part.owned.size()));  // 0 for an RE2 part
       w.align(hyperscan::kAlign);                       // read in place (hyperscan::Database::load)
       w.raw(part.owned.data(), part.owned.size());
@@ -748,8 +759,8 @@ std::string RuleBook::save_image() const {
 namespace {
 
 // Whether the pack's Hyperscan parts, if any, search each of its hyperscan_rules() exactly once
-// (and no other rule): a database on the sentence, an RE2 part on the text of its rules' Set
-// patterns.
+// (and no other rule): a database on the sentence, knowing each member's exactness and width,
+// an RE2 part on the text of its rules' Set patterns.
 bool hyperscan_plan_matches(const PackData& p, const std::vector<Rule>& rules) {
   if (p.hs_parts.empty()) return true;
   const size_t n = p.set_rules.size();
@@ -757,6 +768,8 @@ bool hyperscan_plan_matches(const PackData& p, const std::vector<Rule>& rules) {
   for (int k : hyperscan_rules(p)) wanted[k] = 1;
   for (const auto& part : p.hs_parts) {
     if (part.database && part.shadow) return false;
+    size_t known = part.database ? part.members.size() : 0;  // exact, max_width: a database's
+    if (part.exact.size() != known || part.max_width.size() != known) return false;
     for (int k : part.members) {
       if (k < 0 || size_t(k) >= n || searched[k]) return false;
       if (!part.database && part.shadow != rules[p.set_rules[k]].set_on_shadow) return false;
@@ -839,6 +852,8 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       for (auto& part : p.hs_parts) {
         read_pod_vector(r, &part.members);
         part.shadow = r.u8() != 0;
+        read_pod_vector(r, &part.exact);
+        read_pod_vector(r, &part.max_width);
         uint32_t size = r.u32();
         r.align(hyperscan::kAlign);
         part.serialized = {r.take(size), size};

@@ -133,10 +133,24 @@ void PackData::SetPart::compile_unclaimed() const {
   lazy->state.notify_all();
 }
 
-bool PackData::SetPart::match(std::string_view text, std::vector<int>* hits) const {
+bool PackData::SetPart::match(std::string_view text, std::vector<hyperscan::Hit>* hits) const {
   if (database) return database->match(text, hits);
+  static thread_local std::vector<int> ids;
   re2::RE2::Set::ErrorInfo info{};
-  return set->Match(text, hits, &info) || info.kind == re2::RE2::Set::kNoError;
+  bool ok = set->Match(text, &ids, &info) || info.kind == re2::RE2::Set::kNoError;
+  hits->clear();
+  for (int id : ids) hits->push_back({id, 0, text.size()});
+  return ok;
+}
+
+PackData::SetPart::Window PackData::SetPart::window(const hyperscan::Hit& hit, size_t size) const {
+  const int k = members[hit.id];
+  if (!database || !exact[hit.id]) return {k, 0, size};
+  // A match starts at most max_width bytes before its end, and the first ends at first_end or
+  // later: none starts before first_end - max_width.
+  uint32_t width = max_width[hit.id];
+  size_t from = width != hyperscan::kUnbounded && hit.first_end > width ? hit.first_end - width : 0;
+  return {k, from, std::min(hit.last_end, size)};
 }
 
 bool PackData::hyperscan_ready() const {
@@ -304,10 +318,14 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 }
 
 // Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
-std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
-                             const Shadow& shadow) {
-  std::vector<int> fired(p.lexicon_rules.begin(), p.lexicon_rules.end());
-  static thread_local std::vector<int> hits;  // one part's hits: runs per sentence and pack
+// The rules that may match in the piece, each with the window its matches lie in, by
+// pack-local index.
+std::vector<PackData::SetPart::Window> fired_rules(const PackData& p, const re2::StringPiece& piece,
+                                                   const Shadow& shadow) {
+  const size_t size = piece.size();
+  std::vector<PackData::SetPart::Window> fired;
+  for (int k : p.lexicon_rules) fired.push_back({k, 0, size});
+  static thread_local std::vector<hyperscan::Hit> hits;  // one part's: per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
   static thread_local ShadowCache shadows;
   const std::string* shadow_text = nullptr;
@@ -329,11 +347,11 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
     }
     // A piece without a shadow runs all of a shadow part's rules, as a failed Set does.
     if ((!part.shadow || shadowed > 0) && part.ready() && part.match(text, &hits)) {
-      for (int h : hits) fired.push_back(members[h]);
+      for (const auto& h : hits) fired.push_back(part.window(h, size));
       return;
     }
     for (int k : members)
-      if (!filtered || may[k]) fired.push_back(k);
+      if (!filtered || may[k]) fired.push_back({k, 0, size});
   };
   // The Hyperscan parts say exactly which rules match, the filtered ones too: no prefilter.
   // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's text
@@ -344,11 +362,11 @@ std::vector<int> fired_rules(const PackData& p, const re2::StringPiece& piece,
   } else {
     p.filter.passing({piece.data(), piece.size()}, &may);
     for (int k : p.filtered_rules)
-      if (may[k] && !p.in_gated[k]) fired.push_back(k);  // no match finds nothing: no harm
+      if (may[k] && !p.in_gated[k]) fired.push_back({k, 0, size});  // no match finds nothing
     for (const auto& part : p.gated) search(part, true);
     for (const auto& part : p.parts) search(part, true);
   }
-  std::sort(fired.begin(), fired.end());
+  std::sort(fired.begin(), fired.end(), [](const auto& a, const auto& b) { return a.k < b.k; });
   return fired;
 }
 
@@ -1748,12 +1766,12 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   const PackData& p = impl_->packs[pit->second];
   if (p.set_rules.empty()) return;
   re2::StringPiece piece(text.data() + begin, end - begin);
-  std::vector<int> fired = fired_rules(p, piece, impl_->shadow);
-  // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's).
+  // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's). A rule
+  // searches only the window its database puts its matches in, with the slice around as context.
   const re2::StringPiece& whole = piece;
   std::vector<re2::StringPiece> subs;
   Match mt;
-  for (int si : fired) {
+  for (const auto& [si, from, to] : fired_rules(p, piece, impl_->shadow)) {
     const Rule& r = impl_->rules[p.set_rules[si]];
     if (const LexiconMatcher* lm = p.matchers[si].get()) {
       match_lexicons(*lm, r, whole, text.data(), mt, fn);
@@ -1767,15 +1785,17 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
     subs.assign(n, re2::StringPiece());
     mt.rule = &r;
     mt.groups.resize(n);
-    size_t pos = 0, slice_end = end - begin;
-    while (pos < slice_end &&
-           re.Match(whole, pos, slice_end, re2::RE2::UNANCHORED, subs.data(), asked)) {
+    size_t pos = from, window_end = to;
+    while (pos > 0 && (static_cast<unsigned char>(whole[pos]) & 0xC0) == 0x80)
+      --pos;  // a code point's start
+    while (pos < window_end &&
+           re.Match(whole, pos, window_end, re2::RE2::UNANCHORED, subs.data(), asked)) {
       if (r.group1_is_whole) subs[1] = subs[0];
       size_t ms = subs[0].data() - text.data();
       size_t me = ms + subs[0].size();
       if (me == ms) {  // empty match: step one code point on
         pos = ms - begin + 1;
-        while (pos < slice_end && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80)
+        while (pos < window_end && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80)
           ++pos;
         continue;
       }

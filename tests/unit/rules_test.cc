@@ -821,22 +821,34 @@ TEST(Rules, HyperscanPartsFindWhatRe2SetsFind) {
 }
 
 #ifdef CLAIMX_HYPERSCAN
-TEST(Rules, HyperscanDatabaseRefusesWhatIsNotOne) {
+TEST(Rules, HyperscanDatabaseReportsEndsAndRefusesWhatIsNotOne) {
   std::vector<char> kept;
+  std::vector<uint32_t> widths;
   std::string error;
-  std::string bytes = hyperscan::compile({"a+b", "c(?:d|e)"}, &kept, &error);
+  std::string bytes = hyperscan::compile({"a+b", "c(?:d|e)", "(x"}, &kept, &widths, &error);
   ASSERT_FALSE(bytes.empty()) << error;
-  EXPECT_EQ(kept, (std::vector<char>{1, 1}));
+  EXPECT_EQ(kept, (std::vector<char>{1, 1, 0}));
+  EXPECT_EQ(widths, (std::vector<uint32_t>{hyperscan::kUnbounded, 2, hyperscan::kUnbounded}));
   hyperscan::Database db;
   ASSERT_TRUE(db.load(bytes, false));
-  std::vector<int> ids;
-  ASSERT_TRUE(db.match("xx ce aab", &ids));
-  std::sort(ids.begin(), ids.end());
-  EXPECT_EQ(ids, (std::vector<int>{0, 1}));
+  // Each pattern once, with its first and last match end: "ce" ends at 5 and "cd" at 12, "ab"
+  // at 9 and "aab" (the same end) too.
+  std::vector<hyperscan::Hit> hits;
+  ASSERT_TRUE(db.match("xx ce aab cd", &hits));
+  std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, 0);
+  EXPECT_EQ(hits[0].first_end, 9u);
+  EXPECT_EQ(hits[0].last_end, 9u);
+  EXPECT_EQ(hits[1].id, 1);
+  EXPECT_EQ(hits[1].first_end, 5u);
+  EXPECT_EQ(hits[1].last_end, 12u);
+  ASSERT_TRUE(db.match("no match", &hits));
+  EXPECT_TRUE(hits.empty());
   std::string damaged = bytes;
   damaged[damaged.size() / 2] ^= 1;  // the checksum no longer holds
   EXPECT_FALSE(db.load(damaged, false));
-  EXPECT_FALSE(db.match("aab", &ids));
+  EXPECT_FALSE(db.match("aab", &hits));
   EXPECT_FALSE(db.load("not a database", false));
 }
 #endif
