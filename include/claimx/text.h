@@ -56,7 +56,9 @@ class OffsetMap {
   OffsetUnit unit() const { return unit_; }
 
  private:
-  static constexpr size_t kStep = 256;
+  // Every item's start and end is converted: a checkpoint every 32 bytes keeps each to a few
+  // bytes' count (at 256, counting was 1.6% of a batch), for a table a quarter the text's size.
+  static constexpr size_t kStep = 32;
   std::string_view text_;
   OffsetUnit unit_;
   std::vector<uint64_t> checkpoints_;  // units before byte i * kStep

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -26,14 +27,16 @@ class WordWeights {
     keys_.append(key);
     place(entries_.size() - 1);
   }
-  const double* find(std::string_view key) const {
-    if (slots_.empty()) return nullptr;
+  // The table's own copy of the key (a view that lives as long as the table) and its weight.
+  std::optional<std::pair<std::string_view, double>> find(std::string_view key) const {
+    if (slots_.empty()) return std::nullopt;
     size_t mask = slots_.size() - 1;
     for (size_t at = fnv1a64(key) & mask;; at = (at + 1) & mask) {
       uint32_t e = slots_[at];
-      if (e == 0) return nullptr;
+      if (e == 0) return std::nullopt;
       const Entry& entry = entries_[e - 1];
-      if (entry.size == key.size() && key_of(entry) == key) return &entry.weight;
+      if (entry.size == key.size() && key_of(entry) == key)
+        return std::make_pair(key_of(entry), entry.weight);
     }
   }
   bool empty() const { return entries_.empty(); }
@@ -117,9 +120,11 @@ void word_tokens(std::string_view s, std::string* buf, std::vector<std::string_v
   };
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isalnum(c) || c == '\'') {
-      *buf += static_cast<char>(std::tolower(c));
-      digit = digit || std::isdigit(c);
+    bool is_digit = static_cast<unsigned>(c - '0') < 10u;  // ASCII only
+    bool is_letter = static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+    if (is_digit || is_letter || c == '\'') {
+      *buf += static_cast<char>(is_letter ? c | 0x20 : c);
+      digit = digit || is_digit;
     } else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' && s[i + 2] == '\x99') {
       *buf += '\'';  // ’
       i += 2;
@@ -130,20 +135,52 @@ void word_tokens(std::string_view s, std::string* buf, std::vector<std::string_v
   if (buf->size() > start) flush();
 }
 
-// The word features of a sentence that the model weighs: "w:<word>" and "w:<word> <word>".
-void add_word_features(const Model& m, std::string_view sentence,
-                       std::map<std::string, double, std::less<>>* features) {
+// A word feature the model weighs: its words (the table's copy) and weight.
+using WordFeature = std::pair<std::string_view, double>;
+
+// The word features of a sentence that the model weighs, "<word>" and "<word> <word>" (the
+// features "w:<words>"), sorted by words and each once.
+void word_features(const Model& m, std::string_view sentence, std::vector<WordFeature>* out) {
+  out->clear();
   if (m.words.empty()) return;
   // Per thread and reused: this runs for every body sentence, and most words weigh nothing.
   static thread_local std::string buf, pair;
   static thread_local std::vector<std::string_view> toks;
   word_tokens(sentence, &buf, &toks);
   for (size_t i = 0; i < toks.size(); ++i) {
-    if (m.words.find(toks[i])) (*features)["w:" + std::string(toks[i])] = 1;
+    if (auto f = m.words.find(toks[i])) out->push_back(*f);
     if (i + 1 < toks.size()) {
       pair.assign(toks[i]).append(1, ' ').append(toks[i + 1]);
-      if (m.words.find(pair)) (*features)["w:" + pair] = 1;
+      if (auto f = m.words.find(pair)) out->push_back(*f);
     }
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+// Visits a sentence's features, then-named and word ones, in the order of their names (as one
+// map of all would: the score sums them in that order, so it stays the same to the last bit):
+// fn(name, word, value, weight), with `word` the words of a word feature, else empty.
+template <typename Fn>
+void each_feature(const Model& m, const std::map<std::string, double, std::less<>>& features,
+                  const std::vector<WordFeature>& words, Fn fn) {
+  auto f = features.begin();
+  size_t w = 0;
+  // Whether "w:" + words[w] sorts before the name.
+  auto word_first = [&](std::string_view name) {
+    int c = name.substr(0, 2).compare("w:");
+    return c != 0 ? c > 0 : words[w].first < name.substr(2);
+  };
+  while (f != features.end() || w < words.size()) {
+    if (w < words.size() && (f == features.end() || word_first(f->first))) {
+      fn(std::string_view(), words[w].first, 1.0, words[w].second);
+      ++w;
+      continue;
+    }
+    auto weight = m.weights.find(f->first);
+    fn(std::string_view(f->first), std::string_view(), f->second,
+       weight == m.weights.end() ? 0.0 : weight->second);
+    ++f;
   }
 }
 
@@ -345,19 +382,20 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     for (const auto& [lower, name] : model.length_bins)
       if (lower <= words) bin = &name;
     if (bin) features[*bin] = 1;
-    add_word_features(model, ctx.slice(s.span), &features);
-    auto weight_of = [&](std::string_view name) {
-      if (name.substr(0, 2) == "w:") return *model.words.find(name.substr(2));
-      auto w = model.weights.find(name);
-      return w == model.weights.end() ? 0.0 : w->second;
-    };
+    static thread_local std::vector<WordFeature> words_in;
+    word_features(model, ctx.slice(s.span), &words_in);
     double z = model.bias;
-    for (const auto& [name, x] : features) z += weight_of(name) * x;
+    each_feature(model, features, words_in,
+                 [&](std::string_view, std::string_view, double x, double w) { z += w * x; });
     c.checkworthiness = std::round(1000.0 / (1.0 + std::exp(-z))) / 1000.0;
     bool claim = c.checkworthiness >= threshold;
     if (!claim && !options.keep_all_scored) continue;  // most sentences: nothing more to say
     c.terms.push_back({"bias", 1, model.bias});
-    for (const auto& [name, x] : features) c.terms.push_back({name, x, weight_of(name)});
+    each_feature(
+        model, features, words_in,
+        [&](std::string_view name, std::string_view word, double x, double w) {
+          c.terms.push_back({word.empty() ? std::string(name) : "w:" + std::string(word), x, w});
+        });
     if (c.checkworthiness < threshold && options.keep_all_scored)
       c.not_claim_reason = not_claim_reason(c.terms, model.reason_min_drop);
     if (c.types.empty()) c.types.push_back("other");
