@@ -60,8 +60,13 @@ std::string lower_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0, n = 0; i < s.size(); i += n) {
-    uint32_t cp = decode_utf8(s, i, &n);
-    append_utf8(lower_cp(cp), &out);
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // most words are ASCII: no decoding
+      out += static_cast<char>(lower_cp(b));
+      n = 1;
+      continue;
+    }
+    append_utf8(lower_cp(decode_utf8(s, i, &n)), &out);
   }
   return out;
 }

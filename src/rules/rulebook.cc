@@ -432,8 +432,11 @@ bool Match::has(int index) const {
 
 namespace {
 
+// ASCII only, as std::tolower in the "C" locale claimx runs in, but inline: every look-up in a
+// lexicon that ignores case folds its key.
 void lower_in_place(std::string* s) {
-  for (auto& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : *s)
+    if (static_cast<unsigned char>(c - 'A') < 26) c = static_cast<char>(c + ('a' - 'A'));
 }
 
 }  // namespace
