@@ -1,11 +1,9 @@
 // Claims: every body sentence gets features from the `claims` pack's cues and from the
 // figures and entities in it; a logistic model (the pack's `model`) scores it.
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "claimx/text.h"
 #include "extract/internal.h"
@@ -158,7 +156,7 @@ void word_features(const Model& m, std::string_view sentence, std::vector<WordFe
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
-// Visits a sentence's features, then-named and word ones, in the order of their names (as one
+// Visits a sentence's features, the named and the word ones, in the order of their names (as one
 // map of all would: the score sums them in that order, so it stays the same to the last bit):
 // fn(name, word, value, weight), with `word` the words of a word feature, else empty.
 template <typename Fn>

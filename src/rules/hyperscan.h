@@ -68,10 +68,10 @@ std::string pattern_for(std::string_view set_pattern);
 // pattern Hyperscan rejects ("Pattern is too large") is left out: `kept[i]` says which went
 // in, and a pattern's id is its index among those kept. `max_width[i]`: the most bytes a match
 // of pattern i spans (kUnbounded when there is no limit or it was left out). Empty with `error`
-// set when nothing could be compiled. (Hyperscan's prefilter mode
-// takes such a pattern, but matches so much more that its rule ran, and its big RE2 was
-// compiled, on a one-line input that it never matches.) Defined in hyperscan_compile.cc, which only
-// the build tool links: claimx reads databases, it never compiles them.
+// set when nothing could be compiled. (Hyperscan's prefilter mode takes such a pattern, but
+// matches so much more that its rule ran, and its big RE2 was compiled, on a one-line input
+// that it never matches.) Defined in hyperscan_compile.cc, which only the build tool links:
+// claimx reads databases, it never compiles them.
 using Compiler = std::string (*)(const std::vector<std::string>& patterns, std::vector<char>* kept,
                                  std::vector<uint32_t>* max_width, std::string* error);
 std::string compile(const std::vector<std::string>& patterns, std::vector<char>* kept,

@@ -317,8 +317,7 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
   });
 }
 
-// Pack-local indexes of the rules whose pattern matches somewhere in `piece`, ascending.
-// The rules that may match in the piece, each with the window its matches lie in, by
+// The rules that may match in `piece`, each with the window its matches lie in, ascending by
 // pack-local index.
 std::vector<PackData::SetPart::Window> fired_rules(const PackData& p, const re2::StringPiece& piece,
                                                    const Shadow& shadow) {
@@ -1788,18 +1787,16 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
     subs.assign(n, re2::StringPiece());
     mt.rule = &r;
     mt.groups.resize(n);
-    size_t pos = from, window_end = to;
+    size_t pos = from;
     while (pos > 0 && (static_cast<unsigned char>(whole[pos]) & 0xC0) == 0x80)
       --pos;  // a code point's start
-    while (pos < window_end &&
-           re.Match(whole, pos, window_end, re2::RE2::UNANCHORED, subs.data(), asked)) {
+    while (pos < to && re.Match(whole, pos, to, re2::RE2::UNANCHORED, subs.data(), asked)) {
       if (r.group1_is_whole) subs[1] = subs[0];
       size_t ms = subs[0].data() - text.data();
       size_t me = ms + subs[0].size();
       if (me == ms) {  // empty match: step one code point on
         pos = ms - begin + 1;
-        while (pos < window_end && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80)
-          ++pos;
+        while (pos < to && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80) ++pos;
         continue;
       }
       mt.whole = {ms, me};
