@@ -15,12 +15,14 @@
 // Thread-safety: after compile(), all const methods may be called from many threads at once.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,6 +143,47 @@ struct Example {
   SourceLoc loc;
 };
 
+// A rule's named groups -> submatch index, sorted by name: a map's interface over a few
+// entries in one vector, since interpreters look groups up by name for every match (a tree of
+// strings was 1% of a run).
+class GroupNames {
+ public:
+  using value_type = std::pair<std::string, int>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = std::vector<value_type>::iterator;
+
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void clear() { entries_.clear(); }
+  const_iterator find(std::string_view name) const {
+    for (auto it = entries_.begin(); it != entries_.end(); ++it)
+      if (it->first.size() == name.size() && it->first == name) return it;
+    return entries_.end();
+  }
+  int at(std::string_view name) const {
+    auto it = find(name);
+    if (it == end()) throw std::out_of_range("no group " + std::string(name));
+    return it->second;
+  }
+  // As std::map::emplace: the entry of `name`, and whether it is new.
+  std::pair<const_iterator, bool> emplace(std::string_view name, int index) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), name,
+                               [](const value_type& e, std::string_view n) { return e.first < n; });
+    if (it != entries_.end() && it->first == name) return {it, false};
+    return {entries_.insert(it, {std::string(name), index}), true};
+  }
+  int& operator[](std::string_view name) {
+    auto [it, fresh] = emplace(name, 0);
+    return entries_[static_cast<size_t>(it - entries_.begin())].second;
+  }
+  bool operator==(const GroupNames& o) const { return entries_ == o.entries_; }
+
+ private:
+  std::vector<value_type> entries_;
+};
+
 struct Rule {
   std::string id;
   // The id in a process-wide pool (compile() fills it): what results keep (Figure::rule), so
@@ -172,9 +215,9 @@ struct Rule {
   // The rule's own RE2 (run with submatches where its pack's Set fired). Compiled by compile(),
   // or on the rule's first use when the book is compiled lazily; shared by copies of the rule.
   std::shared_ptr<RuleRegex> re;
-  int captures = 0;                                // capturing groups
-  bool group1_is_whole = false;                    // one group, around the whole pattern
-  std::map<std::string, int, std::less<>> groups;  // named group -> submatch index
+  int captures = 0;              // capturing groups
+  bool group1_is_whole = false;  // one group, around the whole pattern
+  GroupNames groups;             // named group -> submatch index
   // A name used by several groups (in alternatives): (first index, later index); the first
   // takes the later one's text when it did not match itself.
   std::vector<std::pair<int, int>> group_aliases;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,8 @@ bool looks_binary(std::string_view bytes, std::string* why);
 // vertical tab and escape with U+FFFD in valid UTF-8 text; returns how many.
 size_t replace_control_bytes(std::string* text);
 
-// FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids,
-// the lexicon tables), easy to recompute in any language.
+// FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids),
+// easy to recompute in any language.
 inline uint64_t fnv1a64(std::string_view s) {
   uint64_t h = 14695981039346656037ull;  // the FNV-1a 64 offset basis
   for (unsigned char ch : s) {
@@ -38,6 +39,35 @@ inline uint64_t fnv1a64(std::string_view s) {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+// The hash of the tables claimx builds for itself (lexicons, shadow words, word weights): eight
+// bytes a step, where FNV-1a takes one (a lexicon look-up hashes every candidate word). Only
+// claimx reads it, so it may change with the image format; nothing outside depends on it.
+inline uint64_t table_hash(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  // The last 0-7 bytes in two loads, which may overlap (the length is in h already).
+  const char* p = s.data() + i;
+  const size_t r = s.size() - i;
+  uint64_t tail = 0;
+  if (r >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + r - 4, 4);
+    tail = (uint64_t{a} << 32) | b;
+  } else if (r > 0) {
+    auto byte = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
+    tail = (byte(0) << 16) | (byte(r >> 1) << 8) | byte(r - 1);
+  }
+  h = (h ^ tail) * 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
 }
 
 // The code point whose UTF-8 starts at s[i] (the text is valid UTF-8; a sequence cut by the end

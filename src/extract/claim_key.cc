@@ -98,13 +98,23 @@ std::vector<std::string> content_words(const Context& ctx, TextRange sentence,
   const Lexicon* stop = ctx.lexicon("key_stop_words");
   std::vector<std::string> words;
   size_t c = 0;
+  // Whether the code point at `at` is a letter or mark; *n gets its length. ASCII inline: most
+  // of a sentence is.
+  auto letter_at = [&](size_t at, size_t* n) {
+    auto b = static_cast<unsigned char>(ctx.text[at]);
+    if (b < 0x80) {
+      *n = 1;
+      return static_cast<unsigned>((b | 0x20) - 'a') < 26u;
+    }
+    return letter_or_mark(decode_utf8(ctx.text, at, n));
+  };
   for (size_t at = sentence.start, n = 0; at < sentence.end;) {
-    if (!letter_or_mark(decode_utf8(ctx.text, at, &n))) {
+    if (!letter_at(at, &n)) {
       at += n;
       continue;
     }
     size_t start = at;
-    while (at < sentence.end && letter_or_mark(decode_utf8(ctx.text, at, &n))) at += n;
+    while (at < sentence.end && letter_at(at, &n)) at += n;
     size_t end = std::min(at, sentence.end);
     std::string_view word(ctx.text.data() + start, end - start);
     while (c < covered.size() && covered[c].end <= start) ++c;

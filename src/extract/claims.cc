@@ -29,7 +29,7 @@ class WordWeights {
   std::optional<std::pair<std::string_view, double>> find(std::string_view key) const {
     if (slots_.empty()) return std::nullopt;
     size_t mask = slots_.size() - 1;
-    for (size_t at = fnv1a64(key) & mask;; at = (at + 1) & mask) {
+    for (size_t at = table_hash(key) & mask;; at = (at + 1) & mask) {
       uint32_t e = slots_[at];
       if (e == 0) return std::nullopt;
       const Entry& entry = entries_[e - 1];
@@ -49,7 +49,7 @@ class WordWeights {
   }
   void place(size_t i) {
     size_t mask = slots_.size() - 1;
-    size_t at = fnv1a64(key_of(entries_[i])) & mask;
+    size_t at = table_hash(key_of(entries_[i])) & mask;
     while (slots_[at] != 0) at = (at + 1) & mask;
     slots_[at] = static_cast<uint32_t>(i + 1);
   }

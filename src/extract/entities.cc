@@ -133,6 +133,78 @@ double weight(const nlohmann::json& model, const std::string& evidence, size_t t
   return number(field(field(model, "evidence"), evidence), kTypes[type], 0.0);
 }
 
+}  // namespace
+
+// The evidence a name.capitalised mention gathers, in the order of their names: the model's
+// weights are summed in that order (as over a set of the names), so the sums stay the same to
+// the last bit.
+enum Evidence : uint32_t {
+  kAcronym,
+  kCityName,
+  kCommonLast,
+  kCountryNote,
+  kDemonymInside,
+  kGivenName,
+  kGivenNameAlone,
+  kInitial,
+  kNumberAfter,
+  kOrdinalAfter,
+  kOrgFollower,
+  kOrgKeyword,
+  kPersonFollower,
+  kPlaceInside,
+  kPlaceKeyword,
+  kPlaceNoun,
+  kPlacePreposition,
+  kSpeechAfter,
+  kTitleBefore,
+  kEvidenceCount
+};
+constexpr std::array<std::string_view, kEvidenceCount> kEvidenceNames{
+    "acronym",      "city_name",         "common_last",     "country_note", "demonym_inside",
+    "given_name",   "given_name_alone",  "initial",         "number_after", "ordinal_after",
+    "org_follower", "org_keyword",       "person_follower", "place_inside", "place_keyword",
+    "place_noun",   "place_preposition", "speech_after",    "title_before"};
+static_assert(std::is_sorted(kEvidenceNames.begin(), kEvidenceNames.end()));
+
+// An entities model read into tables once per book and pack: looking its JSON up by name for
+// every mention and type was a tenth of the entity stage.
+struct EntityModel {
+  std::array<std::array<double, 3>, kEvidenceCount> weights{};  // by evidence, then type
+  std::array<std::optional<double>, kEvidenceCount> priority;
+  std::array<double, 3> prior{}, prior_single{}, typed_by_rule{}, linked_person{};
+
+  explicit EntityModel(const nlohmann::json& model) {
+    for (size_t e = 0; e < kEvidenceCount; ++e) {
+      const std::string name(kEvidenceNames[e]);
+      for (size_t t = 0; t < kTypes.size(); ++t) weights[e][t] = weight(model, name, t);
+      const auto& p = field(field(model, "priority"), name);
+      if (p.is_number()) priority[e] = p.get<double>();
+    }
+    for (size_t t = 0; t < kTypes.size(); ++t) {
+      prior[t] = number(field(model, "prior"), kTypes[t], 0.0);
+      prior_single[t] = number(field(model, "prior_single"), kTypes[t], 0.0);
+      typed_by_rule[t] = weight(model, "typed_by_rule", t);
+      linked_person[t] = weight(model, "linked_person", t);
+    }
+  }
+};
+
+namespace {
+
+const EntityModel& model_of(const Context& ctx, std::string_view pack) {
+  return ctx.book.derived<EntityModel>("entities.model:" + std::string(pack),
+                                       [&] { return EntityModel(ctx.book.model(pack)); });
+}
+
+// The model of a name rule's pack, looked up once per document and rule.
+const EntityModel& model_of(const Context& ctx, const Rule& rule) {
+  auto it = ctx.entity_models.find(&rule);
+  if (it == ctx.entity_models.end())
+    it = ctx.entity_models.emplace(&rule, &model_of(ctx, rule.pack)).first;
+  return *it->second;
+}
+
 // miscfiles' propernames also lists "The": a given name is no function word.
 bool given_name(const Context& ctx, std::string_view w) {
   return in_lex(ctx, "given_names", w) && !in_lex(ctx, "sentence_starters", w);
@@ -198,7 +270,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     // "May 17": a month that is also a name, before a day.
     return in_lex(ctx, "calendar_names", word(k)) && digit_at(toks[k].end + 1);
   };
-  auto no_name = [&](std::string_view w) {
+  auto no_name_word = [&](std::string_view w) {
     std::string low = lower_ascii(w);
     // "Jan-April": a range of months.
     size_t dash = w.rfind('-');
@@ -217,7 +289,13 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
            ((in_lex(ctx, "number_words", low) || in_lex(ctx, "ordinal_words", low)) &&
             !given_name(ctx, w));
   };
-  const nlohmann::json& model = ctx.book.model(m.rule->pack);
+  // Asked of the same words again and again below (each is half a dozen lexicon look-ups).
+  std::vector<signed char> no_name_memo(toks.size(), -1);
+  auto no_name = [&](size_t k) {
+    if (no_name_memo[k] < 0) no_name_memo[k] = no_name_word(word(k));
+    return no_name_memo[k] == 1;
+  };
+  const EntityModel& model = model_of(ctx, *m.rule);
 
   // Pieces: runs of words between words that never name; leading titles, sentence-opening
   // common words and connectors are cut (a title is evidence for a person).
@@ -247,7 +325,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         ++i;
         cut = true;
       } else if (in_lex(ctx, "demonyms", w) || in_lex(ctx, "name_particles", w) ||
-                 is_connector(w) || no_name(w)) {
+                 is_connector(w) || no_name(i)) {
         ++i;
         cut = true;
       } else if (opens_sentence(i) && in_lex(ctx, "person_roles", lower_ascii(w))) {
@@ -257,12 +335,12 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         // A sentence's first word: a function word is never part of the name; another common
         // word only when the name is that word alone ("Trailing by 213") or a given name
         // follows ("Fullback Andre Joubert").
-        bool alone = i + 1 >= toks.size() || no_name(word(i + 1)) || given_name(ctx, word(i + 1));
+        bool alone = i + 1 >= toks.size() || no_name(i + 1) || given_name(ctx, word(i + 1));
         // ... or a country is the rest ("Hijacked Sudan plane ...", but "East Jerusalem",
         // "Dynamo Moscow").
         if (!alone && !in_lex(ctx, "place_exclusions", w)) {
           size_t r = i + 1;
-          while (r < toks.size() && !no_name(word(r))) ++r;
+          while (r < toks.size() && !no_name(r)) ++r;
           std::string_view rest =
               ctx.text.substr(toks[i + 1].start, toks[r - 1].end - toks[i + 1].start);
           std::string_view whole = ctx.text.substr(toks[i].start, toks[r - 1].end - toks[i].start);
@@ -285,7 +363,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
       continue;
     }
     size_t j = i + 1;
-    while (j < toks.size() && !no_name(word(j)) && !no_name_at(j)) ++j;
+    while (j < toks.size() && !no_name(j) && !no_name_at(j)) ++j;
     size_t next = j + 1;
     while (j > i + 1 && (in_lex(ctx, "name_particles", word(j - 1)) || is_connector(word(j - 1)) ||
                          is_initial(word(j - 1))))
@@ -352,10 +430,11 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     c.words = n;
     c.name = squeeze(text);
     c.priority = m.rule->priority;
-    std::set<std::string> ev;
+    uint32_t ev = 0;  // bits by Evidence
+    auto add = [&ev](Evidence e) { ev |= 1u << e; };
     std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
-    if (n >= 2 && given_name(ctx, first_word)) ev.insert("given_name");
-    if (n == 1 && given_name(ctx, first_word)) ev.insert("given_name_alone");
+    if (n >= 2 && given_name(ctx, first_word)) add(kGivenName);
+    if (n == 1 && given_name(ctx, first_word)) add(kGivenNameAlone);
     // "Thomas Enqvist ( Sweden )": a country in brackets after a name marks a competitor.
     {
       std::string_view rest = ctx.text.substr(span.end, std::min<size_t>(48, sent.end - span.end));
@@ -367,12 +446,12 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
         const LexiconEntry* e = lookup(ctx, "countries", inner);
         if (!e) e = lookup(ctx, "place_aliases", inner);
         if ((e && e->attrs.value("subtype", "") == "country") || in_lex(ctx, "nations", inner))
-          ev.insert("country_note");
+          add(kCountryNote);
       }
     }
     if (initials > 0 || (first_word.size() > 2 && first_word[1] == '.' &&
                          std::isupper(static_cast<unsigned char>(first_word[2]))))
-      ev.insert("initial");
+      add(kInitial);
     std::string_view prev = word_before_pos(ctx, sent.start, span.start);
     std::string prev2;
     if (!prev.empty()) {
@@ -383,44 +462,44 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     if (pc.titled || in_lex(ctx, "titles", prev) ||
         in_lex(ctx, "person_roles", lower_ascii(prev)) ||
         (!prev2.empty() && in_lex(ctx, "titles", prev2)))
-      ev.insert("title_before");
+      add(kTitleBefore);
     std::string_view after = word_after_pos(ctx, span.end, sent.end);
-    if (in_lex(ctx, "speech_verbs", after)) ev.insert("speech_after");
-    if (in_lex(ctx, "person_followers", after)) ev.insert("person_follower");
+    if (in_lex(ctx, "speech_verbs", after)) add(kSpeechAfter);
+    if (in_lex(ctx, "person_followers", after)) add(kPersonFollower);
     if (!after.empty() && std::isdigit(static_cast<unsigned char>(after[0]))) {
       // "( Keller 18th minute , ...)": a scorer's minute, not a table's figure.
       size_t d = 0;
       while (d < after.size() && std::isdigit(static_cast<unsigned char>(after[d]))) ++d;
       std::string_view suffix = after.substr(d, 2);
       bool ordinal = suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th";
-      ev.insert(ordinal ? "ordinal_after" : "number_after");
+      add(ordinal ? kOrdinalAfter : kNumberAfter);
     }
     for (size_t k = pc.b; k < pc.e; ++k)
-      if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") ev.insert("org_keyword");
-    if (lookup(ctx, "org_suffixes", last_word)) ev.insert("org_keyword");
+      if (in_lex(ctx, "org_keywords", word(k)) || word(k) == "&") add(kOrgKeyword);
+    if (lookup(ctx, "org_suffixes", last_word)) add(kOrgKeyword);
     // Subtype: the last word that org_suffixes knows ("Ministry of Foreign Affairs").
     for (size_t k = pc.e; k-- > pc.b && c.subtype.empty();)
       if (const LexiconEntry* e = lookup(ctx, "org_suffixes", word(k)))
         c.subtype = e->attrs.value("subtype", "");
     if (n >= 2 && (in_lex(ctx, "place_keywords", last_word) ||
                    (n >= 3 && word(pc.b + 1) == "of" && in_lex(ctx, "place_keywords", first_word))))
-      ev.insert("place_keyword");
-    if (in_lex(ctx, "place_prepositions", lower_ascii(prev))) ev.insert("place_preposition");
-    if (in_lex(ctx, "more_cities", text)) ev.insert("city_name");
-    if (in_lex(ctx, "org_followers", after)) ev.insert("org_follower");
-    if (in_lex(ctx, "place_nouns", lower_ascii(after))) ev.insert("place_noun");
+      add(kPlaceKeyword);
+    if (in_lex(ctx, "place_prepositions", lower_ascii(prev))) add(kPlacePreposition);
+    if (in_lex(ctx, "more_cities", text)) add(kCityName);
+    if (in_lex(ctx, "org_followers", after)) add(kOrgFollower);
+    if (in_lex(ctx, "place_nouns", lower_ascii(after))) add(kPlaceNoun);
     if (in_lex(ctx, "place_nouns", prev) ||
         (prev == "of" && !prev2.empty() &&
          in_lex(ctx, "place_nouns", prev2.substr(0, prev2.find(' ')))))
-      ev.insert("place_noun");
-    if (n == 1 && acronym_shape(text)) ev.insert("acronym");
+      add(kPlaceNoun);
+    if (n == 1 && acronym_shape(text)) add(kAcronym);
     // "Cleveland Indians": a people's word after a name is a team's or a group's (not after
     // a common word: "West African", "Leading Russian shares").
     for (size_t k = pc.b + 1; k < pc.e; ++k)
       if (in_lex(ctx, "demonyms", word(k)) && !in_lex(ctx, "demonyms", word(k - 1)) &&
           !in_lex(ctx, "common_words", lower_ascii(word(k - 1))) &&
           !in_lex(ctx, "place_exclusions", word(k - 1)))
-        ev.insert("demonym_inside");
+        add(kDemonymInside);
     // A place inside a longer name that is not all places ("Chicago White Sox", "Ajax
     // Amsterdam", "Jakarta Stock Exchange"): a club, team or company named after it.
     if (n >= 2) {
@@ -438,21 +517,22 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
           ++k;
         }
       }
-      if (place_word && other_word) ev.insert("place_inside");
+      if (place_word && other_word) add(kPlaceInside);
     }
     // "Sierra Semiconductor", "Lamonts Apparel": a person's name seldom ends in a common
     // English word unless a given name or an initial opens it, or the word is a surname too
     // after a word that is no common one ("Jansher Khan", but "Pan Am", "All Blacks").
-    if (n >= 2 && !ev.count("given_name") && !ev.count("initial") && !acronym_shape(last_word) &&
-        in_lex(ctx, "common_words", lower_ascii(last_word)) &&
+    if (n >= 2 && !(ev & (1u << kGivenName)) && !(ev & (1u << kInitial)) &&
+        !acronym_shape(last_word) && in_lex(ctx, "common_words", lower_ascii(last_word)) &&
         !(in_lex(ctx, "proper_common_words", last_word) &&
           !in_lex(ctx, "common_words", lower_ascii(first_word))))
-      ev.insert("common_last");
-    for (const auto& e : ev)
-      for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += weight(model, e, t);
-    const auto& prio = field(model, "priority");
-    for (const auto& e : ev)
-      c.priority = std::max(c.priority, static_cast<int>(number(prio, e.c_str(), c.priority)));
+      add(kCommonLast);
+    for (size_t e = 0; e < kEvidenceCount; ++e)
+      if (ev & (1u << e))
+        for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += model.weights[e][t];
+    for (size_t e = 0; e < kEvidenceCount; ++e)
+      if ((ev & (1u << e)) && model.priority[e])
+        c.priority = std::max(c.priority, static_cast<int>(*model.priority[e]));
     out->push_back(std::move(c));
   }
 }
@@ -782,11 +862,11 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
 // of every mention of that name; a name typed by another rule ("Carney" after "Prime
 // Minister") counts too, and a single word that ends a person's name is that person.
 void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
-  const nlohmann::json& model = ctx.book.model("entities");
+  const EntityModel& model = model_of(ctx, "entities");
   // The mean evidence of a name's mentions: one mention's context should not outvote the
-  // rest, nor many weak contexts a strong link.
-  std::map<std::string, std::array<double, 3>> votes;
-  std::map<std::string, size_t> counts;
+  // rest, nor many weak contexts a strong link. (A hash map: no order is read from it.)
+  std::unordered_map<std::string, std::array<double, 3>> votes;
+  std::unordered_map<std::string, size_t> counts;
   for (const auto& c : *cands) {
     if (c.mention.form == "demonym") continue;
     auto& v = votes[c.name];
@@ -795,18 +875,18 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
       for (size_t t = 0; t < 3; ++t) v[t] += c.evidence[t];
     } else {
       for (size_t t = 0; t < 3; ++t)
-        if (c.type == kTypes[t]) v[t] += weight(model, "typed_by_rule", t);
+        if (c.type == kTypes[t]) v[t] += model.typed_by_rule[t];
     }
   }
   for (auto& [name, v] : votes)
     for (auto& x : v) x /= static_cast<double>(counts[name]);
   auto decide = [&](const EntityCandidate& c) {
-    const auto& prior = field(model, c.words == 1 ? "prior_single" : "prior");
+    const auto& prior = c.words == 1 ? model.prior_single : model.prior;
     const auto& v = votes[c.name];
     size_t best = 0;
     double best_score = -1e9;
     for (size_t t = 0; t < 3; ++t) {
-      double s = number(prior, kTypes[t], 0.0) + v[t];
+      double s = prior[t] + v[t];
       if (s > best_score) best = t, best_score = s;
     }
     return std::string(kTypes[best]);
@@ -821,7 +901,7 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
   for (const auto& s : surnames) {
     auto it = votes.find(s);
     if (it == votes.end()) continue;
-    for (size_t t = 0; t < 3; ++t) it->second[t] += weight(model, "linked_person", t);
+    for (size_t t = 0; t < 3; ++t) it->second[t] += model.linked_person[t];
   }
   for (auto& c : *cands)
     if (c.auto_typed) {

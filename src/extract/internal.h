@@ -39,6 +39,8 @@ struct Context {
   NumberLexicons numbers;              // the number-word lexicons (made once per book)
   // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
   mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
+  // The entities model of a name rule's pack, read into tables (entities.cc), by rule.
+  mutable std::unordered_map<const Rule*, const struct EntityModel*> entity_models;
 
   // The lexicon `name` (a string literal: its address is the cache key), or null.
   const Lexicon* lexicon(const char* name) const {

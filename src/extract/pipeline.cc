@@ -66,7 +66,7 @@ class DocRun {
   DocRun(const Document& doc, const RuleBook& book, const ExtractOptions& options)
       : options_(options), ctx_{doc.text, book, std::nullopt, &r_.sentences,
                                 {},       {},   {},           number_lexicons(book),
-                                {}} {
+                                {},       {}} {
     std::string_view text = doc.text;
     auto paragraphs = split_paragraphs(text);
     Zoning zoning = find_zones(text, paragraphs, book);

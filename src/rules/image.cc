@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 11\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 12\n";
 
 class Writer {
  public:

@@ -446,15 +446,6 @@ std::string Lexicon::fold(std::string_view s) const {
   return out;
 }
 
-namespace {
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = fnv1a64(s);
-  return h ^ (h >> 29);  // the table takes the low bits: fold the high ones in
-}
-
-}  // namespace
-
 void Lexicon::index_entries() {
   image_slots_ = nullptr;
   image_slot_count_ = 0;
@@ -466,7 +457,7 @@ void Lexicon::index_entries() {
   slots_.assign(cap, Slot{});
   for (size_t i = 0; i < all.size(); ++i) {
     std::string key = fold(all[i].form);
-    uint64_t h = fnv1a(key);
+    uint64_t h = table_hash(key);
     auto tag = static_cast<uint32_t>(h >> 32);
     for (size_t at = h & (cap - 1);; at = (at + 1) & (cap - 1)) {
       Slot& slot = slots_[at];
@@ -521,7 +512,7 @@ uint32_t Lexicon::find_slot(std::string_view form) const {
     lower_in_place(&folded);
     key = folded;
   }
-  uint64_t h = fnv1a(key);
+  uint64_t h = table_hash(key);
   auto tag = static_cast<uint32_t>(h >> 32);
   std::string_view all_keys = keys();
   size_t mask = size - 1;

@@ -152,7 +152,7 @@ void Shadow::index() {
     while (n < table.size() * 2) n *= 2;  // load factor at most 1/2
     slots->assign(n, Slot());
     for (const auto& [form, bits] : table) {
-      uint64_t h = fnv1a64(form);
+      uint64_t h = table_hash(form);
       size_t i = h & (n - 1);
       while ((*slots)[i].size != 0) i = (i + 1) & (n - 1);
       (*slots)[i] = {h, bits, static_cast<uint32_t>(keys_.size()),
@@ -265,7 +265,7 @@ bool Shadow::phrase_may_end(std::string_view text) const {
 }
 
 uint64_t Shadow::find(const std::vector<Slot>& slots, std::string_view folded) const {
-  uint64_t h = fnv1a64(folded);
+  uint64_t h = table_hash(folded);
   for (size_t i = h & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
     const Slot& s = slots[i];
     if (s.size == 0) return 0;
