@@ -4,6 +4,7 @@
 #include "claimx/json_writer.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace claimx {
 
@@ -56,12 +57,15 @@ class Out {
     first_ = false;
   }
   void key(std::string_view k) {
-    comma();
-    str_raw(k);
-    *s_ += ':';
+    if (!quoted(k, ":")) {
+      comma();
+      str_raw(k);
+      *s_ += ':';
+    }
     first_ = true;  // the value follows without a comma
   }
   void str(std::string_view v) {
+    if (quoted(v, "")) return;
     comma();
     str_raw(v);
   }
@@ -110,6 +114,26 @@ class Out {
   void raw(std::string_view v) {
     comma();
     *s_ += v;
+  }
+  // The comma, `v` quoted and `after` in one append, when no byte of `v` needs an escape (the
+  // contract's keys, most values): a quarter of the writer's time went to appending a byte at a
+  // time. False, with nothing written, when one does.
+  bool quoted(std::string_view v, std::string_view after) {
+    for (char ch : v) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+    }
+    size_t n = s_->size();
+    s_->resize(n + !first_ + v.size() + 2 + after.size());
+    char* p = s_->data() + n;
+    if (!first_) *p++ = ',';
+    *p++ = '"';
+    if (!v.empty()) std::memcpy(p, v.data(), v.size());  // a default view's data is null
+    p += v.size();
+    *p++ = '"';
+    if (!after.empty()) std::memcpy(p, after.data(), after.size());
+    first_ = false;
+    return true;
   }
   // Runs of bytes that need no escape are appended whole: a byte at a time was a fifth of the
   // writer's time on long texts.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -318,11 +319,12 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 }
 
 // The rules that may match in `piece`, each with the window its matches lie in, ascending by
-// pack-local index.
-std::vector<PackData::SetPart::Window> fired_rules(const PackData& p, const re2::StringPiece& piece,
-                                                   const Shadow& shadow) {
+// pack-local index, into `fired`.
+void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow& shadow,
+                 std::vector<PackData::SetPart::Window>* out) {
   const size_t size = piece.size();
-  std::vector<PackData::SetPart::Window> fired;
+  std::vector<PackData::SetPart::Window>& fired = *out;
+  fired.clear();
   for (int k : p.lexicon_rules) fired.push_back({k, 0, size});
   static thread_local std::vector<hyperscan::Hit> hits;  // one part's: per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
@@ -366,7 +368,6 @@ std::vector<PackData::SetPart::Window> fired_rules(const PackData& p, const re2:
     for (const auto& part : p.parts) search(part, true);
   }
   std::sort(fired.begin(), fired.end(), [](const auto& a, const auto& b) { return a.k < b.k; });
-  return fired;
 }
 
 SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
@@ -1762,9 +1763,25 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's). A rule
   // searches only the window its database puts its matches in, with the slice around as context.
   const re2::StringPiece& whole = piece;
-  std::vector<re2::StringPiece> subs;
-  Match mt;
-  for (const auto& [si, from, to] : fired_rules(p, piece, impl_->shadow)) {
+  // Buffers reused by the thread's calls (this runs for every sentence and pack), one set per
+  // nesting level: a callback may match again. A deque keeps them in place as it grows.
+  struct Scratch {
+    std::vector<PackData::SetPart::Window> fired;
+    std::vector<re2::StringPiece> subs;
+    Match mt;
+  };
+  static thread_local std::deque<Scratch> scratch;
+  static thread_local size_t depth = 0;
+  if (scratch.size() <= depth) scratch.emplace_back();
+  Scratch& own = scratch[depth];
+  struct Nest {
+    Nest() { ++depth; }
+    ~Nest() { --depth; }
+  } nest;
+  std::vector<re2::StringPiece>& subs = own.subs;
+  Match& mt = own.mt;
+  fired_rules(p, piece, impl_->shadow, &own.fired);
+  for (const auto& [si, from, to] : own.fired) {
     const Rule& r = impl_->rules[p.set_rules[si]];
     if (const LexiconMatcher* lm = p.matchers[si].get()) {
       match_lexicons(*lm, r, whole, text.data(), mt, fn);
