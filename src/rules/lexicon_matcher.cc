@@ -73,10 +73,27 @@ LexiconMatcher::LexiconMatcher(const std::vector<const Lexicon*>& lexicons, bool
 
 void LexiconMatcher::index_first_bytes() {
   std::fill(std::begin(first_byte_), std::end(first_byte_), false);
+  std::fill(std::begin(mid_word_), std::end(mid_word_), true);
   if (nodes_.empty()) return;
   const Node& root = nodes_[0];
   for (uint32_t e = root.first_edge; e < root.first_edge + root.edge_count; ++e)
     first_byte_[edges_[e].byte] = true;
+  // build() writes a node's terms before its children's, so the terms under each root edge are
+  // one run of terms_, from its child's first_term to the next edge's. A trie that is not so
+  // laid out keeps every byte at "may start inside a word".
+  const uint32_t end = root.first_edge + root.edge_count;
+  for (uint32_t e = root.first_edge; e < end; ++e) {
+    uint32_t from = nodes_[edges_[e].child].first_term;
+    uint32_t to =
+        e + 1 < end ? nodes_[edges_[e + 1].child].first_term : static_cast<uint32_t>(terms_.size());
+    if (from > to || to > terms_.size()) {
+      std::fill(std::begin(mid_word_), std::end(mid_word_), true);
+      return;
+    }
+    bool mid = false;
+    for (uint32_t t = from; t < to && !mid; ++t) mid = !terms_[t].left_boundary;
+    mid_word_[edges_[e].byte] = mid;
+  }
 }
 
 // The length of the match starting at `at`, if one does.
@@ -115,7 +132,9 @@ std::optional<size_t> LexiconMatcher::match_at(std::string_view text, size_t at)
 std::optional<std::pair<size_t, size_t>> LexiconMatcher::find(std::string_view text,
                                                               size_t from) const {
   for (size_t at = from; at < text.size(); ++at) {
-    if (!first_byte_[static_cast<unsigned char>(text[at])]) continue;
+    auto c = static_cast<unsigned char>(text[at]);
+    if (!first_byte_[c]) continue;
+    if (!mid_word_[c] && at > 0 && word_byte(static_cast<unsigned char>(text[at - 1]))) continue;
     if (auto n = match_at(text, at)) return std::make_pair(at, at + *n);
   }
   return std::nullopt;

@@ -39,7 +39,7 @@ class LexiconMatcher {
  private:
   friend struct BookImage;  // writes and reads the tables (a compiled book's image)
   LexiconMatcher() = default;
-  void index_first_bytes();  // first_byte_ from the root's edges
+  void index_first_bytes();  // first_byte_ and mid_word_ from the root's edges
 
   struct Node {
     uint32_t first_edge = 0, edge_count = 0;
@@ -63,6 +63,9 @@ class LexiconMatcher {
   std::vector<Edge> edges_;  // each node's edges together, sorted by byte
   std::vector<Term> terms_;
   bool first_byte_[256] = {};
+  // Whether a form that starts with the byte may start inside a word (it has no left boundary):
+  // where none may, find() skips the byte inside words without walking the trie.
+  bool mid_word_[256] = {};
   bool longest_ = false;
 };
 
