@@ -150,16 +150,14 @@ class GroupNames {
  public:
   using value_type = std::pair<std::string, int>;
   using const_iterator = std::vector<value_type>::const_iterator;
-  using iterator = std::vector<value_type>::iterator;
 
   const_iterator begin() const { return entries_.begin(); }
   const_iterator end() const { return entries_.end(); }
   size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
   void clear() { entries_.clear(); }
   const_iterator find(std::string_view name) const {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
-      if (it->first.size() == name.size() && it->first == name) return it;
+      if (it->first == name) return it;
     return entries_.end();
   }
   int at(std::string_view name) const {

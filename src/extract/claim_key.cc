@@ -76,10 +76,14 @@ size_t code_points(std::string_view s) {
       s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
 }
 
+bool ascii_letter(uint32_t c) {
+  return ((c | 0x20) - 'a') < 26u;
+}
+
 // Whether a code point is a letter or a mark (\p{L}, \p{M}). ASCII is decided here; other code
 // points are asked of RE2 once per thread (an RE2 search per word was 3% of a batch).
 bool letter_or_mark(uint32_t cp) {
-  if (cp < 0x80) return ((cp | 0x20) - 'a') < 26u;
+  if (cp < 0x80) return ascii_letter(cp);
   static thread_local std::unordered_map<uint32_t, bool> known;
   auto it = known.find(cp);
   if (it != known.end()) return it->second;
@@ -104,7 +108,7 @@ std::vector<std::string> content_words(const Context& ctx, TextRange sentence,
     auto b = static_cast<unsigned char>(ctx.text[at]);
     if (b < 0x80) {
       *n = 1;
-      return static_cast<unsigned>((b | 0x20) - 'a') < 26u;
+      return ascii_letter(b);
     }
     return letter_or_mark(decode_utf8(ctx.text, at, n));
   };

@@ -432,6 +432,7 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     c.priority = m.rule->priority;
     uint32_t ev = 0;  // bits by Evidence
     auto add = [&ev](Evidence e) { ev |= 1u << e; };
+    auto has = [&ev](size_t e) { return (ev >> e) & 1u; };
     std::string_view first_word = word(pc.b), last_word = word(pc.e - 1);
     if (n >= 2 && given_name(ctx, first_word)) add(kGivenName);
     if (n == 1 && given_name(ctx, first_word)) add(kGivenNameAlone);
@@ -522,16 +523,16 @@ void interpret_capitalised(const Context& ctx, const Match& m, std::vector<Entit
     // "Sierra Semiconductor", "Lamonts Apparel": a person's name seldom ends in a common
     // English word unless a given name or an initial opens it, or the word is a surname too
     // after a word that is no common one ("Jansher Khan", but "Pan Am", "All Blacks").
-    if (n >= 2 && !(ev & (1u << kGivenName)) && !(ev & (1u << kInitial)) &&
-        !acronym_shape(last_word) && in_lex(ctx, "common_words", lower_ascii(last_word)) &&
+    if (n >= 2 && !has(kGivenName) && !has(kInitial) && !acronym_shape(last_word) &&
+        in_lex(ctx, "common_words", lower_ascii(last_word)) &&
         !(in_lex(ctx, "proper_common_words", last_word) &&
           !in_lex(ctx, "common_words", lower_ascii(first_word))))
       add(kCommonLast);
     for (size_t e = 0; e < kEvidenceCount; ++e)
-      if (ev & (1u << e))
+      if (has(e))
         for (size_t t = 0; t < kTypes.size(); ++t) c.evidence[t] += model.weights[e][t];
     for (size_t e = 0; e < kEvidenceCount; ++e)
-      if ((ev & (1u << e)) && model.priority[e])
+      if (has(e) && model.priority[e])
         c.priority = std::max(c.priority, static_cast<int>(*model.priority[e]));
     out->push_back(std::move(c));
   }

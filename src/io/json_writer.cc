@@ -115,14 +115,13 @@ class Out {
     comma();
     *s_ += v;
   }
+  static bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
   // The comma, `v` quoted and `after` in one append, when no byte of `v` needs an escape (the
   // contract's keys, most values): a quarter of the writer's time went to appending a byte at a
   // time. False, with nothing written, when one does.
   bool quoted(std::string_view v, std::string_view after) {
-    for (char ch : v) {
-      auto c = static_cast<unsigned char>(ch);
-      if (c < 0x20 || c == '"' || c == '\\') return false;
-    }
+    for (char ch : v)
+      if (needs_escape(static_cast<unsigned char>(ch))) return false;
     size_t n = s_->size();
     s_->resize(n + !first_ + v.size() + 2 + after.size());
     char* p = s_->data() + n;
@@ -142,7 +141,7 @@ class Out {
     size_t run = 0;
     for (size_t i = 0; i < v.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(v[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;  // text is valid UTF-8 (repaired on input)
+      if (!needs_escape(c)) continue;  // text is valid UTF-8 (repaired on input)
       s_->append(v, run, i - run);
       escape(c);
       run = i + 1;

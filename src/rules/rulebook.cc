@@ -319,7 +319,7 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 }
 
 // The rules that may match in `piece`, each with the window its matches lie in, ascending by
-// pack-local index, into `fired`.
+// pack-local index, into *out.
 void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow& shadow,
                  std::vector<PackData::SetPart::Window>* out) {
   const size_t size = piece.size();
