@@ -32,12 +32,27 @@
 namespace claimx {
 namespace {
 
-std::string joined(std::vector<std::string> parts) {
+// FNV-1a 64 fed piece by piece: the key's canonical string is hashed as it would be written,
+// without writing it (a claim's words were a string each, sorted as strings, then joined).
+struct Fnv {
+  uint64_t h = fnv1a64("");
+  void add(std::string_view s) {
+    for (unsigned char ch : s) {
+      h ^= ch;
+      h *= 1099511628211ull;
+    }
+  }
+};
+
+// Adds the parts sorted (by bytes) and unique, separated by U+001E.
+template <typename Part>
+void add_joined(Fnv& fnv, std::vector<Part>& parts) {
   std::sort(parts.begin(), parts.end());
   parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out.append(i ? "\x1e" : "").append(parts[i]);
-  return out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) fnv.add("\x1e");
+    fnv.add(parts[i]);
+  }
 }
 
 // The lower case of the capitals of Latin (ASCII, Latin-1, Latin Extended-A), Greek and
@@ -55,19 +70,24 @@ uint32_t lower_cp(uint32_t c) {
   return c;
 }
 
-// Lower-cases valid UTF-8 (the text is repaired on input) code point by code point.
-std::string lower_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// Appends the lower case of valid UTF-8 (the text is repaired on input), code point by code
+// point.
+void append_lower_utf8(std::string_view s, std::string* out) {
   for (size_t i = 0, n = 0; i < s.size(); i += n) {
     auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {  // most words are ASCII: no decoding
-      out += static_cast<char>(lower_cp(b));
+      *out += static_cast<char>(lower_cp(b));
       n = 1;
       continue;
     }
-    append_utf8(lower_cp(decode_utf8(s, i, &n)), &out);
+    append_utf8(lower_cp(decode_utf8(s, i, &n)), out);
   }
+}
+
+std::string lower_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_lower_utf8(s, &out);
   return out;
 }
 
@@ -96,11 +116,14 @@ bool letter_or_mark(uint32_t cp) {
 }
 
 // The sentence's words (runs of Unicode letters and marks: digits, spaces of any kind,
-// punctuation and symbols separate them) outside `covered` (sorted by start), normalized.
-std::vector<std::string> content_words(const Context& ctx, TextRange sentence,
-                                       const std::vector<TextRange>& covered) {
+// punctuation and symbols separate them) outside `covered` (sorted by start), normalized: views
+// into `buf`, which holds them all (one buffer per claim, not a string per word).
+std::vector<std::string_view> content_words(const Context& ctx, TextRange sentence,
+                                            const std::vector<TextRange>& covered,
+                                            std::string* buf) {
   const Lexicon* stop = ctx.lexicon("key_stop_words");
-  std::vector<std::string> words;
+  std::vector<std::pair<size_t, size_t>> at_size;  // in buf, which grows as words are added
+  buf->clear();
   size_t c = 0;
   // Whether the code point at `at` is a letter or mark; *n gets its length. ASCII inline: most
   // of a sentence is.
@@ -126,18 +149,26 @@ std::vector<std::string> content_words(const Context& ctx, TextRange sentence,
     for (size_t k = c; k < covered.size() && covered[k].start < end && !inside; ++k)
       inside = covered[k].end > start;
     if (inside) continue;
-    std::string w = lower_utf8(word);
+    const size_t from = buf->size();
+    append_lower_utf8(word, buf);
+    std::string_view w(buf->data() + from, buf->size() - from);
     const size_t letters = code_points(w);
-    if (letters < 2 || (stop && stop->find(w))) continue;
-    if (letters >= 5 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
-    words.push_back(std::move(w));
+    if (letters < 2 || (stop && stop->find(w))) {
+      buf->resize(from);
+      continue;
+    }
+    if (letters >= 5 && w.back() == 's' && w[w.size() - 2] != 's') buf->pop_back();
+    at_size.emplace_back(from, buf->size() - from);
   }
+  std::vector<std::string_view> words;
+  words.reserve(at_size.size());
+  for (const auto& [from, size] : at_size) words.emplace_back(buf->data() + from, size);
   return words;
 }
 
-std::string fnv1a64_hex(std::string_view s) {
+std::string hex16(uint64_t h) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(s)));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
 
@@ -171,10 +202,20 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
   }
   std::sort(covered.begin(), covered.end(),
             [](const TextRange& a, const TextRange& b) { return a.start < b.start; });
-  std::string canonical = "ck1\x1f" + joined(entities) + "\x1f" + joined(figures) + "\x1f" +
-                          joined(dates) + "\x1f" + (claim.change ? claim.change->direction : "") +
-                          "\x1f" + joined(content_words(ctx, claim.span, covered));
-  return "ck1-" + fnv1a64_hex(canonical);
+  static thread_local std::string word_buf;
+  std::vector<std::string_view> words = content_words(ctx, claim.span, covered, &word_buf);
+  Fnv fnv;
+  fnv.add("ck1\x1f");
+  add_joined(fnv, entities);
+  fnv.add("\x1f");
+  add_joined(fnv, figures);
+  fnv.add("\x1f");
+  add_joined(fnv, dates);
+  fnv.add("\x1f");
+  if (claim.change) fnv.add(claim.change->direction);
+  fnv.add("\x1f");
+  add_joined(fnv, words);
+  return "ck1-" + hex16(fnv.h);
 }
 
 }  // namespace claimx

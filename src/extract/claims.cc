@@ -156,12 +156,44 @@ void word_features(const Model& m, std::string_view sentence, std::vector<WordFe
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
+// The named features of a sentence, sorted by name, each once: a map's order without a tree
+// node per feature. Reused from sentence to sentence, its names keep their buffers.
+class Features {
+ public:
+  using Item = std::pair<std::string, double>;
+  void clear() { size_ = 0; }
+  void set(std::string_view name, double value) {
+    auto end = items_.begin() + static_cast<std::ptrdiff_t>(size_);
+    auto it = std::lower_bound(items_.begin(), end, name,
+                               [](const Item& a, std::string_view n) { return a.first < n; });
+    if (it != end && it->first == name) {
+      it->second = value;
+      return;
+    }
+    size_t at = static_cast<size_t>(it - items_.begin());
+    if (size_ == items_.size()) items_.emplace_back();
+    // The spare item after the last moves to `at` (swaps: no name is copied).
+    std::rotate(items_.begin() + static_cast<std::ptrdiff_t>(at),
+                items_.begin() + static_cast<std::ptrdiff_t>(size_),
+                items_.begin() + static_cast<std::ptrdiff_t>(size_ + 1));
+    items_[at].first.assign(name);
+    items_[at].second = value;
+    ++size_;
+  }
+  const Item* begin() const { return items_.data(); }
+  const Item* end() const { return items_.data() + size_; }
+
+ private:
+  std::vector<Item> items_;
+  size_t size_ = 0;
+};
+
 // Visits a sentence's features, the named and the word ones, in the order of their names (as one
 // map of all would: the score sums them in that order, so it stays the same to the last bit):
 // fn(name, word, value, weight), with `word` the words of a word feature, else empty.
 template <typename Fn>
-void each_feature(const Model& m, const std::map<std::string, double, std::less<>>& features,
-                  const std::vector<WordFeature>& words, Fn fn) {
+void each_feature(const Model& m, const Features& features, const std::vector<WordFeature>& words,
+                  Fn fn) {
   auto f = features.begin();
   size_t w = 0;
   // Whether "w:" + words[w] sorts before the name.
@@ -301,25 +333,28 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
   const Model& model =
       ctx.book.derived<Model>("claims.model", [&] { return load_model(ctx.book); });
   double threshold = options.min_score.value_or(model.threshold);
-  std::map<int, std::vector<const Hit*>> cues_by_sentence;
-  for (const Hit& h : hits) {
-    cues_by_sentence[h.sentence].push_back(&h);
-  }
-  // Items by sentence, so each sentence looks only at its own (linear in the document).
-  std::map<int, std::vector<size_t>> figures_in, entities_in, agreements_in;
+  // Cues and items by sentence, so each sentence looks only at its own (linear in the
+  // document). An item outside every sentence (-1) goes in a last slot no sentence reads.
+  const size_t n = ctx.sentences->size();
+  auto slot = [n](int si) {
+    return si >= 0 && static_cast<size_t>(si) < n ? static_cast<size_t>(si) : n;
+  };
+  std::vector<std::vector<const Hit*>> cues_by_sentence(n + 1);
+  for (const Hit& h : hits) cues_by_sentence[slot(h.sentence)].push_back(&h);
+  std::vector<std::vector<size_t>> figures_in(n + 1), entities_in(n + 1), agreements_in(n + 1);
   for (size_t fi = 0; fi < out->figures.size(); ++fi)
-    figures_in[out->figures[fi].sentence].push_back(fi);
-  std::map<int, std::vector<std::pair<TextRange, size_t>>> mentions_in;
+    figures_in[slot(out->figures[fi].sentence)].push_back(fi);
+  std::vector<std::vector<std::pair<TextRange, size_t>>> mentions_in(n + 1);
   for (size_t ei = 0; ei < out->entities.size(); ++ei)
     for (const auto& mn : out->entities[ei].mentions) {
-      int si = ctx.sentence_at(mn.span.start);
+      size_t si = slot(ctx.sentence_at(mn.span.start));
       auto& v = entities_in[si];
       if (v.empty() || v.back() != ei) v.push_back(ei);
       mentions_in[si].emplace_back(mn.span, ei);
     }
   for (size_t ai = 0; ai < out->agreements.size(); ++ai)
     for (const auto& mn : out->agreements[ai].mentions) {
-      auto& v = agreements_in[ctx.sentence_at(mn.span.start)];
+      auto& v = agreements_in[slot(ctx.sentence_at(mn.span.start))];
       if (v.empty() || v.back() != ai) v.push_back(ai);
     }
   static const std::set<std::string, std::less<>> kQuantity{
@@ -330,26 +365,28 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     Claim c;
     c.span = s.span;
     c.sentence = static_cast<int>(si);
-    std::map<std::string, double, std::less<>> features;
-    int key = static_cast<int>(si);
+    static thread_local Features features;
+    static thread_local std::string name;
+    features.clear();
+    const size_t key = si;
     for (size_t fi : figures_in[key]) {
       const Figure& f = out->figures[fi];
       c.figures.push_back(fi);
-      features["figure." + f.kind] = 1;
+      features.set(name.assign("figure.").append(f.kind), 1);
       if (kQuantity.count(f.kind)) add_unique(&c.types, "quantity");
     }
     c.entities = entities_in[key];
     std::sort(c.entities.begin(), c.entities.end());
     c.entities.erase(std::unique(c.entities.begin(), c.entities.end()), c.entities.end());
-    if (!c.entities.empty()) features["entity"] = 1;
+    if (!c.entities.empty()) features.set("entity", 1);
     c.agreements = agreements_in[key];
     std::sort(c.agreements.begin(), c.agreements.end());
     c.agreements.erase(std::unique(c.agreements.begin(), c.agreements.end()), c.agreements.end());
     for (const Hit* h : cues_by_sentence[key]) {
       const Rule& r = *h->rule;
       add_unique(&c.cues, r.id);
-      if (r.type == RuleKind::kHedge) c.hedged = true, features["hedge"] = 1;
-      if (r.type == RuleKind::kNegation) c.negated = true, features["negation"] = 1;
+      if (r.type == RuleKind::kHedge) c.hedged = true, features.set("hedge", 1);
+      if (r.type == RuleKind::kNegation) c.negated = true, features.set("negation", 1);
       if (r.type == RuleKind::kAttribution && !c.attribution) {
         Attribution a;
         a.speaker = h->speaker.start == kNoPos ? h->span : h->speaker;
@@ -365,21 +402,21 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
             a.entity = ei;
           }
         c.attribution = a;
-        features["attribution"] = 1;
+        features.set("attribution", 1);
       }
       if (r.attrs.contains("direction") && !c.change) {
         Change ch = find_change(ctx, *h, c.figures, *out, model.change_window_bytes);
         if (ch.by || ch.from || ch.to) c.change = ch;
       }
       std::string feature = r.attrs.value("feature", "");
-      if (!feature.empty()) features[feature] = 1;
+      if (!feature.empty()) features.set(feature, 1);
       if (r.type == RuleKind::kCue) add_unique(&c.types, r.attrs.value("type", ""));
     }
     const double words = static_cast<double>(word_count(ctx.slice(s.span)));
     const std::string* bin = nullptr;
     for (const auto& [lower, name] : model.length_bins)
       if (lower <= words) bin = &name;
-    if (bin) features[*bin] = 1;
+    if (bin) features.set(*bin, 1);
     static thread_local std::vector<WordFeature> words_in;
     word_features(model, ctx.slice(s.span), &words_in);
     double z = model.bias;
