@@ -27,7 +27,7 @@ std::vector<std::string_view> tokens(std::string_view s) {
 bool in_any(const Context& ctx, const nlohmann::json& lexicons, std::string_view word) {
   if (!lexicons.is_array()) return false;
   for (const auto& name : lexicons) {
-    const Lexicon* lex = ctx.book.lexicon(name.get<std::string>());
+    const Lexicon* lex = ctx.book.lexicon(name.get_ref<const std::string&>());
     if (lex && lex->contains(word)) return true;
   }
   return false;
@@ -551,7 +551,10 @@ bool is_shouting(std::string_view s) {
 
 void interpret_entity(const Context& ctx, const Match& m, std::vector<EntityCandidate>* out) {
   const Rule& r = *m.rule;
-  if (r.attrs.value("type", "") == "auto") return interpret_capitalised(ctx, m, out);
+  // Asked of every name match: compared in place, not copied out of the attributes.
+  auto type = r.attrs.find("type");
+  if (type != r.attrs.end() && type->is_string() && type->get_ref<const std::string&>() == "auto")
+    return interpret_capitalised(ctx, m, out);
   EntityCandidate c;
   if (r.attrs.contains("evidence")) {
     c.mention = {m.span, r.id, "name"};

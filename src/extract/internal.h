@@ -37,16 +37,34 @@ struct Context {
   std::vector<bool> is_item_sentence;  // by sentence index
   std::vector<bool> shouting;          // by sentence index: (almost) no lowercase letters
   NumberLexicons numbers;              // the number-word lexicons (made once per book)
-  // Lexicons by (literal) name, filled as stages ask: one map lookup per document and name.
-  mutable std::unordered_map<const char*, const Lexicon*> lexicon_cache;
+  // Lexicons by (literal) name, filled as stages ask: one book lookup per document and name,
+  // then a probe of a small open-addressing table keyed by the literal's address (a few dozen
+  // names, asked hundreds of thousands of times a batch; a hash map's node walk was a third of
+  // the cost of an entity word's look-up).
+  struct LexiconCache {
+    static constexpr size_t kSlots = 256;  // kept at most half full
+    std::array<const char*, kSlots> names{};
+    std::array<const Lexicon*, kSlots> lexicons{};
+    size_t used = 0;
+  };
+  mutable LexiconCache lexicon_cache;
   // The entities model of a name rule's pack, read into tables (entities.cc), by rule.
   mutable std::unordered_map<const Rule*, const struct EntityModel*> entity_models;
 
   // The lexicon `name` (a string literal: its address is the cache key), or null.
   const Lexicon* lexicon(const char* name) const {
-    auto it = lexicon_cache.find(name);
-    if (it == lexicon_cache.end()) it = lexicon_cache.emplace(name, book.lexicon(name)).first;
-    return it->second;
+    LexiconCache& c = lexicon_cache;
+    constexpr size_t kMask = LexiconCache::kSlots - 1;
+    size_t at = ((reinterpret_cast<uintptr_t>(name) * 0x9E3779B97F4A7C15ull) >> 56) & kMask;
+    for (; c.names[at]; at = (at + 1) & kMask)
+      if (c.names[at] == name) return c.lexicons[at];
+    const Lexicon* l = book.lexicon(name);
+    if (c.used < LexiconCache::kSlots / 2) {  // else asked of the book each time
+      c.names[at] = name;
+      c.lexicons[at] = l;
+      ++c.used;
+    }
+    return l;
   }
 
   std::string_view slice(const TextRange& r) const { return text.substr(r.start, r.end - r.start); }
