@@ -31,14 +31,22 @@ bool looks_binary(std::string_view bytes, std::string* why);
 size_t replace_control_bytes(std::string* text);
 
 // FNV-1a, 64 bits: a small, fixed, well-known hash (claim keys, the HTML report's element ids),
-// easy to recompute in any language.
-inline uint64_t fnv1a64(std::string_view s) {
+// easy to recompute in any language. Fed piece by piece, it hashes the pieces' concatenation
+// without writing it.
+struct Fnv1a64 {
   uint64_t h = 14695981039346656037ull;  // the FNV-1a 64 offset basis
-  for (unsigned char ch : s) {
-    h ^= ch;
-    h *= 1099511628211ull;
+  void add(std::string_view s) {
+    for (unsigned char ch : s) {
+      h ^= ch;
+      h *= 1099511628211ull;
+    }
   }
-  return h;
+};
+
+inline uint64_t fnv1a64(std::string_view s) {
+  Fnv1a64 f;
+  f.add(s);
+  return f.h;
 }
 
 // The hash of the tables claimx builds for itself (lexicons, shadow words, word weights): eight

@@ -32,21 +32,10 @@
 namespace claimx {
 namespace {
 
-// FNV-1a 64 fed piece by piece: the key's canonical string is hashed as it would be written,
-// without writing it (a claim's words were a string each, sorted as strings, then joined).
-struct Fnv {
-  uint64_t h = fnv1a64("");
-  void add(std::string_view s) {
-    for (unsigned char ch : s) {
-      h ^= ch;
-      h *= 1099511628211ull;
-    }
-  }
-};
-
-// Adds the parts sorted (by bytes) and unique, separated by U+001E.
+// Adds the parts sorted (by bytes) and unique, separated by U+001E: the key's canonical string
+// is hashed as the recipe writes it, without writing it.
 template <typename Part>
-void add_joined(Fnv& fnv, std::vector<Part>& parts) {
+void add_joined(Fnv1a64& fnv, std::vector<Part>& parts) {
   std::sort(parts.begin(), parts.end());
   parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -117,7 +106,7 @@ bool letter_or_mark(uint32_t cp) {
 
 // The sentence's words (runs of Unicode letters and marks: digits, spaces of any kind,
 // punctuation and symbols separate them) outside `covered` (sorted by start), normalized: views
-// into `buf`, which holds them all (one buffer per claim, not a string per word).
+// into `buf`, which holds them all (no string of its own per word).
 std::vector<std::string_view> content_words(const Context& ctx, TextRange sentence,
                                             const std::vector<TextRange>& covered,
                                             std::string* buf) {
@@ -204,7 +193,7 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
             [](const TextRange& a, const TextRange& b) { return a.start < b.start; });
   static thread_local std::string word_buf;
   std::vector<std::string_view> words = content_words(ctx, claim.span, covered, &word_buf);
-  Fnv fnv;
+  Fnv1a64 fnv;
   fnv.add("ck1\x1f");
   add_joined(fnv, entities);
   fnv.add("\x1f");
