@@ -85,6 +85,11 @@ uint32_t decode_utf8(std::string_view s, size_t i, size_t* length = nullptr);
 // Appends the UTF-8 bytes of code point cp.
 void append_utf8(uint32_t cp, std::string* out);
 
+// Whether c is an ASCII letter (one compare: words are scanned a byte at a time).
+inline bool ascii_letter(uint32_t c) {
+  return ((c | 0x20) - 'a') < 26u;
+}
+
 enum class OffsetUnit { kCodepoints, kBytes, kUtf16 };
 
 class OffsetMap {

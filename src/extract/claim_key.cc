@@ -85,10 +85,6 @@ size_t code_points(std::string_view s) {
       s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
 }
 
-bool ascii_letter(uint32_t c) {
-  return ((c | 0x20) - 'a') < 26u;
-}
-
 // Whether a code point is a letter or a mark (\p{L}, \p{M}). ASCII is decided here; other code
 // points are asked of RE2 once per thread (an RE2 search per word was 3% of a batch).
 bool letter_or_mark(uint32_t cp) {

@@ -119,7 +119,7 @@ void word_tokens(std::string_view s, std::string* buf, std::vector<std::string_v
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     bool is_digit = static_cast<unsigned>(c - '0') < 10u;  // ASCII only
-    bool is_letter = static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+    bool is_letter = ascii_letter(c);
     if (is_digit || is_letter || c == '\'') {
       *buf += static_cast<char>(is_letter ? c | 0x20 : c);
       digit = digit || is_digit;
@@ -359,20 +359,21 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
     }
   static const std::set<std::string, std::less<>> kQuantity{
       "money", "number", "percent", "percentage-points", "ordinal", "range", "measure"};
+  // Reused from sentence to sentence: names keep their buffers.
+  static thread_local Features features;
+  static thread_local std::string figure_feature;
   for (size_t si : ctx.item_sentences) {
     const Sentence& s = (*ctx.sentences)[si];
     if (s.zone != "body") continue;
     Claim c;
     c.span = s.span;
     c.sentence = static_cast<int>(si);
-    static thread_local Features features;
-    static thread_local std::string name;
     features.clear();
     const size_t key = si;
     for (size_t fi : figures_in[key]) {
       const Figure& f = out->figures[fi];
       c.figures.push_back(fi);
-      features.set(name.assign("figure.").append(f.kind), 1);
+      features.set(figure_feature.assign("figure.").append(f.kind), 1);
       if (kQuantity.count(f.kind)) add_unique(&c.types, "quantity");
     }
     c.entities = entities_in[key];
