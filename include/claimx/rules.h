@@ -272,8 +272,13 @@ class RuleBook {
                   std::vector<Match>* out) const;
   // The same, handing each match to fn as it is found (the Match is reused: copy what you keep).
   // Memory stays flat however many matches a long sentence has.
+  // `fire_only` (by index into rules()) marks the rules the caller reads only for whether they
+  // match in the slice: where Hyperscan's database holds such a rule's own pattern and fired
+  // it, the rule gives one Match whose span and whole are the slice (group 0 alone set), and
+  // no RE2 search runs for it. Elsewhere such a rule gives its matches as any other.
   void for_each_match(std::string_view pack, std::string_view text, size_t begin, size_t end,
-                      const std::function<void(const Match&)>& fn) const;
+                      const std::function<void(const Match&)>& fn,
+                      const std::vector<char>* fire_only = nullptr) const;
 
   // How the compiled book matches its sentence rules (for measuring start-up): in Sets (and
   // how many Sets, and their patterns' bytes), behind a prefilter, or by a lexicon trie.

@@ -327,6 +327,18 @@ std::vector<const ScoreTerm*> top_word_terms(const Claim& claim, size_t n) {
   return out;
 }
 
+std::vector<char> claims_fire_only(const RuleBook& book) {
+  const std::vector<Rule>& rules = book.rules();
+  std::vector<char> out(rules.size(), 0);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    bool marker =
+        r.type == RuleKind::kCue || r.type == RuleKind::kHedge || r.type == RuleKind::kNegation;
+    out[i] = r.stage == Stage::kClaims && marker && !r.attrs.contains("direction");
+  }
+  return out;
+}
+
 void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const ExtractOptions& options,
                    Result* out) {
   // Made once per rule book: the word table alone is thousands of entries.

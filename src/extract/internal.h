@@ -245,5 +245,9 @@ std::string claim_key(const Context& ctx, const Claim& claim, const Result& r,
                       const std::vector<std::pair<TextRange, size_t>>& mentions);
 void finish_claims(const Context& ctx, const std::vector<Hit>& cues, const ExtractOptions& options,
                    Result* out);
+// The rules (by index into book.rules()) whose hits finish_claims reads only for their rule and
+// sentence, not their span or groups: cues, hedges and negations without a `direction`.
+// RuleBook::for_each_match may then give one hit per sentence without searching for each.
+std::vector<char> claims_fire_only(const RuleBook& book);
 
 }  // namespace claimx

@@ -227,14 +227,15 @@ struct PackMatches {
   size_t size = 0;
 
   void collect(const RuleBook& book, const std::string& pack, const std::vector<Unit>& units,
-               size_t begin, size_t end) {
+               size_t begin, size_t end, const std::vector<char>& fire_only) {
     size = 0;
     first.clear();
     for (size_t u = begin; u < end; ++u) {
       first.push_back(size);
       const TextRange& span = units[u].doc->span(units[u].sentence);
-      book.for_each_match(pack, units[u].doc->text(), span.start, span.end,
-                          [this](const Match& m) { add(m); });
+      book.for_each_match(
+          pack, units[u].doc->text(), span.start, span.end, [this](const Match& m) { add(m); },
+          &fire_only);
     }
     first.push_back(size);
   }
@@ -259,6 +260,9 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
   constexpr size_t kWindowBytes = 256 << 10;
   constexpr size_t kAloneBytes = 16 << 10;
   const std::vector<std::string>& packs = book.sentence_packs();
+  // Claim cues are read for whether they fire, so one hit per sentence does.
+  const auto& fire_only =
+      book.derived<std::vector<char>>("claims.fire_only", [&] { return claims_fire_only(book); });
   std::vector<PackMatches> found(packs.size());
   auto bytes_of = [&](size_t u) {
     const TextRange& s = units[u].doc->span(units[u].sentence);
@@ -269,8 +273,9 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
       const Unit& u = units[begin];
       const TextRange& span = u.doc->span(u.sentence);
       for (const auto& pack : packs)
-        book.for_each_match(pack, u.doc->text(), span.start, span.end,
-                            [&](const Match& m) { u.doc->route(m, u.sentence); });
+        book.for_each_match(
+            pack, u.doc->text(), span.start, span.end,
+            [&](const Match& m) { u.doc->route(m, u.sentence); }, &fire_only);
       ++begin;
       continue;
     }
@@ -279,7 +284,8 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
            bytes + bytes_of(end) <= kWindowBytes;
          ++end)
       bytes += bytes_of(end);
-    for (size_t p = 0; p < packs.size(); ++p) found[p].collect(book, packs[p], units, begin, end);
+    for (size_t p = 0; p < packs.size(); ++p)
+      found[p].collect(book, packs[p], units, begin, end, fire_only);
     for (size_t i = 0; i < end - begin; ++i) {
       const Unit& u = units[begin + i];
       for (const auto& pm : found)

@@ -82,8 +82,9 @@ struct PackData {
     std::string_view serialized;
     std::string owned;
     // A database's members: whether it holds the rule's own pattern (its match ends are then the
-    // rule's; a Set pattern's may end earlier), and the most bytes a match of it spans.
-    std::vector<char> exact;
+    // rule's; a Set pattern's may end earlier) and, when it does, whether every match of it is
+    // non-empty (it then fires where the rule has a match); and the most bytes a match spans.
+    std::vector<char> exact;          // kTrimmed, kOwn or kFires
     std::vector<uint32_t> max_width;  // hyperscan::kUnbounded: no limit
     // Whether the Set may be searched: compiles it when no thread has started to, waits when
     // one has. False when it did not compile (then every rule of it that may match runs).
@@ -99,6 +100,10 @@ struct PackData {
     struct Window {
       int k;  // pack-local index of the rule
       size_t from, to;
+      // The rule has a match in the sentence: the database holds its own pattern, which matches
+      // no empty string (a Set, or a member standing for a trimmed pattern, says only that it
+      // may match).
+      bool fires = false;
     };
     Window window(const hyperscan::Hit& hit, size_t size) const;
   };
@@ -130,6 +135,9 @@ struct PackData {
   std::vector<SetPart> hs_parts;
   bool hyperscan_ready() const;
 };
+
+// SetPart::exact's values.
+inline constexpr char kTrimmed = 0, kOwn = 1, kFires = 2;
 
 // Set by the build tool before RuleBook::save_image(): the image then carries each pack's
 // Hyperscan parts. Null in claimx, which never compiles a database.

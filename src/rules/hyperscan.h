@@ -38,6 +38,12 @@ struct Hit {
 // A pattern's max_width when its matches may be of any length.
 constexpr uint32_t kUnbounded = UINT32_MAX;
 
+// The fewest and the most bytes a match of a pattern spans.
+struct Widths {
+  uint32_t min = 0, max = kUnbounded;
+  bool operator==(const Widths&) const = default;
+};
+
 // A database the build tool wrote.
 class Database {
  public:
@@ -66,15 +72,15 @@ std::string pattern_for(std::string_view set_pattern);
 
 // Compiles patterns into a database, as it lies in memory at a kAlign-aligned address; a
 // pattern Hyperscan rejects ("Pattern is too large") is left out: `kept[i]` says which went
-// in, and a pattern's id is its index among those kept. `max_width[i]`: the most bytes a match
-// of pattern i spans (kUnbounded when there is no limit or it was left out). Empty with `error`
+// in, and a pattern's id is its index among those kept. `widths[i]`: the fewest and most bytes a
+// match of pattern i spans ({0, kUnbounded} when it was left out). Empty with `error`
 // set when nothing could be compiled. (Hyperscan's prefilter mode takes such a pattern, but
 // matches so much more that its rule ran, and its big RE2 was compiled, on a one-line input
 // that it never matches.) Defined in hyperscan_compile.cc, which only the build tool links:
 // claimx reads databases, it never compiles them.
 using Compiler = std::string (*)(const std::vector<std::string>& patterns, std::vector<char>* kept,
-                                 std::vector<uint32_t>* max_width, std::string* error);
+                                 std::vector<Widths>* widths, std::string* error);
 std::string compile(const std::vector<std::string>& patterns, std::vector<char>* kept,
-                    std::vector<uint32_t>* max_width, std::string* error);
+                    std::vector<Widths>* widths, std::string* error);
 
 }  // namespace claimx::hyperscan

@@ -36,30 +36,30 @@ std::string aligned_copy(const hs_database_t* db) {
   return out;
 }
 
-// The most bytes a match of the pattern spans, or kUnbounded.
-uint32_t max_width_of(const std::string& pattern, unsigned flags) {
+// The fewest and most bytes a match of the pattern spans (the most kUnbounded when unbounded).
+Widths widths_of(const std::string& pattern, unsigned flags) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_expression_info(pattern.c_str(), flags, &info, &err) != HS_SUCCESS) {
     hs_free_compile_error(err);
-    return kUnbounded;
+    return {};
   }
-  uint32_t width = info->max_width;  // UINT_MAX when unbounded
+  Widths w{info->min_width, info->max_width};  // max_width is UINT_MAX when unbounded
   std::free(info);
-  return width;
+  return w;
 }
 
 }  // namespace
 
 std::string compile(const std::vector<std::string>& patterns, std::vector<char>* kept,
-                    std::vector<uint32_t>* max_width, std::string* error) {
+                    std::vector<Widths>* widths, std::string* error) {
   // Patterns in UTF-8 like RE2's, and patterns that may match the empty string allowed: they
   // match every text. Every match is reported, not only a pattern's first (HS_FLAG_SINGLEMATCH):
   // the last end bounds the rule's RE2 search, and the databases scanned the BBC corpus in a
   // fifth less time so.
   constexpr unsigned kFlags = HS_FLAG_UTF8 | HS_FLAG_ALLOWEMPTY;
   kept->assign(patterns.size(), 1);
-  max_width->assign(patterns.size(), kUnbounded);
+  widths->assign(patterns.size(), Widths{});
   hs_platform_info_t platform = generic_platform();
   for (;;) {
     std::vector<const char*> exprs;
@@ -83,7 +83,7 @@ std::string compile(const std::vector<std::string>& patterns, std::vector<char>*
                          &err) == HS_SUCCESS) {
       std::string out = aligned_copy(db);
       hs_free_database(db);
-      for (size_t i : index) (*max_width)[i] = max_width_of(patterns[i], kFlags);
+      for (size_t i : index) (*widths)[i] = widths_of(patterns[i], kFlags);
       if (out.empty()) *error = "cannot serialize the database";
       return out;
     }

@@ -633,8 +633,8 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
   }
   if (patterns.empty()) return {};
   std::vector<char> kept, exact(patterns.size(), 1);
-  std::vector<uint32_t> max_width;
-  database.owned = image_set_compiler(patterns, &kept, &max_width, error);
+  std::vector<hyperscan::Widths> widths;
+  database.owned = image_set_compiler(patterns, &kept, &widths, error);
   // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
   // pattern when that one searches the sentence: trimmed, it may match more, never less, but
   // its matches may end elsewhere than the rule's.
@@ -645,7 +645,7 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
       exact[i] = 0;
       again = true;
     }
-  if (again) database.owned = image_set_compiler(patterns, &kept, &max_width, error);
+  if (again) database.owned = image_set_compiler(patterns, &kept, &widths, error);
   if (database.owned.empty()) return {};
   std::vector<PackData::SetPart> out(3);  // the database, the rejected on sentence and shadow
   out[1].shadow = false;
@@ -653,8 +653,10 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
   for (size_t i = 0; i < kept.size(); ++i) {
     out[kept[i] ? 0 : 1 + of[i]->set_on_shadow].members.push_back(database.members[i]);
     if (!kept[i]) continue;
-    database.exact.push_back(exact[i]);
-    database.max_width.push_back(max_width[i]);
+    // An own pattern none of whose matches is empty fires only where its rule's RE2 finds a
+    // match (the RE2 loop steps over empty ones).
+    database.exact.push_back(exact[i] ? (widths[i].min > 0 ? kFires : kOwn) : kTrimmed);
+    database.max_width.push_back(widths[i].max);
   }
   database.members = std::move(out[0].members);
   out[0] = std::move(database);
@@ -770,6 +772,8 @@ bool hyperscan_plan_matches(const PackData& p, const std::vector<Rule>& rules) {
     if (part.database && part.shadow) return false;
     size_t known = part.database ? part.members.size() : 0;  // exact, max_width: a database's
     if (part.exact.size() != known || part.max_width.size() != known) return false;
+    if (std::any_of(part.exact.begin(), part.exact.end(), [](char e) { return e > kFires; }))
+      return false;
     for (int k : part.members) {
       if (k < 0 || size_t(k) >= n || searched[k]) return false;
       if (!part.database && part.shadow != rules[p.set_rules[k]].set_on_shadow) return false;

@@ -146,12 +146,12 @@ bool PackData::SetPart::match(std::string_view text, std::vector<hyperscan::Hit>
 
 PackData::SetPart::Window PackData::SetPart::window(const hyperscan::Hit& hit, size_t size) const {
   const int k = members[hit.id];
-  if (!database || !exact[hit.id]) return {k, 0, size};
+  if (!database || exact[hit.id] == kTrimmed) return {k, 0, size, false};
   // A match starts at most max_width bytes before its end, and the first ends at first_end or
   // later: none starts before first_end - max_width.
   uint32_t width = max_width[hit.id];
   size_t from = width != hyperscan::kUnbounded && hit.first_end > width ? hit.first_end - width : 0;
-  return {k, from, std::min(hit.last_end, size)};
+  return {k, from, std::min(hit.last_end, size), exact[hit.id] == kFires};
 }
 
 bool PackData::hyperscan_ready() const {
@@ -325,7 +325,7 @@ void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow&
   const size_t size = piece.size();
   std::vector<PackData::SetPart::Window>& fired = *out;
   fired.clear();
-  for (int k : p.lexicon_rules) fired.push_back({k, 0, size});
+  for (int k : p.lexicon_rules) fired.push_back({k, 0, size, false});
   static thread_local std::vector<hyperscan::Hit> hits;  // one part's: per sentence and pack
   static thread_local std::vector<char> may;  // pack-local index -> may match (prefilter)
   static thread_local ShadowCache shadows;
@@ -352,7 +352,7 @@ void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow&
       return;
     }
     for (int k : members)
-      if (!filtered || may[k]) fired.push_back({k, 0, size});
+      if (!filtered || may[k]) fired.push_back({k, 0, size, false});
   };
   // The Hyperscan parts say exactly which rules match, the filtered ones too: no prefilter.
   // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's text
@@ -363,7 +363,7 @@ void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow&
   } else {
     p.filter.passing({piece.data(), piece.size()}, &may);
     for (int k : p.filtered_rules)
-      if (may[k] && !p.in_gated[k]) fired.push_back({k, 0, size});  // no match finds nothing
+      if (may[k] && !p.in_gated[k]) fired.push_back({k, 0, size, false});  // no match finds nothing
     for (const auto& part : p.gated) search(part, true);
     for (const auto& part : p.parts) search(part, true);
   }
@@ -1754,7 +1754,8 @@ void match_lexicons(const LexiconMatcher& lm, const Rule& r, const re2::StringPi
 }  // namespace
 
 void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin,
-                              size_t end, const std::function<void(const Match&)>& fn) const {
+                              size_t end, const std::function<void(const Match&)>& fn,
+                              const std::vector<char>* fire_only) const {
   auto pit = impl_->pack_index.find(pack);
   if (pit == impl_->pack_index.end() || begin >= end) return;
   const PackData& p = impl_->packs[pit->second];
@@ -1781,10 +1782,19 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   std::vector<re2::StringPiece>& subs = own.subs;
   Match& mt = own.mt;
   fired_rules(p, piece, impl_->shadow, &own.fired);
-  for (const auto& [si, from, to] : own.fired) {
-    const Rule& r = impl_->rules[p.set_rules[si]];
+  for (const auto& [si, from, to, fires] : own.fired) {
+    const size_t index = p.set_rules[si];
+    const Rule& r = impl_->rules[index];
     if (const LexiconMatcher* lm = p.matchers[si].get()) {
       match_lexicons(*lm, r, whole, text.data(), mt, fn);
+      continue;
+    }
+    if (fires && fire_only && index < fire_only->size() && (*fire_only)[index]) {
+      mt.rule = &r;
+      mt.whole = mt.span = {begin, end};
+      mt.groups.assign(r.captures + 1, {kNoPos, kNoPos});
+      mt.groups[0] = mt.whole;
+      fn(mt);
       continue;
     }
     const re2::RE2& re = r.re->get();

@@ -820,15 +820,62 @@ TEST(Rules, HyperscanPartsFindWhatRe2SetsFind) {
   EXPECT_GT(matches, 1000u);
 }
 
+// A rule the caller reads only for whether it fires gives one match spanning the slice where
+// the database says it matches, and fires in exactly the slices, and in the order, it did.
+TEST(Rules, RulesReadForFiringFireWhereTheirMatchesAre) {
+  RuleBook image, with_examples;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(image.load_image(embedded_book_image(), &errors));
+  with_examples.add_sources(embedded_pack_sources(), &errors);
+  ASSERT_TRUE(with_examples.compile(&errors, RuleBook::Compile::kLazy));
+  std::vector<std::string> texts = sample_lines();
+  for (const Rule& r : with_examples.rules())
+    for (const auto& e : r.examples) texts.push_back(e.text);
+  const std::vector<char> all(image.rules().size(), 1);
+  size_t matches = 0, read_for_firing = 0;
+  for (const std::string& pack : image.sentence_packs())
+    for (const std::string& line : texts) {
+      const std::string text = "## " + line + " ##";  // the slice is the line alone
+      const size_t begin = 3, end = 3 + line.size();
+      auto fired = [&](const std::vector<char>* fire_only, size_t* count) {
+        std::vector<std::string> ids;
+        image.for_each_match(
+            pack, text, begin, end,
+            [&](const Match& m) {
+              EXPECT_TRUE(m.whole.start >= begin && m.whole.end <= end) << m.rule->id;
+              ++*count;
+              if (std::find(ids.begin(), ids.end(), m.rule->id) == ids.end())
+                ids.push_back(m.rule->id);
+            },
+            fire_only);
+        return ids;
+      };
+      size_t searched = 0, firing = 0;
+      EXPECT_EQ(fired(nullptr, &searched), fired(&all, &firing)) << pack << ": " << line;
+      matches += searched;
+      read_for_firing += firing;
+    }
+  ASSERT_GT(matches, 1000u);
+#ifdef CLAIMX_HYPERSCAN
+  EXPECT_LT(read_for_firing, matches);  // rules that matched twice in a slice gave one match
+#else
+  EXPECT_EQ(read_for_firing, matches);  // no database: every rule searched
+#endif
+}
+
 #ifdef CLAIMX_HYPERSCAN
 TEST(Rules, HyperscanDatabaseReportsEndsAndRefusesWhatIsNotOne) {
   std::vector<char> kept;
-  std::vector<uint32_t> widths;
+  std::vector<hyperscan::Widths> widths;
   std::string error;
+  // A pattern that may match the empty string has no fewest bytes (it matches every text).
+  ASSERT_FALSE(hyperscan::compile({"x*"}, &kept, &widths, &error).empty()) << error;
+  EXPECT_EQ(widths, (std::vector<hyperscan::Widths>{{0, hyperscan::kUnbounded}}));
   std::string bytes = hyperscan::compile({"a+b", "c(?:d|e)", "(x"}, &kept, &widths, &error);
   ASSERT_FALSE(bytes.empty()) << error;
   EXPECT_EQ(kept, (std::vector<char>{1, 1, 0}));
-  EXPECT_EQ(widths, (std::vector<uint32_t>{hyperscan::kUnbounded, 2, hyperscan::kUnbounded}));
+  EXPECT_EQ(widths, (std::vector<hyperscan::Widths>{
+                        {2, hyperscan::kUnbounded}, {2, 2}, {0, hyperscan::kUnbounded}}));
   hyperscan::Database db;
   ASSERT_TRUE(db.load(bytes, false));
   // Each pattern once, with its first and last match end: "ce" ends at 5 and "cd" at 12, "ab"
