@@ -909,16 +909,33 @@ std::vector<std::string> scan_captures(const std::string& p) {
   return names;
 }
 
-// True when the pattern is one capturing group around everything ("(?P<span>...)"): that group
-// is the whole match, so matching needs no submatch pass (a bit-state search over a program as
-// big as a place-name alternation costs microseconds per match).
+// The length of the zero-width assertion at p[i] (\b, \B, \A, \z, ^ or $), 0 when none is.
+size_t assertion_at(const std::string& p, size_t i) {
+  if (i < p.size() && (p[i] == '^' || p[i] == '$')) return 1;
+  if (i + 1 < p.size() && p[i] == '\\' &&
+      std::string_view("bBAz").find(p[i + 1]) != std::string_view::npos)
+    return 2;
+  return 0;
+}
+
+// True when the pattern is one capturing group around everything ("(?P<span>...)"), but for
+// zero-width assertions before and after it ("\b(?P<span>...)"): that group is the whole match,
+// so matching needs no submatch pass (a bit-state search over a program as big as a place-name
+// alternation costs microseconds per match).
 bool group1_wraps_all(const std::string& p) {
-  bool capturing = p.compare(0, 4, "(?P<") == 0 || (p.size() > 1 && p[0] == '(' && p[1] != '?');
+  size_t start = 0;
+  while (size_t n = assertion_at(p, start)) start += n;
+  bool capturing = p.compare(start, 4, "(?P<") == 0 ||
+                   (p.size() > start + 1 && p[start] == '(' && p[start + 1] != '?');
   if (!capturing) return false;
   int depth = 0;
-  for (size_t i = 0; i < p.size(); i = skip_literal(p, i) + 1) {
+  for (size_t i = start; i < p.size(); i = skip_literal(p, i) + 1) {
     if (p[i] == '(') ++depth;
-    if (p[i] == ')' && --depth == 0) return i + 1 == p.size();
+    if (p[i] == ')' && --depth == 0) {
+      size_t end = i + 1;
+      while (size_t n = assertion_at(p, end)) end += n;
+      return end == p.size();
+    }
   }
   return false;
 }

@@ -214,6 +214,9 @@ rules:
   - {id: t.tail, kind: number, pattern: '(?P<span>c)d'}
   - {id: t.escaped, kind: number, pattern: '(?P<span>e\)|f)'}
   - {id: t.class, kind: number, pattern: '[(](?P<span>g)'}
+  - {id: t.edges, kind: number, pattern: '^\b(?P<span>h+)\b$'}
+  - {id: t.backslash, kind: number, pattern: '(?P<span>i)\\b'}
+  - {id: t.after, kind: number, pattern: '\b(?P<span>j)k'}
 )";
   RuleBook book;
   std::vector<RuleError> errors;
@@ -225,6 +228,9 @@ rules:
   EXPECT_FALSE(book.rule("t.alt")->group1_is_whole);
   EXPECT_FALSE(book.rule("t.tail")->group1_is_whole);
   EXPECT_FALSE(book.rule("t.class")->group1_is_whole);
+  EXPECT_TRUE(book.rule("t.edges")->group1_is_whole);  // zero-width assertions around it
+  EXPECT_FALSE(book.rule("t.backslash")->group1_is_whole);  // a backslash, then b
+  EXPECT_FALSE(book.rule("t.after")->group1_is_whole);
   std::string text = "12)x 7y b cd";
   std::vector<Match> hits;
   book.match_pack("t", text, 0, text.size(), &hits);
