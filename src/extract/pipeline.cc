@@ -263,7 +263,11 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
   // Claim cues are read for whether they fire, so one hit per sentence does.
   const auto& fire_only =
       book.derived<std::vector<char>>("claims.fire_only", [&] { return claims_fire_only(book); });
-  std::vector<PackMatches> found(packs.size());
+  // Kept by the thread from batch to batch: a Match slot keeps its groups' buffer, so copying
+  // a match into it allocates nothing once the slots have grown (a fresh set per batch of
+  // documents allocated for every match).
+  static thread_local std::vector<PackMatches> found;
+  found.resize(packs.size());
   auto bytes_of = [&](size_t u) {
     const TextRange& s = units[u].doc->span(units[u].sentence);
     return s.end - s.start;
