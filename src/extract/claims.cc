@@ -14,28 +14,36 @@ namespace {
 
 // The word features' weights. Every word of every body sentence, and every pair of adjacent
 // words, is looked up (two million look-ups on the BBC corpus, 3% of a run with a hash map of
-// strings): an open-addressing table over one buffer of keys, looked up by view.
+// strings): an open-addressing table over one buffer of keys, looked up by view. A pair is
+// looked up only after a word some pair starts with.
 class WordWeights {
  public:
   void add(std::string_view key, double weight) {
-    if (find(key)) return;  // the first of a repeated key stays, as a map's emplace keeps it
-    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
-    entries_.push_back(
-        {static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(key.size()), weight});
-    keys_.append(key);
-    place(entries_.size() - 1);
-  }
-  // The table's own copy of the key (a view that lives as long as the table) and its weight.
-  std::optional<std::pair<std::string_view, double>> find(std::string_view key) const {
-    if (slots_.empty()) return std::nullopt;
-    size_t mask = slots_.size() - 1;
-    for (size_t at = table_hash(key) & mask;; at = (at + 1) & mask) {
-      uint32_t e = slots_[at];
-      if (e == 0) return std::nullopt;
-      const Entry& entry = entries_[e - 1];
-      if (entry.size == key.size() && key_of(entry) == key)
-        return std::make_pair(key_of(entry), entry.weight);
+    uint32_t e = slot_of(key);
+    if (e && entries_[e - 1].feature) return;  // the first of a repeated key stays, as a map's
+    if (!e) e = insert(key);
+    entries_[e - 1].feature = true;
+    entries_[e - 1].weight = weight;
+    // A pair's first word is marked, so that a word no pair starts with costs no pair look-up.
+    if (size_t space = key.find(' '); space != std::string_view::npos) {
+      uint32_t first = slot_of(key.substr(0, space));
+      if (!first) first = insert(key.substr(0, space));
+      entries_[first - 1].starts_pair = true;
     }
+  }
+  // A word's entry: the table's own copy of the word (a view that lives as long as the table),
+  // whether it is a feature and its weight, and whether a pair starts with it.
+  struct Found {
+    std::string_view key;
+    bool feature;
+    double weight;
+    bool starts_pair;
+  };
+  std::optional<Found> find(std::string_view key) const {
+    uint32_t e = slot_of(key);
+    if (!e) return std::nullopt;
+    const Entry& entry = entries_[e - 1];
+    return Found{key_of(entry), entry.feature, entry.weight, entry.starts_pair};
   }
   bool empty() const { return entries_.empty(); }
 
@@ -43,9 +51,28 @@ class WordWeights {
   struct Entry {
     uint32_t offset, size;
     double weight;
+    bool feature, starts_pair;
   };
   std::string_view key_of(const Entry& e) const {
     return std::string_view(keys_).substr(e.offset, e.size);
+  }
+  // The entry's index + 1, or 0.
+  uint32_t slot_of(std::string_view key) const {
+    if (slots_.empty()) return 0;
+    size_t mask = slots_.size() - 1;
+    for (size_t at = table_hash(key) & mask;; at = (at + 1) & mask) {
+      uint32_t e = slots_[at];
+      if (e == 0 || (entries_[e - 1].size == key.size() && key_of(entries_[e - 1]) == key))
+        return e;
+    }
+  }
+  uint32_t insert(std::string_view key) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+    entries_.push_back({static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(key.size()), 0.0,
+                        false, false});
+    keys_.append(key);
+    place(entries_.size() - 1);
+    return static_cast<uint32_t>(entries_.size());
   }
   void place(size_t i) {
     size_t mask = slots_.size() - 1;
@@ -146,10 +173,12 @@ void word_features(const Model& m, std::string_view sentence, std::vector<WordFe
   static thread_local std::vector<std::string_view> toks;
   word_tokens(sentence, &buf, &toks);
   for (size_t i = 0; i < toks.size(); ++i) {
-    if (auto f = m.words.find(toks[i])) out->push_back(*f);
-    if (i + 1 < toks.size()) {
+    auto f = m.words.find(toks[i]);
+    if (!f) continue;  // neither a feature nor the start of one
+    if (f->feature) out->emplace_back(f->key, f->weight);
+    if (f->starts_pair && i + 1 < toks.size()) {
       pair.assign(toks[i]).append(1, ' ').append(toks[i + 1]);
-      if (auto f = m.words.find(pair)) out->push_back(*f);
+      if (auto p = m.words.find(pair); p && p->feature) out->emplace_back(p->key, p->weight);
     }
   }
   std::sort(out->begin(), out->end());
