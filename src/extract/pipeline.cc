@@ -49,14 +49,32 @@ namespace {
 
 // Rules that read capitalisation as evidence say which zones they skip (a headline in title
 // case capitalises every word). Zone rules read whole lines (text/zones.cc), not sentences.
-// A shouting sentence (all capitals) counts as the zone `shouting` as well as its own.
-bool skipped(const Match& m, const std::string& zone, bool shouting) {
-  if (m.rule->type == RuleKind::kZone) return true;
-  auto skip = m.rule->attrs.find("skip_zones");
-  if (skip == m.rule->attrs.end() || !skip->is_array()) return false;
-  if (shouting && std::find(skip->begin(), skip->end(), "shouting") != skip->end()) return true;
-  return std::find(skip->begin(), skip->end(), zone) != skip->end();
-}
+// A shouting sentence (all capitals) counts as the zone `shouting` as well as its own. Read
+// from the rules' attributes once per book (a JSON look-up for every match was 1% of a batch).
+class SkippedZones {
+ public:
+  explicit SkippedZones(const RuleBook& book) : first_(book.rules().data()) {
+    for (const Rule& r : book.rules()) {
+      std::vector<std::string>& zones = of_.emplace_back();
+      if (r.type == RuleKind::kZone) continue;
+      auto skip = r.attrs.find("skip_zones");
+      if (skip != r.attrs.end() && skip->is_array())
+        for (const auto& z : *skip)
+          if (z.is_string()) zones.push_back(z.get<std::string>());
+    }
+  }
+  bool skipped(const Match& m, const std::string& zone, bool shouting) const {
+    if (m.rule->type == RuleKind::kZone) return true;
+    const auto& zones = of_[static_cast<size_t>(m.rule - first_)];
+    for (const std::string& z : zones)
+      if (z == zone || (shouting && z == "shouting")) return true;
+    return false;
+  }
+
+ private:
+  const Rule* first_;                         // the book's rules: a match's rule is one of them
+  std::vector<std::vector<std::string>> of_;  // by rule index
+};
 
 // One document on its way through the pipeline. The constructor zones and segments it; the
 // matches of its sentences come in through route(), in sentence order, pack by pack; finish()
@@ -64,9 +82,11 @@ bool skipped(const Match& m, const std::string& zone, bool shouting) {
 class DocRun {
  public:
   DocRun(const Document& doc, const RuleBook& book, const ExtractOptions& options)
-      : options_(options), ctx_{doc.text, book, std::nullopt, &r_.sentences,
-                                {},       {},   {},           number_lexicons(book),
-                                {},       {}} {
+      : options_(options),
+        ctx_{doc.text, book, std::nullopt, &r_.sentences, {}, {}, {}, number_lexicons(book),
+             {},       {}},
+        skipped_(
+            book.derived<SkippedZones>("pipeline.skip_zones", [&] { return SkippedZones(book); })) {
     std::string_view text = doc.text;
     auto paragraphs = split_paragraphs(text);
     Zoning zoning = find_zones(text, paragraphs, book);
@@ -107,7 +127,7 @@ class DocRun {
 
   // A match in sentence si, interpreted by the rule's kind (not its pack).
   void route(const Match& m, size_t si) {
-    if (skipped(m, r_.sentences[si].zone, ctx_.shouting[si])) return;
+    if (skipped_.skipped(m, r_.sentences[si].zone, ctx_.shouting[si])) return;
     switch (m.rule->stage) {
       case Stage::kFigures:
         if (dateline_ >= 0)  // no anchor yet: the dateline's date may give one (finish())
@@ -211,6 +231,7 @@ class DocRun {
   std::vector<AgreementCandidate> deals_;  // frames and later mentions (deals.cc)
   std::vector<Hit> status_, cues_;
   SpanIndex masks_;
+  const SkippedZones& skipped_;
 };
 
 // A sentence to match: its document and its index there.
