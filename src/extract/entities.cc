@@ -868,13 +868,25 @@ void apply_evidence(const Context& ctx, const std::vector<EntityCandidate>& evid
 void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
   const EntityModel& model = model_of(ctx, "entities");
   // The mean evidence of a name's mentions: one mention's context should not outvote the
-  // rest, nor many weak contexts a strong link. (A hash map: no order is read from it.)
-  std::unordered_map<std::string, std::array<double, 3>> votes;
-  std::unordered_map<std::string, size_t> counts;
-  for (const auto& c : *cands) {
+  // rest, nor many weak contexts a strong link. Each name is hashed once: its candidates read
+  // the votes by index (a map by name was looked up six times a candidate). No order is read
+  // from the hash map; its keys are the candidates' names, which stay in place until the votes
+  // are last read.
+  std::unordered_map<std::string_view, size_t> group_of;
+  std::vector<std::array<double, 3>> votes;
+  std::vector<size_t> counts;
+  std::vector<size_t> group(cands->size());
+  for (size_t i = 0; i < cands->size(); ++i) {
+    const EntityCandidate& c = (*cands)[i];
+    auto [it, fresh] = group_of.emplace(c.name, votes.size());
+    if (fresh) {
+      votes.push_back({});
+      counts.push_back(0);
+    }
+    group[i] = it->second;
     if (c.mention.form == "demonym") continue;
-    auto& v = votes[c.name];
-    ++counts[c.name];
+    auto& v = votes[group[i]];
+    ++counts[group[i]];
     if (c.auto_typed) {
       for (size_t t = 0; t < 3; ++t) v[t] += c.evidence[t];
     } else {
@@ -882,11 +894,13 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
         if (c.type == kTypes[t]) v[t] += model.typed_by_rule[t];
     }
   }
-  for (auto& [name, v] : votes)
-    for (auto& x : v) x /= static_cast<double>(counts[name]);
-  auto decide = [&](const EntityCandidate& c) {
+  for (size_t g = 0; g < votes.size(); ++g)
+    if (counts[g] > 0)
+      for (auto& x : votes[g]) x /= static_cast<double>(counts[g]);
+  auto decide = [&](size_t i) {
+    const EntityCandidate& c = (*cands)[i];
     const auto& prior = c.words == 1 ? model.prior_single : model.prior;
-    const auto& v = votes[c.name];
+    const auto& v = votes[group[i]];
     size_t best = 0;
     double best_score = -1e9;
     for (size_t t = 0; t < 3; ++t) {
@@ -895,35 +909,43 @@ void vote_types(const Context& ctx, std::vector<EntityCandidate>* cands) {
     }
     return std::string(kTypes[best]);
   };
-  for (auto& c : *cands)
-    if (c.auto_typed) c.type = decide(c);
+  for (size_t i = 0; i < cands->size(); ++i)
+    if ((*cands)[i].auto_typed) (*cands)[i].type = decide(i);
   // Surnames: the last word of a person's name of two words or more.
   std::set<std::string> surnames;
   for (const auto& c : *cands)
     if (c.type == "person" && c.name.find(' ') != std::string::npos)
       surnames.insert(last_token(c.name));
   for (const auto& s : surnames) {
-    auto it = votes.find(s);
-    if (it == votes.end()) continue;
-    for (size_t t = 0; t < 3; ++t) it->second[t] += model.linked_person[t];
+    auto it = group_of.find(s);
+    if (it == group_of.end()) continue;
+    for (size_t t = 0; t < 3; ++t) votes[it->second][t] += model.linked_person[t];
   }
-  for (auto& c : *cands)
-    if (c.auto_typed) {
-      c.type = decide(c);
-      if (c.type != "organization") c.subtype.clear();
-      if (c.type == "place") c.subtype = c.lexicon_subtype;
-      if (!c.evidence_rule.empty() && c.type == c.evidence_type) c.mention.rule = c.evidence_rule;
-    }
+  for (size_t i = 0; i < cands->size(); ++i) {
+    EntityCandidate& c = (*cands)[i];
+    if (!c.auto_typed) continue;
+    c.type = decide(i);
+    if (c.type != "organization") c.subtype.clear();
+    if (c.type == "place") c.subtype = c.lexicon_subtype;
+    if (!c.evidence_rule.empty() && c.type == c.evidence_type) c.mention.rule = c.evidence_rule;
+  }
   // A single common word ("Results", "Golf") with no evidence anywhere in the document is
-  // capitalised for another reason: no name.
-  cands->erase(std::remove_if(cands->begin(), cands->end(),
-                              [&](const EntityCandidate& c) {
-                                if (!c.auto_typed || c.words != 1) return false;
-                                const auto& v = votes[c.name];
-                                return v[0] == 0 && v[1] == 0 && v[2] == 0 &&
-                                       in_lex(ctx, "common_words", lower_ascii(c.name));
-                              }),
-               cands->end());
+  // capitalised for another reason: no name. Decided before any candidate moves.
+  std::vector<char> drop(cands->size(), 0);
+  for (size_t i = 0; i < cands->size(); ++i) {
+    const EntityCandidate& c = (*cands)[i];
+    if (!c.auto_typed || c.words != 1) continue;
+    const auto& v = votes[group[i]];
+    drop[i] =
+        v[0] == 0 && v[1] == 0 && v[2] == 0 && in_lex(ctx, "common_words", lower_ascii(c.name));
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < cands->size(); ++i)
+    if (!drop[i]) {
+      if (kept != i) (*cands)[kept] = std::move((*cands)[i]);
+      ++kept;
+    }
+  cands->erase(cands->begin() + static_cast<std::ptrdiff_t>(kept), cands->end());
 }
 
 // An acronym defined after a name ("Kurdistan Democratic Party (KDP)") is that entity
