@@ -356,6 +356,16 @@ std::vector<const ScoreTerm*> top_word_terms(const Claim& claim, size_t n) {
   return out;
 }
 
+namespace {
+
+// A cue that states a change ("rose", "fell"): finish_claims reads its span to find the change's
+// figures, so it is never read for firing alone.
+bool states_change(const Rule& r) {
+  return r.attrs.contains("direction");
+}
+
+}  // namespace
+
 std::vector<char> claims_fire_only(const RuleBook& book) {
   const std::vector<Rule>& rules = book.rules();
   std::vector<char> out(rules.size(), 0);
@@ -363,7 +373,7 @@ std::vector<char> claims_fire_only(const RuleBook& book) {
     const Rule& r = rules[i];
     bool marker =
         r.type == RuleKind::kCue || r.type == RuleKind::kHedge || r.type == RuleKind::kNegation;
-    out[i] = r.stage == Stage::kClaims && marker && !r.attrs.contains("direction");
+    out[i] = r.stage == Stage::kClaims && marker && !states_change(r);
   }
   return out;
 }
@@ -446,7 +456,7 @@ void finish_claims(const Context& ctx, const std::vector<Hit>& hits, const Extra
         c.attribution = a;
         features.set("attribution", 1);
       }
-      if (r.attrs.contains("direction") && !c.change) {
+      if (states_change(r) && !c.change) {
         Change ch = find_change(ctx, *h, c.figures, *out, model.change_window_bytes);
         if (ch.by || ch.from || ch.to) c.change = ch;
       }

@@ -632,7 +632,7 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
     patterns.push_back(hyperscan::pattern_for(of.back()->expanded));
   }
   if (patterns.empty()) return {};
-  std::vector<char> kept, exact(patterns.size(), 1);
+  std::vector<char> kept, own(patterns.size(), 1);  // the rule's own pattern, not its Set's
   std::vector<hyperscan::Widths> widths;
   database.owned = image_set_compiler(patterns, &kept, &widths, error);
   // A rule too large for Hyperscan (four deal rules, of many lexicons) goes in with its Set
@@ -642,7 +642,7 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
   for (size_t i = 0; i < kept.size(); ++i)
     if (!kept[i] && !of[i]->set_on_shadow && !of[i]->set_pattern.empty()) {
       patterns[i] = hyperscan::pattern_for(of[i]->set_pattern);
-      exact[i] = 0;
+      own[i] = 0;
       again = true;
     }
   if (again) database.owned = image_set_compiler(patterns, &kept, &widths, error);
@@ -655,7 +655,7 @@ std::vector<PackData::SetPart> compile_hyperscan_parts(const PackData& p,
     if (!kept[i]) continue;
     // An own pattern none of whose matches is empty fires only where its rule's RE2 finds a
     // match (the RE2 loop steps over empty ones).
-    database.exact.push_back(exact[i] ? (widths[i].min > 0 ? kFires : kOwn) : kTrimmed);
+    database.exact.push_back(own[i] ? (widths[i].min > 0 ? kFires : kOwn) : kTrimmed);
     database.max_width.push_back(widths[i].max);
   }
   database.members = std::move(out[0].members);
