@@ -53,6 +53,26 @@ struct LazySet {
   std::vector<const std::string*> patterns;
 };
 
+// A pack's prefilter. A book read from an image decodes it on first use: with Hyperscan a
+// sentence searches it only when a database failed or the text is not valid UTF-8, so most runs
+// never read its megabyte.
+class PackFilter {
+ public:
+  PackFilter() = default;
+  explicit PackFilter(prefilter::Filter f);
+  // `read` decodes the image's bytes; a damaged block throws claimx::Error from get().
+  explicit PackFilter(std::function<prefilter::Filter()> read);
+  const prefilter::Filter& get() const;
+
+ private:
+  struct State {
+    std::once_flag once;
+    std::function<prefilter::Filter()> read;  // empty once read
+    prefilter::Filter filter;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 struct PackData {
   std::string name;
   std::string file;
@@ -114,7 +134,7 @@ struct PackData {
   // every rule's needs by pack-local index: a Set part none of whose rules may match is
   // skipped.
   std::vector<int> filtered_rules;
-  prefilter::Filter filter;
+  PackFilter filter;
   // Filtered rules that share their first clause (most often "a digit") are searched together
   // as well: a Set over them runs on a sentence only when the filter lets one of them through,
   // and fires those that match. Running each filtered rule's own RE2 instead mostly found
@@ -145,12 +165,21 @@ extern hyperscan::Compiler image_set_compiler;
 
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {
-  RuleRegex(std::string p, const re2::RE2::Options& o) : pattern(std::move(p)), options(o) {}
+  RuleRegex(std::string p, const re2::RE2::Options& o)
+      : owned(std::move(p)), pattern(owned), options(o) {}
+  // A pattern in bytes that outlive the rule (the embedded image): not copied.
+  struct Lasting {};
+  RuleRegex(Lasting, std::string_view p, const re2::RE2::Options& o) : pattern(p), options(o) {}
+  RuleRegex(const RuleRegex&) = delete;
+  RuleRegex& operator=(const RuleRegex&) = delete;
   const re2::RE2& get() {
-    std::call_once(once, [this] { re = std::make_unique<re2::RE2>(pattern, options); });
+    std::call_once(once, [this] {
+      re = std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+    });
     return *re;
   }
-  std::string pattern;
+  std::string owned;
+  std::string_view pattern;  // owned, or bytes that outlive the rule
   re2::RE2::Options options;
   std::once_flag once;
   std::unique_ptr<re2::RE2> re;

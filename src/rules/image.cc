@@ -21,7 +21,7 @@ namespace claimx {
 
 namespace {
 
-constexpr std::string_view kMagic = "claimx compiled rule book 12\n";
+constexpr std::string_view kMagic = "claimx compiled rule book 13\n";
 
 class Writer {
  public:
@@ -240,7 +240,9 @@ void write_rule(Writer& w, const Rule& r) {
   w.i32(r.span_group);
 }
 
-Rule read_rule(Reader& in) {
+// With `in_place`, the rule's RE2 is compiled from the image's bytes (which outlive the book)
+// rather than from a copy.
+Rule read_rule(Reader& in, bool in_place) {
   Rule r;
   r.id = in.str();
   r.kind = in.str();
@@ -248,7 +250,8 @@ Rule read_rule(Reader& in) {
   r.stage = static_cast<Stage>(in.u8());
   r.pack = in.str();
   r.pattern = in.str();
-  r.expanded = in.str();
+  std::string_view expanded = in.view();
+  r.expanded = expanded;
   r.set_pattern = in.str();
   r.set_on_shadow = in.u8() != 0;
   r.priority = in.i32();
@@ -274,16 +277,20 @@ Rule read_rule(Reader& in) {
   }
   r.span_group = in.i32();
   r.stable_id = stable_string(r.id);
-  r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
+  auto options = rule_options(r.attrs.value("longest", false));
+  r.re = in_place ? std::make_shared<RuleRegex>(RuleRegex::Lasting{}, expanded, options)
+                  : std::make_shared<RuleRegex>(r.expanded, options);
   return r;
 }
 
 // A rule as its pack holds it before compile(): what compile() derives is left out, so a book
 // read from an image compiles again (with --patterns packs on top) as one read from YAML.
-Rule source_rule(const Rule& compiled) {
+Rule source_rule(Rule& compiled) {
+  // The two patterns, the longest strings, stay out of the copy.
+  std::string expanded = std::move(compiled.expanded), set = std::move(compiled.set_pattern);
   Rule r = compiled;
-  r.expanded.clear();
-  r.set_pattern.clear();
+  compiled.expanded = std::move(expanded);
+  compiled.set_pattern = std::move(set);
   r.set_on_shadow = false;
   r.lexicons.clear();
   r.re.reset();
@@ -741,7 +748,11 @@ std::string RuleBook::save_image() const {
       if (!p.matchers[k]) throw Error("save_image: lexicon rule without a trie in " + p.name);
       BookImage::write_matcher(w, *p.matchers[k]);
     }
-    BookImage::write_filter(w, p.filter);
+    // The prefilter as one block of known size: the reader decodes it on first use.
+    size_t filter_at = w.size();
+    w.u64(0);
+    BookImage::write_filter(w, p.filter.get());
+    w.patch_u64(filter_at, w.size() - filter_at - sizeof(uint64_t));
   }
   BookImage::write_shadow(w, m.shadow);
   // Which pack's lexicon each name resolves to (a later layer's replaces an earlier one's).
@@ -832,7 +843,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       m.dropped[key] = r.str();
     }
     m.rules.resize(r.count(16));
-    for (auto& rule : m.rules) rule = read_rule(r);
+    for (auto& rule : m.rules) rule = read_rule(r, bytes_outlive_book);
     m.packs.resize(r.count(16));
     auto damaged = [](const std::string& what) {
       throw Error("the compiled rule book is damaged (" + what + ")");
@@ -907,8 +918,17 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
           damaged("pack " + p.name);
         p.matchers[k] = BookImage::read_matcher(r);
       }
-      BookImage::read_filter(r, &p.filter);
-      BookImage::check_filter(p.filter, p.set_rules.size());
+      uint64_t filter_size = r.u64();
+      std::string_view filter_block(r.take(filter_size), filter_size);  // bounds-checked
+      auto read_filter = [filter_block, rules = p.set_rules.size()] {
+        Reader fr(filter_block, 0);
+        prefilter::Filter f;
+        BookImage::read_filter(fr, &f);
+        if (!fr.done()) throw Error("the compiled rule book is damaged (prefilter)");
+        BookImage::check_filter(f, rules);
+        return f;
+      };
+      p.filter = bytes_outlive_book ? PackFilter(read_filter) : PackFilter(read_filter());
     }
     BookImage::read_shadow(r, &m.shadow);
     for (uint32_t n = r.count(12); n > 0; --n) {

@@ -154,6 +154,24 @@ PackData::SetPart::Window PackData::SetPart::window(const hyperscan::Hit& hit, s
   return {k, from, std::min(hit.last_end, size), exact[hit.id] == kFires};
 }
 
+PackFilter::PackFilter(prefilter::Filter f) {
+  state_->filter = std::move(f);
+}
+
+PackFilter::PackFilter(std::function<prefilter::Filter()> read) {
+  state_->read = std::move(read);
+}
+
+const prefilter::Filter& PackFilter::get() const {
+  State& s = *state_;
+  std::call_once(s.once, [&s] {
+    if (!s.read) return;
+    s.filter = s.read();  // a throw leaves `once` unset: the next call tries again
+    s.read = nullptr;
+  });
+  return s.filter;
+}
+
 bool PackData::hyperscan_ready() const {
   return !hs_parts.empty() &&
          std::all_of(hs_parts.begin(), hs_parts.end(), [](const SetPart& p) { return p.ready(); });
@@ -313,7 +331,7 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
         if (r.set_on_shadow == shadow)
           add_to_parts(k, r.in_set().size(), false, shadow, opts, &p.parts);
       }
-    p.filter = prefilter::Filter(needs);
+    p.filter = PackFilter(prefilter::Filter(needs));
     plan_gated(p, rules, opts, needs);
   });
 }
@@ -361,7 +379,7 @@ void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow&
       first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos) {
     for (const auto& part : p.hs_parts) search(part, false);
   } else {
-    p.filter.passing({piece.data(), piece.size()}, &may);
+    p.filter.get().passing({piece.data(), piece.size()}, &may);
     for (int k : p.filtered_rules)
       if (may[k] && !p.in_gated[k]) fired.push_back({k, 0, size, false});  // no match finds nothing
     for (const auto& part : p.gated) search(part, true);

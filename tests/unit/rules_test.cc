@@ -228,7 +228,7 @@ rules:
   EXPECT_FALSE(book.rule("t.alt")->group1_is_whole);
   EXPECT_FALSE(book.rule("t.tail")->group1_is_whole);
   EXPECT_FALSE(book.rule("t.class")->group1_is_whole);
-  EXPECT_TRUE(book.rule("t.edges")->group1_is_whole);  // zero-width assertions around it
+  EXPECT_TRUE(book.rule("t.edges")->group1_is_whole);       // zero-width assertions around it
   EXPECT_FALSE(book.rule("t.backslash")->group1_is_whole);  // a backslash, then b
   EXPECT_FALSE(book.rule("t.after")->group1_is_whole);
   std::string text = "12)x 7y b cd";
@@ -300,6 +300,18 @@ TEST(Rules, ImageReadsBackToTheSameBook) {
   std::vector<RuleError> errors;
   ASSERT_TRUE(book.load_image(embedded_book_image(), &errors));
   EXPECT_TRUE(book.save_image() == embedded_book_image());
+  {  // read in place, the prefilters are decoded on first use: by a text that is not UTF-8
+    RuleBook in_place;
+    ASSERT_TRUE(in_place.load_image(embedded_book_image(), &errors, true));
+    std::string bad = "Profits rose 5% to $1.2bn \xff in March.";
+    std::vector<Match> a, b;
+    in_place.match_pack("figures", bad, 0, bad.size(), &a);
+    book.match_pack("figures", bad, 0, bad.size(), &b);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_GE(a.size(), 2u);
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].span.start, b[i].span.start) << i;
+    EXPECT_TRUE(in_place.save_image() == embedded_book_image());
+  }
   // Matching works on the Sets compiled at load and on rules compiled on first use.
   std::string text = "Profits rose 5% to $1.2bn in March, the company said.";
   std::vector<Match> hits;
