@@ -191,14 +191,20 @@ struct Rule {
   RuleKind type = RuleKind::kMask;
   Stage stage = Stage::kMasks;
   std::string pack;
-  std::string pattern;   // as written
-  std::string expanded;  // after {{NAME}} and {{@lexicon}} expansion
+  std::string pattern;  // as written
+  // After {{NAME}} and {{@lexicon}} expansion. Like set_pattern, a view: into pattern_bytes
+  // (set_patterns()), or into bytes that outlive the book (the embedded image read in place,
+  // whose 600 KB of patterns are then not copied at start-up).
+  std::string_view expanded;
   // What the rule's Set searches for when not `expanded`:
   // open_repetitions(trim_optional_edges(expanded)). A Set only says which rules to run, each
   // rule's own RE2 finds the matches, so a Set pattern may match more text than the rule's; it
   // must match wherever the rule's does.
-  std::string set_pattern;
-  const std::string& in_set() const { return set_pattern.empty() ? expanded : set_pattern; }
+  std::string_view set_pattern;
+  std::string_view in_set() const { return set_pattern.empty() ? expanded : set_pattern; }
+  std::shared_ptr<const std::string> pattern_bytes;  // what the two views see, unless the image
+  // Sets both (`set` empty: the Set searches `expanded`) as copies held in pattern_bytes.
+  void set_patterns(std::string_view expanded, std::string_view set);
   // set_pattern is searched on the sentence's shadow (src/rules/shadow.h), where each word of a
   // shadowed lexicon carries a mark and a reference to that lexicon is a few dozen bytes.
   bool set_on_shadow = false;

@@ -50,7 +50,7 @@ struct Lexicon::Deferred {
 struct LazySet {
   enum State : int { kIdle, kCompiling, kReady, kFailed };
   std::atomic<int> state{kIdle};
-  std::vector<const std::string*> patterns;
+  std::vector<std::string_view> patterns;
 };
 
 // A pack's prefilter. A book read from an image decodes it on first use: with Hyperscan a

@@ -154,12 +154,12 @@ std::vector<RuleError> check_examples(const RuleBook& book) {
 std::vector<RuleError> pattern_warnings(const RuleBook& book) {
   std::vector<RuleError> out;
   for (const Rule& rule : book.rules()) {
-    const std::string& p = rule.expanded;
+    std::string_view p = rule.expanded;
     for (size_t i = p.find('{'); i != std::string::npos; i = p.find('{', i + 1)) {
       if (i > 0 && p[i - 1] == '\\') continue;
       size_t comma = p.find(',', i), close = p.find('}', i);
       if (comma == std::string::npos || close == std::string::npos || comma > close) continue;
-      std::string hi = p.substr(comma + 1, close - comma - 1);
+      std::string hi(p.substr(comma + 1, close - comma - 1));
       if (hi.empty() || hi.find_first_not_of("0123456789") != std::string::npos || hi.size() > 6)
         continue;
       if (std::stoi(hi) >= 30) {

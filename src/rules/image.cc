@@ -240,8 +240,8 @@ void write_rule(Writer& w, const Rule& r) {
   w.i32(r.span_group);
 }
 
-// With `in_place`, the rule's RE2 is compiled from the image's bytes (which outlive the book)
-// rather than from a copy.
+// With `in_place`, the rule's patterns are views into the image's bytes (which outlive the
+// book), and its RE2 is compiled from them: nothing is copied.
 Rule read_rule(Reader& in, bool in_place) {
   Rule r;
   r.id = in.str();
@@ -250,9 +250,13 @@ Rule read_rule(Reader& in, bool in_place) {
   r.stage = static_cast<Stage>(in.u8());
   r.pack = in.str();
   r.pattern = in.str();
-  std::string_view expanded = in.view();
-  r.expanded = expanded;
-  r.set_pattern = in.str();
+  std::string_view expanded = in.view(), set = in.view();
+  if (in_place) {
+    r.expanded = expanded;
+    r.set_pattern = set;
+  } else {
+    r.set_patterns(expanded, set);
+  }
   r.set_on_shadow = in.u8() != 0;
   r.priority = in.i32();
   r.attrs = in.json();
@@ -279,18 +283,17 @@ Rule read_rule(Reader& in, bool in_place) {
   r.stable_id = stable_string(r.id);
   auto options = rule_options(r.attrs.value("longest", false));
   r.re = in_place ? std::make_shared<RuleRegex>(RuleRegex::Lasting{}, expanded, options)
-                  : std::make_shared<RuleRegex>(r.expanded, options);
+                  : std::make_shared<RuleRegex>(std::string(expanded), options);
   return r;
 }
 
 // A rule as its pack holds it before compile(): what compile() derives is left out, so a book
 // read from an image compiles again (with --patterns packs on top) as one read from YAML.
-Rule source_rule(Rule& compiled) {
-  // The two patterns, the longest strings, stay out of the copy.
-  std::string expanded = std::move(compiled.expanded), set = std::move(compiled.set_pattern);
+Rule source_rule(const Rule& compiled) {
   Rule r = compiled;
-  compiled.expanded = std::move(expanded);
-  compiled.set_pattern = std::move(set);
+  r.expanded = {};
+  r.set_pattern = {};
+  r.pattern_bytes.reset();
   r.set_on_shadow = false;
   r.lexicons.clear();
   r.re.reset();

@@ -77,7 +77,7 @@ void compile_sets(std::vector<PackData>& packs, const std::vector<Rule>& rules,
     for (int k : job.part->members) {
       const Rule& r = rules[job.pack->set_rules[k]];
       std::string err;
-      if (job.part->set->Add(r.in_set(), &err) < 0)
+      if (job.part->set->Add(re2::StringPiece(r.in_set().data(), r.in_set().size()), &err) < 0)
         job.errors.push_back(
             {r.pattern_loc, "pattern of rule " + r.id + " rejected by RE2::Set: " + err});
       else
@@ -104,8 +104,8 @@ bool compile_lazy(const PackData::SetPart& part) {
   if (part.database)
     return part.owned.empty() ? part.database->load(part.serialized, true)
                               : part.database->load(part.owned, false);
-  for (const std::string* p : part.lazy->patterns)
-    if (part.set->Add(*p, nullptr) < 0) return false;
+  for (std::string_view p : part.lazy->patterns)
+    if (part.set->Add(re2::StringPiece(p.data(), p.size()), nullptr) < 0) return false;
   return part.set->Compile();
 }
 
@@ -152,6 +152,14 @@ PackData::SetPart::Window PackData::SetPart::window(const hyperscan::Hit& hit, s
   uint32_t width = max_width[hit.id];
   size_t from = width != hyperscan::kUnbounded && hit.first_end > width ? hit.first_end - width : 0;
   return {k, from, std::min(hit.last_end, size), exact[hit.id] == kFires};
+}
+
+void Rule::set_patterns(std::string_view expanded_pattern, std::string_view set) {
+  auto bytes = std::make_shared<std::string>(expanded_pattern);
+  bytes->append(set);  // the views are taken once the string is whole
+  expanded = std::string_view(*bytes).substr(0, expanded_pattern.size());
+  set_pattern = std::string_view(*bytes).substr(expanded_pattern.size());
+  pattern_bytes = std::move(bytes);
 }
 
 PackFilter::PackFilter(prefilter::Filter f) {
@@ -210,7 +218,7 @@ void RuleBook::Impl::compile_in_background() {
         if (part.members.empty()) continue;
         part.lazy = std::make_unique<LazySet>();
         if (!part.database)  // a database is read, not compiled from patterns
-          for (int k : part.members) part.lazy->patterns.push_back(&rules[p.set_rules[k]].in_set());
+          for (int k : part.members) part.lazy->patterns.push_back(rules[p.set_rules[k]].in_set());
         bool in_hs_plan = list == &p.hs_parts;
         if (in_hs_plan ? hyperscan : queue_re2) order.push_back(&part);
       }
@@ -962,7 +970,7 @@ bool group1_wraps_all(const std::string& p) {
 // maps to its leftmost group, and each later group of that name becomes an alias of it.
 void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) {
   r->captures = captures;
-  r->group1_is_whole = captures == 1 && group1_wraps_all(r->expanded);
+  r->group1_is_whole = captures == 1 && group1_wraps_all(std::string(r->expanded));
   r->groups.clear();
   r->group_aliases.clear();
   for (const auto& [idx, name] : names) {
@@ -974,7 +982,7 @@ void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) 
 }
 
 void groups_from_scan(Rule* r) {
-  std::vector<std::string> all = scan_captures(r->expanded);
+  std::vector<std::string> all = scan_captures(std::string(r->expanded));
   std::map<int, std::string> named;
   for (size_t i = 0; i < all.size(); ++i)
     if (!all[i].empty()) named.emplace(static_cast<int>(i + 1), all[i]);
@@ -1529,7 +1537,7 @@ void RuleBook::Impl::shadow_set_pattern(Rule& r, const std::string& scope,
       p.replace(at, stand_in.size(), forms);
   }
   if (p.size() >= r.in_set().size()) return;
-  r.set_pattern = std::move(p);
+  r.set_patterns(r.expanded, p);
   r.set_on_shadow = true;
 }
 
@@ -1720,11 +1728,10 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       if (!m.expand(r, r.pattern, r.pattern_loc, 0, p.name, defines, &expanded, &r.lexicons,
                     errors))
         continue;
-      r.expanded = expanded;
-      r.set_pattern = open_repetitions(trim_optional_edges(expanded));
-      if (r.set_pattern == r.expanded) r.set_pattern.clear();
+      std::string set = open_repetitions(trim_optional_edges(expanded));
+      r.set_patterns(expanded, set == expanded ? std::string_view() : set);
       m.shadow_set_pattern(r, p.name, defines, &marked);
-      r.re = std::make_shared<RuleRegex>(r.expanded, rule_options(r.attrs.value("longest", false)));
+      r.re = std::make_shared<RuleRegex>(expanded, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
         groups_from_scan(&r);
       } else if (const re2::RE2& re = r.re->get(); re.ok()) {

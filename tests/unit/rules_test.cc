@@ -643,7 +643,8 @@ TEST(Rules, SetPatternsMatchWhereverTheirRuleDoes) {
   for (const Rule& r : book.rules()) {
     if (r.set_pattern.empty() || r.set_on_shadow) continue;  // next test
     ++opened;
-    EXPECT_EQ(r.set_pattern, open_repetitions(trim_optional_edges(r.expanded))) << r.id;
+    EXPECT_EQ(r.set_pattern, open_repetitions(trim_optional_edges(std::string(r.expanded))))
+        << r.id;
     re2::RE2::Options opts;
     opts.set_max_mem(64 << 20);  // the place lexicon needs more than the default
     opts.set_longest_match(r.attrs.value("longest", false));
