@@ -80,6 +80,7 @@ struct PackData {
   std::map<std::string, Define> defines;
   std::vector<Lexicon> lexicons;
   std::vector<Rule> rules;
+  bool rules_pending = false;  // read from an image: `rules` not yet filled (fill_source_rules)
   nlohmann::json model;
   // Filled by compile(). A pack's rules are matched by a few RE2::Sets rather than one: the
   // lazy DFA of one Set over all rules builds a state for every mix of partial matches that
@@ -287,6 +288,9 @@ struct RuleBook::Impl {
   // Makes every Set part of the packs lazy and starts compiling them in the order sentences
   // search them.
   void compile_in_background();
+  // A pack read from an image holds its rules as written (PackData::rules) only once a new
+  // compile() needs them: load_image() leaves them to this (image.cc), from the compiled rules.
+  void fill_source_rules();
 };
 
 }  // namespace claimx

@@ -712,7 +712,7 @@ std::string RuleBook::save_image() const {
   w.u32(static_cast<uint32_t>(m.packs.size()));
   for (size_t pi = 0; pi < m.packs.size(); ++pi) {
     const PackData& p = m.packs[pi];
-    if (p.rules.size() != p.set_rules.size())
+    if (!p.rules_pending && p.rules.size() != p.set_rules.size())
       throw Error("save_image: pack " + p.name + " did not compile cleanly");
     write_all(w, p.set_rules, [&](size_t i) { w.u32(static_cast<uint32_t>(i)); });
     write_all(w, p.parts, write_part);
@@ -825,6 +825,15 @@ void release_unread_pages(std::string_view image, const std::vector<PackData>& p
 
 }  // namespace
 
+void RuleBook::Impl::fill_source_rules() {
+  for (auto& p : packs) {
+    if (!p.rules_pending) continue;
+    p.rules.clear();
+    for (size_t i : p.set_rules) p.rules.push_back(source_rule(rules[i]));
+    p.rules_pending = false;
+  }
+}
+
 bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors,
                           bool bytes_outlive_book) {
   if (bytes.substr(0, kMagic.size()) != kMagic) {
@@ -913,7 +922,7 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       blocks.push_back({&p, r.at(), r.at() + block});
       r.take(block);
       p.model = r.json();
-      for (size_t i : p.set_rules) p.rules.push_back(source_rule(m.rules[i]));
+      p.rules_pending = true;  // fill_source_rules()
       read_pod_vector(r, &p.lexicon_rules);
       p.matchers.assign(p.set_rules.size(), nullptr);
       for (int k : p.lexicon_rules) {

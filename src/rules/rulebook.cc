@@ -1593,6 +1593,7 @@ RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
 // which pack overrides which, and the order of errors, never depend on the thread count.
 void RuleBook::add_sources(const std::vector<SourceFile>& sources, std::vector<RuleError>* errors) {
   impl_->background.reset();  // it reads the packs this changes
+  impl_->fill_source_rules();
   ++impl_->layer;
   std::vector<std::optional<PackData>> parsed(sources.size());
   std::vector<std::vector<RuleError>> found(sources.size());
@@ -1665,6 +1666,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
   impl_->derived.clear();     // derived from the packs as they were
   size_t before = errors->size();
   Impl& m = *impl_;
+  m.fill_source_rules();
   m.rules.clear();
   m.lexicons.clear();
   m.lexicon_regex.clear();
