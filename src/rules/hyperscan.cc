@@ -57,8 +57,12 @@ struct Database::Impl {
   const hs_database_t* db = nullptr;
   uint64_t serial = 0;                // which database, for the threads' scratch: never reused
   hs_scratch_t* prototype = nullptr;  // what each thread's scratch for it is cloned from
-  void* copy = nullptr;               // when the database could not be read in place
+  // A clone made when the database loads (on a background thread, at start-up): the first
+  // thread to scan takes it rather than allocate and clear its own while a document waits.
+  std::atomic<hs_scratch_t*> spare{nullptr};
+  void* copy = nullptr;  // when the database could not be read in place
   void free() {
+    hs_free_scratch(spare.exchange(nullptr));
     hs_free_scratch(prototype);
     prototype = nullptr;
     std::free(copy);
@@ -95,6 +99,8 @@ bool Database::load(std::string_view bytes, bool bytes_outlive) {
     impl_->free();
     return false;
   }
+  hs_scratch_t* spare = nullptr;
+  if (hs_clone_scratch(impl_->prototype, &spare) == HS_SUCCESS) impl_->spare = spare;
   static std::atomic<uint64_t> serials{0};
   impl_->db = db;
   impl_->serial = ++serials;
@@ -112,15 +118,16 @@ struct Scratches {
   ~Scratches() {
     for (auto& s : spaces) hs_free_scratch(s.second);
   }
-  hs_scratch_t* get(uint64_t serial, const hs_scratch_t* prototype) {
+  hs_scratch_t* get(uint64_t serial, const hs_scratch_t* prototype,
+                    std::atomic<hs_scratch_t*>* spare) {
     for (auto& s : spaces)
       if (s.first == serial) return s.second;
     if (spaces.size() >= 64) {  // books come and go in a long-lived process
       hs_free_scratch(spaces.front().second);
       spaces.erase(spaces.begin());
     }
-    hs_scratch_t* space = nullptr;
-    if (hs_clone_scratch(prototype, &space) != HS_SUCCESS) return nullptr;
+    hs_scratch_t* space = spare->exchange(nullptr);
+    if (!space && hs_clone_scratch(prototype, &space) != HS_SUCCESS) return nullptr;
     spaces.emplace_back(serial, space);
     return space;
   }
@@ -153,7 +160,8 @@ bool Database::match(std::string_view text, std::vector<Hit>* hits) const {
   static thread_local Scratches scratches;
   static thread_local std::vector<int> slot;  // id -> index into hits; -1 between searches
   hits->clear();
-  hs_scratch_t* space = impl_->db ? scratches.get(impl_->serial, impl_->prototype) : nullptr;
+  hs_scratch_t* space =
+      impl_->db ? scratches.get(impl_->serial, impl_->prototype, &impl_->spare) : nullptr;
   Collect collect{hits, &slot};
   bool ok = space && hs_scan(impl_->db, text.data(), static_cast<unsigned>(text.size()), 0, space,
                              on_match, &collect) == HS_SUCCESS;
