@@ -295,6 +295,37 @@ TEST(Rules, EmbeddedImageIsTheCompiledExtractionPacks) {
   EXPECT_TRUE(again == image);
 }
 
+// A rule's patterns are views (into the image, or into the rule's own copy): a copy of the rule
+// keeps them after the rule and its book are gone.
+TEST(Rules, CopiedRulesKeepTheirPatterns) {
+  Rule copy;
+  {
+    Rule r;
+    r.set_patterns("a+b", "a*b");
+    copy = r;
+  }
+  EXPECT_EQ(copy.expanded, "a+b");
+  EXPECT_EQ(copy.in_set(), "a*b");
+  copy.set_patterns(copy.expanded, "");  // from its own views
+  EXPECT_EQ(copy.expanded, "a+b");
+  EXPECT_TRUE(copy.set_pattern.empty());
+  EXPECT_EQ(copy.in_set(), "a+b");
+  std::vector<Rule> kept;
+  {
+    RuleBook book;
+    std::vector<RuleError> errors;
+    book.add_sources({{"mine.yaml",
+                       "pack: mine\nrules:\n  - {id: mine.w, kind: number, "
+                       "pattern: '(?P<span>(?P<num>\\d+)) widgets?'}\n"}},
+                     &errors);
+    ASSERT_TRUE(book.compile(&errors)) << errors[0].format();
+    kept = book.rules();
+  }
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].expanded, "(?P<span>(?P<num>\\d+)) widgets?");
+  EXPECT_EQ(kept[0].set_pattern, "(?P<span>(?P<num>\\d+)) widget");  // optional edge trimmed
+}
+
 TEST(Rules, ImageReadsBackToTheSameBook) {
   RuleBook book;
   std::vector<RuleError> errors;
