@@ -173,9 +173,12 @@ nlohmann::json Reader::json(int depth) {
     }
     case kObject: {
       nlohmann::json o = nlohmann::json::object();
+      auto& members = o.get_ref<nlohmann::json::object_t&>();
       for (uint32_t n = count(); n > 0; --n) {
         std::string k = str();
-        o[k] = json(depth + 1);
+        // Written in key order, so each goes at the end (a repeated key, only in a damaged
+        // image, keeps its first value).
+        members.emplace_hint(members.end(), std::move(k), json(depth + 1));
       }
       return o;
     }
@@ -854,8 +857,9 @@ bool RuleBook::load_image(std::string_view bytes, std::vector<RuleError>* errors
       std::string key = r.str();
       m.dropped[key] = r.str();
     }
-    m.rules.resize(r.count(16));
-    for (auto& rule : m.rules) rule = read_rule(r, bytes_outlive_book);
+    uint32_t rule_count = r.count(16);
+    m.rules.reserve(rule_count);  // each read into place, not into a default-made rule
+    for (uint32_t n = rule_count; n > 0; --n) m.rules.push_back(read_rule(r, bytes_outlive_book));
     m.packs.resize(r.count(16));
     auto damaged = [](const std::string& what) {
       throw Error("the compiled rule book is damaged (" + what + ")");
