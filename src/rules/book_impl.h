@@ -166,11 +166,10 @@ extern hyperscan::Compiler image_set_compiler;
 
 // A rule's RE2, compiled on first use (or by compile() when eager).
 struct RuleRegex {
-  RuleRegex(std::string p, const re2::RE2::Options& o)
-      : owned(std::move(p)), pattern(owned), options(o) {}
-  // A pattern in bytes that outlive the rule (the embedded image): not copied.
-  struct Lasting {};
-  RuleRegex(Lasting, std::string_view p, const re2::RE2::Options& o) : pattern(p), options(o) {}
+  // The rule's expanded pattern, not copied: the RE2 keeps the bytes it sees (the rule's
+  // pattern_bytes; none for the image's, which outlive the book).
+  RuleRegex(const Rule& r, const re2::RE2::Options& o)
+      : pattern(r.expanded), bytes(r.pattern_bytes), options(o) {}
   RuleRegex(const RuleRegex&) = delete;
   RuleRegex& operator=(const RuleRegex&) = delete;
   const re2::RE2& get() {
@@ -179,8 +178,8 @@ struct RuleRegex {
     });
     return *re;
   }
-  std::string owned;
-  std::string_view pattern;  // owned, or bytes that outlive the rule
+  std::string_view pattern;
+  std::shared_ptr<const std::string> bytes;  // what `pattern` sees, unless the image
   re2::RE2::Options options;
   std::once_flag once;
   std::unique_ptr<re2::RE2> re;

@@ -243,8 +243,8 @@ void write_rule(Writer& w, const Rule& r) {
   w.i32(r.span_group);
 }
 
-// With `in_place`, the rule's patterns are views into the image's bytes (which outlive the
-// book), and its RE2 is compiled from them: nothing is copied.
+// With `in_place`, the rule's patterns (and so its RE2's) are views into the image's bytes, which
+// outlive the book: nothing is copied.
 Rule read_rule(Reader& in, bool in_place) {
   Rule r;
   r.id = in.str();
@@ -284,9 +284,7 @@ Rule read_rule(Reader& in, bool in_place) {
   }
   r.span_group = in.i32();
   r.stable_id = stable_string(r.id);
-  auto options = rule_options(r.attrs.value("longest", false));
-  r.re = in_place ? std::make_shared<RuleRegex>(RuleRegex::Lasting{}, expanded, options)
-                  : std::make_shared<RuleRegex>(std::string(expanded), options);
+  r.re = std::make_shared<RuleRegex>(r, rule_options(r.attrs.value("longest", false)));
   return r;
 }
 
@@ -801,9 +799,10 @@ bool hyperscan_plan_matches(const PackData& p, const std::vector<Rule>& rules) {
 }
 
 // The embedded image is read once at start-up; afterwards only the lexicon tables and Hyperscan
-// databases read in place and the entries of lexicons not yet used are. Its other pages are
-// handed back: they are pages of the executable, read again from the file should anything touch
-// them, and about 3.5 MB of RSS otherwise.
+// databases read in place and the entries of lexicons not yet used are, and a rule's patterns
+// when its RE2 or Set first compiles, a prefilter when a sentence first needs it. Its other pages
+// are handed back: they are pages of the executable, read again from the file should anything
+// touch them (the patterns and prefilters, once each), and about 3.5 MB of RSS otherwise.
 void release_unread_pages(std::string_view image, const std::vector<PackData>& packs) {
   std::vector<std::pair<uintptr_t, uintptr_t>> keep;
   for (const auto& p : packs) {

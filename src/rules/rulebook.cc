@@ -694,11 +694,11 @@ namespace {
 
 // The last byte of the atom that starts at p[i] when it is one that can hold a parenthesis
 // that is not a group (an escape, \Q..\E, a character class), else i.
-size_t skip_literal(const std::string& p, size_t i) {
+size_t skip_literal(std::string_view p, size_t i) {
   if (p[i] == '\\') {
     if (i + 1 < p.size() && p[i + 1] == 'Q') {
       size_t e = p.find("\\E", i + 2);
-      return e == std::string::npos ? p.size() : e + 1;
+      return e == std::string_view::npos ? p.size() : e + 1;
     }
     return i + 1;
   }
@@ -711,7 +711,7 @@ size_t skip_literal(const std::string& p, size_t i) {
       ++j;
     } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
       size_t e = p.find(":]", j + 2);
-      if (e != std::string::npos) j = e + 1;
+      if (e != std::string_view::npos) j = e + 1;
     }
   }
   return j;
@@ -921,13 +921,13 @@ namespace {
 // capture, "(?" otherwise does not; escapes, \Q..\E and character classes hold no groups. Lazy
 // compiling needs the names before RE2 has parsed the pattern; the tests check the result
 // against RE2's for every embedded rule.
-std::vector<std::string> scan_captures(const std::string& p) {
+std::vector<std::string> scan_captures(std::string_view p) {
   std::vector<std::string> names;  // "" for an unnamed group
   for (size_t i = 0; i < p.size(); i = skip_literal(p, i) + 1) {
     if (p[i] != '(') continue;
     if (p.compare(i, 4, "(?P<") == 0) {
       size_t e = p.find('>', i + 4);
-      names.push_back(p.substr(i + 4, e == std::string::npos ? 0 : e - i - 4));
+      names.emplace_back(p.substr(i + 4, e == std::string_view::npos ? 0 : e - i - 4));
     } else if (i + 1 >= p.size() || p[i + 1] != '?') {
       names.emplace_back();
     }
@@ -936,7 +936,7 @@ std::vector<std::string> scan_captures(const std::string& p) {
 }
 
 // The length of the zero-width assertion at p[i] (\b, \B, \A, \z, ^ or $), 0 when none is.
-size_t assertion_at(const std::string& p, size_t i) {
+size_t assertion_at(std::string_view p, size_t i) {
   if (i < p.size() && (p[i] == '^' || p[i] == '$')) return 1;
   if (i + 1 < p.size() && p[i] == '\\' &&
       std::string_view("bBAz").find(p[i + 1]) != std::string_view::npos)
@@ -948,7 +948,7 @@ size_t assertion_at(const std::string& p, size_t i) {
 // zero-width assertions before and after it ("\b(?P<span>...)"): that group is the whole match,
 // so matching needs no submatch pass (a bit-state search over a program as big as a place-name
 // alternation costs microseconds per match).
-bool group1_wraps_all(const std::string& p) {
+bool group1_wraps_all(std::string_view p) {
   size_t start = 0;
   while (size_t n = assertion_at(p, start)) start += n;
   bool capturing = p.compare(start, 4, "(?P<") == 0 ||
@@ -970,7 +970,7 @@ bool group1_wraps_all(const std::string& p) {
 // maps to its leftmost group, and each later group of that name becomes an alias of it.
 void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) {
   r->captures = captures;
-  r->group1_is_whole = captures == 1 && group1_wraps_all(std::string(r->expanded));
+  r->group1_is_whole = captures == 1 && group1_wraps_all(r->expanded);
   r->groups.clear();
   r->group_aliases.clear();
   for (const auto& [idx, name] : names) {
@@ -982,7 +982,7 @@ void set_groups(const std::map<int, std::string>& names, int captures, Rule* r) 
 }
 
 void groups_from_scan(Rule* r) {
-  std::vector<std::string> all = scan_captures(std::string(r->expanded));
+  std::vector<std::string> all = scan_captures(r->expanded);
   std::map<int, std::string> named;
   for (size_t i = 0; i < all.size(); ++i)
     if (!all[i].empty()) named.emplace(static_cast<int>(i + 1), all[i]);
@@ -1733,7 +1733,7 @@ bool RuleBook::compile(std::vector<RuleError>* errors, Compile mode) {
       std::string set = open_repetitions(trim_optional_edges(expanded));
       r.set_patterns(expanded, set == expanded ? std::string_view() : set);
       m.shadow_set_pattern(r, p.name, defines, &marked);
-      r.re = std::make_shared<RuleRegex>(expanded, rule_options(r.attrs.value("longest", false)));
+      r.re = std::make_shared<RuleRegex>(r, rule_options(r.attrs.value("longest", false)));
       if (mode == Compile::kLazy) {
         groups_from_scan(&r);
       } else if (const re2::RE2& re = r.re->get(); re.ok()) {
