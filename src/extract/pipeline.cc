@@ -243,22 +243,37 @@ struct Unit {
 // Matches of one pack over a window of sentences, kept for routing. The Match objects are
 // reused from window to window (their group vectors keep their capacity).
 struct PackMatches {
-  std::vector<Match> matches;
-  std::vector<size_t> first;  // per sentence of the window: index of its first match; then size
+  std::vector<Match> matches;       // as found: rule by rule
+  std::vector<size_t> sentence_of;  // per match: its sentence in the window
+  std::vector<size_t> order;        // the matches by sentence, each sentence's as found
+  std::vector<size_t> first;        // per sentence of the window: its first in `order`; then size
+  std::vector<RuleBook::Slice> slices;
   size_t size = 0;
 
   void collect(const RuleBook& book, const std::string& pack, const std::vector<Unit>& units,
                size_t begin, size_t end, const std::vector<char>& fire_only) {
     size = 0;
-    first.clear();
+    sentence_of.clear();
+    slices.clear();
     for (size_t u = begin; u < end; ++u) {
-      first.push_back(size);
       const TextRange& span = units[u].doc->span(units[u].sentence);
-      book.for_each_match(
-          pack, units[u].doc->text(), span.start, span.end, [this](const Match& m) { add(m); },
-          &fire_only);
+      slices.push_back({units[u].doc->text(), span.start, span.end});
     }
-    first.push_back(size);
+    book.for_each_match(
+        pack, slices,
+        [this](size_t i, const Match& m) {
+          add(m);
+          sentence_of.push_back(i);
+        },
+        &fire_only);
+    // A counting sort by sentence, stable: each sentence's matches in the order
+    // for_each_match gives them sentence by sentence.
+    first.assign(slices.size() + 1, 0);
+    for (size_t i : sentence_of) ++first[i + 1];
+    for (size_t i = 0; i < slices.size(); ++i) first[i + 1] += first[i];
+    order.resize(size);
+    next.assign(first.begin(), first.end() - 1);
+    for (size_t k = 0; k < size; ++k) order[next[sentence_of[k]]++] = k;
   }
   void add(const Match& m) {
     if (size < matches.size())
@@ -267,6 +282,9 @@ struct PackMatches {
       matches.push_back(m);
     ++size;
   }
+
+ private:
+  std::vector<size_t> next;
 };
 
 // Runs each pack over a window of consecutive sentences, of one document or of many, before the
@@ -315,7 +333,7 @@ void match_in_windows(const RuleBook& book, const std::vector<Unit>& units) {
       const Unit& u = units[begin + i];
       for (const auto& pm : found)
         for (size_t k = pm.first[i]; k < pm.first[i + 1]; ++k)
-          u.doc->route(pm.matches[k], u.sentence);
+          u.doc->route(pm.matches[pm.order[k]], u.sentence);
     }
     begin = end;
   }

@@ -1779,8 +1779,9 @@ namespace {
 
 // A lexicon rule's matches in the slice, non-overlapping, leftmost first, as RE2's would be:
 // group 0 and its one group (if any) are the whole match.
+template <typename Fn>
 void match_lexicons(const LexiconMatcher& lm, const Rule& r, const re2::StringPiece& slice,
-                    const char* text, Match& mt, const std::function<void(const Match&)>& fn) {
+                    const char* text, Match& mt, Fn& fn) {
   std::string_view s(slice.data(), slice.size());
   size_t offset = slice.data() - text;
   mt.rule = &r;
@@ -1795,6 +1796,100 @@ void match_lexicons(const LexiconMatcher& lm, const Rule& r, const re2::StringPi
   }
 }
 
+// Buffers reused by a thread's calls (matching runs for every sentence and pack), one set per
+// nesting level: a callback may match again. A deque keeps them in place as it grows.
+struct MatchScratch {
+  std::vector<PackData::SetPart::Window> fired;
+  std::vector<std::pair<size_t, PackData::SetPart::Window>> fired_in;  // by slice
+  std::vector<re2::StringPiece> subs;
+  Match mt;
+};
+
+class ScratchLevel {
+ public:
+  ScratchLevel() {
+    if (levels_.size() <= depth_) levels_.emplace_back();
+    own_ = &levels_[depth_++];
+  }
+  ~ScratchLevel() { --depth_; }
+  ScratchLevel(const ScratchLevel&) = delete;
+  ScratchLevel& operator=(const ScratchLevel&) = delete;
+  MatchScratch& operator*() const { return *own_; }
+
+ private:
+  static thread_local std::deque<MatchScratch> levels_;
+  static thread_local size_t depth_;
+  MatchScratch* own_;
+};
+thread_local std::deque<MatchScratch> ScratchLevel::levels_;
+thread_local size_t ScratchLevel::depth_ = 0;
+
+// The matches of one fired rule in text[begin, end), searched in the window `w` its database
+// gives, handed to fn as found (see for_each_match).
+template <typename Fn>
+void match_fired(const std::vector<Rule>& rules, const PackData& p, std::string_view text,
+                 size_t begin, size_t end, const PackData::SetPart::Window& w,
+                 const std::vector<char>* fire_only, MatchScratch& own, Fn& fn) {
+  // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's). A rule
+  // searches only the window its database puts its matches in, with the slice around as context.
+  const re2::StringPiece whole(text.data() + begin, end - begin);
+  const size_t index = p.set_rules[w.k];
+  const Rule& r = rules[index];
+  Match& mt = own.mt;
+  if (const LexiconMatcher* lm = p.matchers[w.k].get()) {
+    match_lexicons(*lm, r, whole, text.data(), mt, fn);
+    return;
+  }
+  if (w.fires && fire_only && index < fire_only->size() && (*fire_only)[index]) {
+    mt.rule = &r;
+    mt.whole = mt.span = {begin, end};
+    mt.groups.assign(r.captures + 1, {kNoPos, kNoPos});
+    mt.groups[0] = mt.whole;
+    fn(mt);
+    return;
+  }
+  const re2::RE2& re = r.re->get();
+  if (!re.ok())  // a lazily compiled rule that `rules check` would have rejected
+    throw Error("rule " + r.id + ": " + re.error());
+  std::vector<re2::StringPiece>& subs = own.subs;
+  int n = r.captures + 1;
+  int asked = r.group1_is_whole ? 1 : n;
+  subs.assign(n, re2::StringPiece());
+  mt.rule = &r;
+  mt.groups.resize(n);
+  size_t pos = w.from;
+  while (pos > 0 && (static_cast<unsigned char>(whole[pos]) & 0xC0) == 0x80)
+    --pos;  // a code point's start
+  while (pos < w.to && re.Match(whole, pos, w.to, re2::RE2::UNANCHORED, subs.data(), asked)) {
+    if (r.group1_is_whole) subs[1] = subs[0];
+    size_t ms = subs[0].data() - text.data();
+    size_t me = ms + subs[0].size();
+    if (me == ms) {  // empty match: step one code point on
+      pos = ms - begin + 1;
+      while (pos < w.to && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80) ++pos;
+      continue;
+    }
+    mt.whole = {ms, me};
+    for (int g = 0; g < n; ++g) {
+      if (subs[g].data() == nullptr) {
+        mt.groups[g] = {kNoPos, kNoPos};
+        continue;
+      }
+      size_t gs = subs[g].data() - text.data();
+      mt.groups[g] = {gs, gs + subs[g].size()};
+    }
+    for (const auto& [first, other] : r.group_aliases)
+      if (!mt.has(first) && mt.has(other)) mt.groups[first] = mt.groups[other];
+    mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
+    fn(mt);
+    // Resume right after the span when only a little context follows it ("1,5, 2,5": the
+    // ", " after one number is the context before the next), else after the whole match, so
+    // a long trailing context is never scanned twice.
+    bool short_tail = mt.span.end > ms && mt.span.end <= me && me - mt.span.end <= 16;
+    pos = (short_tail ? mt.span.end : me) - begin;
+  }
+}
+
 }  // namespace
 
 void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin,
@@ -1804,82 +1899,40 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   if (pit == impl_->pack_index.end() || begin >= end) return;
   const PackData& p = impl_->packs[pit->second];
   if (p.set_rules.empty()) return;
-  re2::StringPiece piece(text.data() + begin, end - begin);
-  // Rules see the slice alone, as the Set does: ^ and $ are its edges (a sentence's). A rule
-  // searches only the window its database puts its matches in, with the slice around as context.
-  const re2::StringPiece& whole = piece;
-  // Buffers reused by the thread's calls (this runs for every sentence and pack), one set per
-  // nesting level: a callback may match again. A deque keeps them in place as it grows.
-  struct Scratch {
-    std::vector<PackData::SetPart::Window> fired;
-    std::vector<re2::StringPiece> subs;
-    Match mt;
-  };
-  static thread_local std::deque<Scratch> scratch;
-  static thread_local size_t depth = 0;
-  if (scratch.size() <= depth) scratch.emplace_back();
-  Scratch& own = scratch[depth];
-  struct Nest {
-    Nest() { ++depth; }
-    ~Nest() { --depth; }
-  } nest;
-  std::vector<re2::StringPiece>& subs = own.subs;
-  Match& mt = own.mt;
-  fired_rules(p, piece, impl_->shadow, &own.fired);
-  for (const auto& [si, from, to, fires] : own.fired) {
-    const size_t index = p.set_rules[si];
-    const Rule& r = impl_->rules[index];
-    if (const LexiconMatcher* lm = p.matchers[si].get()) {
-      match_lexicons(*lm, r, whole, text.data(), mt, fn);
-      continue;
-    }
-    if (fires && fire_only && index < fire_only->size() && (*fire_only)[index]) {
-      mt.rule = &r;
-      mt.whole = mt.span = {begin, end};
-      mt.groups.assign(r.captures + 1, {kNoPos, kNoPos});
-      mt.groups[0] = mt.whole;
-      fn(mt);
-      continue;
-    }
-    const re2::RE2& re = r.re->get();
-    if (!re.ok())  // a lazily compiled rule that `rules check` would have rejected
-      throw Error("rule " + r.id + ": " + re.error());
-    int n = r.captures + 1;
-    int asked = r.group1_is_whole ? 1 : n;
-    subs.assign(n, re2::StringPiece());
-    mt.rule = &r;
-    mt.groups.resize(n);
-    size_t pos = from;
-    while (pos > 0 && (static_cast<unsigned char>(whole[pos]) & 0xC0) == 0x80)
-      --pos;  // a code point's start
-    while (pos < to && re.Match(whole, pos, to, re2::RE2::UNANCHORED, subs.data(), asked)) {
-      if (r.group1_is_whole) subs[1] = subs[0];
-      size_t ms = subs[0].data() - text.data();
-      size_t me = ms + subs[0].size();
-      if (me == ms) {  // empty match: step one code point on
-        pos = ms - begin + 1;
-        while (pos < to && (static_cast<unsigned char>(text[begin + pos]) & 0xC0) == 0x80) ++pos;
-        continue;
-      }
-      mt.whole = {ms, me};
-      for (int g = 0; g < n; ++g) {
-        if (subs[g].data() == nullptr) {
-          mt.groups[g] = {kNoPos, kNoPos};
-          continue;
-        }
-        size_t gs = subs[g].data() - text.data();
-        mt.groups[g] = {gs, gs + subs[g].size()};
-      }
-      for (const auto& [first, other] : r.group_aliases)
-        if (!mt.has(first) && mt.has(other)) mt.groups[first] = mt.groups[other];
-      mt.span = mt.has(r.span_group) ? mt.groups[r.span_group] : mt.whole;
-      fn(mt);
-      // Resume right after the span when only a little context follows it ("1,5, 2,5": the
-      // ", " after one number is the context before the next), else after the whole match, so
-      // a long trailing context is never scanned twice.
-      bool short_tail = mt.span.end > ms && mt.span.end <= me && me - mt.span.end <= 16;
-      pos = (short_tail ? mt.span.end : me) - begin;
-    }
+  ScratchLevel level;
+  MatchScratch& own = *level;
+  fired_rules(p, re2::StringPiece(text.data() + begin, end - begin), impl_->shadow, &own.fired);
+  for (const auto& w : own.fired)
+    match_fired(impl_->rules, p, text, begin, end, w, fire_only, own, fn);
+}
+
+void RuleBook::for_each_match(std::string_view pack, const std::vector<Slice>& slices,
+                              const std::function<void(size_t, const Match&)>& fn,
+                              const std::vector<char>* fire_only) const {
+  auto pit = impl_->pack_index.find(pack);
+  if (pit == impl_->pack_index.end()) return;
+  const PackData& p = impl_->packs[pit->second];
+  if (p.set_rules.empty()) return;
+  ScratchLevel level;
+  MatchScratch& own = *level;
+  // Every slice's scan first, then rule by rule: the pack's database, then each rule's RE2,
+  // stays in the CPU caches from slice to slice, where a slice at a time took turns with all.
+  own.fired_in.clear();
+  for (size_t i = 0; i < slices.size(); ++i) {
+    const Slice& s = slices[i];
+    if (s.begin >= s.end) continue;
+    fired_rules(p, re2::StringPiece(s.text.data() + s.begin, s.end - s.begin), impl_->shadow,
+                &own.fired);
+    for (const auto& w : own.fired) own.fired_in.emplace_back(i, w);
+  }
+  // Stable: a rule's slices stay in order, and a slice's entries of one rule as fired_rules
+  // gave them.
+  std::stable_sort(own.fired_in.begin(), own.fired_in.end(),
+                   [](const auto& a, const auto& b) { return a.second.k < b.second.k; });
+  for (const auto& [i, w] : own.fired_in) {
+    const Slice& s = slices[i];
+    auto each = [&fn, i = i](const Match& m) { fn(i, m); };
+    match_fired(impl_->rules, p, s.text, s.begin, s.end, w, fire_only, own, each);
   }
 }
 

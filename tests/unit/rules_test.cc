@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "claimx/check.h"
 #include "rules/book_impl.h"
@@ -911,6 +912,55 @@ TEST(Rules, RulesReadForFiringFireWhereTheirMatchesAre) {
 #else
   EXPECT_EQ(read_for_firing, matches);  // no database: every rule searched
 #endif
+}
+
+// Many slices at once give each slice's matches as a slice at a time does, whatever the book
+// (databases or RE2 Sets), with and without rules read for firing: ordered by slice, the same
+// rules, spans and groups, in the same order. The slices lie in different texts, some empty,
+// one not UTF-8 (which the databases do not read).
+TEST(Rules, SlicesAtOnceMatchAsOneAtATime) {
+  RuleBook image, sets;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(image.load_image(embedded_book_image(), &errors));
+  sets.add_sources(embedded_extraction_sources(), &errors);
+  ASSERT_TRUE(sets.compile(&errors, RuleBook::Compile::kLazy));
+  std::vector<std::string> texts;
+  for (const std::string& line : sample_lines()) texts.push_back("## " + line + " ##");
+  texts.push_back("Sales rose 5% to \xff$3bn in May.");
+  std::vector<RuleBook::Slice> slices;
+  for (const std::string& t : texts) {
+    slices.push_back({t, 3, t.size() > 6 ? t.size() - 3 : 3});
+    if (slices.size() % 7 == 0) slices.push_back({t, 2, 2});
+  }
+  auto describe = [](size_t i, const Match& m) {
+    std::ostringstream d;
+    d << i << " " << m.rule->id;
+    for (const TextRange& g : m.groups) d << " " << g.start << "-" << g.end;
+    d << " span " << m.span.start << "-" << m.span.end;
+    return d.str();
+  };
+  const std::vector<char> all(image.rules().size(), 1);
+  size_t matches = 0;
+  for (const RuleBook* book : {&image, &sets})
+    for (const std::vector<char>* fire_only :
+         {static_cast<const std::vector<char>*>(nullptr), &all})
+      for (const std::string& pack : book->sentence_packs()) {
+        std::vector<std::string> one, many;
+        for (size_t i = 0; i < slices.size(); ++i)
+          book->for_each_match(
+              pack, slices[i].text, slices[i].begin, slices[i].end,
+              [&](const Match& m) { one.push_back(describe(i, m)); }, fire_only);
+        std::vector<std::pair<size_t, std::string>> got;
+        book->for_each_match(
+            pack, slices, [&](size_t i, const Match& m) { got.emplace_back(i, describe(i, m)); },
+            fire_only);
+        std::stable_sort(got.begin(), got.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& g : got) many.push_back(g.second);
+        EXPECT_EQ(one, many) << pack;
+        matches += one.size();
+      }
+  EXPECT_GT(matches, 1000u);
 }
 
 #ifdef CLAIMX_HYPERSCAN
