@@ -183,7 +183,14 @@ struct RuleRegex {
   re2::RE2::Options options;
   std::once_flag once;
   std::unique_ptr<re2::RE2> re;
+  std::atomic<uint32_t> searches{0};  // counted up to kWalkedSearches (rulebook.cc)
 };
+
+// The leftmost match in text[pos, to), with all of text as context, as RE2's unanchored search
+// finds it; with `walk`, found by anchored searches from each start in turn, which compile no
+// reverse program (rulebook.cc).
+bool leftmost_match(const re2::RE2& re, const re2::StringPiece& text, size_t pos, size_t to,
+                    bool walk, re2::StringPiece* subs, int n);
 
 // The end of the quantifier at p[j] (j itself when there is none: `{,3}` is a literal), and
 // whether it allows zero. Lazy `?` included.

@@ -1824,6 +1824,23 @@ class ScratchLevel {
 thread_local std::deque<MatchScratch> ScratchLevel::levels_;
 thread_local size_t ScratchLevel::depth_ = 0;
 
+// RE2 finds where an unanchored match starts with a reverse program, which it compiles on the
+// first search that needs one: a fifth of a one-line run's instructions. A rule's first few
+// searches of a short window try each start in turn, anchored, instead: that finds the same
+// match (the leftmost start, then the pattern's own preference among the matches there, or the
+// longest with `longest: true`), without the reverse program, for the rules a short input runs
+// once. Later searches are unanchored (one pass over the window).
+constexpr uint32_t kWalkedSearches = 4;
+constexpr size_t kWalkBytes = 256;
+
+bool walk_starts(RuleRegex& re, const PackData::SetPart::Window& w) {
+  if (w.to - w.from > kWalkBytes) return false;
+  std::atomic<uint32_t>& n = re.searches;
+  // Read first: once a rule is past its first searches, the threads only share the count.
+  return n.load(std::memory_order_relaxed) < kWalkedSearches &&
+         n.fetch_add(1, std::memory_order_relaxed) < kWalkedSearches;
+}
+
 // The matches of one fired rule in text[begin, end), searched in the window `w` its database
 // gives, handed to fn as found (see for_each_match).
 template <typename Fn>
@@ -1860,7 +1877,8 @@ void match_fired(const std::vector<Rule>& rules, const PackData& p, std::string_
   size_t pos = w.from;
   while (pos > 0 && (static_cast<unsigned char>(whole[pos]) & 0xC0) == 0x80)
     --pos;  // a code point's start
-  while (pos < w.to && re.Match(whole, pos, w.to, re2::RE2::UNANCHORED, subs.data(), asked)) {
+  const bool walk = walk_starts(*r.re, w);
+  while (pos < w.to && leftmost_match(re, whole, pos, w.to, walk, subs.data(), asked)) {
     if (r.group1_is_whole) subs[1] = subs[0];
     size_t ms = subs[0].data() - text.data();
     size_t me = ms + subs[0].size();
@@ -1891,6 +1909,16 @@ void match_fired(const std::vector<Rule>& rules, const PackData& p, std::string_
 }
 
 }  // namespace
+
+bool leftmost_match(const re2::RE2& re, const re2::StringPiece& text, size_t pos, size_t to,
+                    bool walk, re2::StringPiece* subs, int n) {
+  if (!walk) return re.Match(text, pos, to, re2::RE2::UNANCHORED, subs, n);
+  // Every byte, as the unanchored search's prefix reads them; and `to`, where it may find an
+  // empty match.
+  for (size_t p = pos; p <= to; ++p)
+    if (re.Match(text, p, to, re2::RE2::ANCHOR_START, subs, n)) return true;
+  return false;
+}
 
 void RuleBook::for_each_match(std::string_view pack, std::string_view text, size_t begin,
                               size_t end, const std::function<void(const Match&)>& fn,

@@ -963,6 +963,48 @@ TEST(Rules, SlicesAtOnceMatchAsOneAtATime) {
   EXPECT_GT(matches, 1000u);
 }
 
+// Trying each start anchored finds the matches an unanchored search finds, with the same
+// groups: for every embedded rule over its examples, counter-examples and lines of the
+// samples, searched from every match's end, as for_each_match does, and from inside a word.
+TEST(Rules, AnchoredWalkFindsTheUnanchoredMatches) {
+  RuleBook book;
+  std::vector<RuleError> errors;
+  book.add_sources(embedded_pack_sources(), &errors);
+  ASSERT_TRUE(book.compile(&errors, RuleBook::Compile::kLazy));
+  std::vector<std::string> lines = sample_lines();
+  lines.resize(std::min<size_t>(lines.size(), 30));
+  size_t matches = 0;
+  for (const Rule& r : book.rules()) {
+    if (!r.re) continue;  // a lexicon rule
+    const re2::RE2& re = r.re->get();
+    ASSERT_TRUE(re.ok()) << r.id;
+    std::vector<std::string> texts = lines;
+    for (const auto& e : r.examples) texts.push_back(e.text);
+    for (const auto& e : r.counterexamples) texts.push_back(e.text);
+    const int n = r.captures + 1;
+    for (const std::string& t : texts) {
+      const re2::StringPiece text(t);
+      for (size_t from : {size_t{0}, t.size() / 3}) {
+        std::vector<re2::StringPiece> a(n), b(n);
+        for (size_t pos = from; pos < t.size();) {
+          bool found = leftmost_match(re, text, pos, t.size(), false, a.data(), n);
+          ASSERT_EQ(found, leftmost_match(re, text, pos, t.size(), true, b.data(), n))
+              << r.id << " @" << pos << ": " << t;
+          if (!found) break;
+          for (int g = 0; g < n; ++g) {
+            EXPECT_EQ(a[g].data(), b[g].data()) << r.id << " group " << g << ": " << t;
+            EXPECT_EQ(a[g].size(), b[g].size()) << r.id << " group " << g << ": " << t;
+          }
+          ++matches;
+          const size_t end = static_cast<size_t>(a[0].data() - t.data()) + a[0].size();
+          pos = end > pos ? end : pos + 1;
+        }
+      }
+    }
+  }
+  EXPECT_GT(matches, 1000u);
+}
+
 #ifdef CLAIMX_HYPERSCAN
 TEST(Rules, HyperscanDatabaseReportsEndsAndRefusesWhatIsNotOne) {
   std::vector<char> kept;
