@@ -289,6 +289,7 @@ class RuleBook {
   struct Slice {
     std::string_view text;
     size_t begin = 0, end = 0;
+    bool utf8 = false;  // the caller knows the text is valid UTF-8: not checked again per pack
   };
   // for_each_match over many slices at once, rule by rule: first the pack's scan of every slice,
   // then each rule that fired over all the slices it fired in, so that the database and then

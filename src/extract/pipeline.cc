@@ -2,6 +2,7 @@
 #include <memory>
 #include <set>
 
+#include "claimx/text.h"
 #include "extract/internal.h"
 #include "text/zones.h"
 
@@ -88,6 +89,7 @@ class DocRun {
         skipped_(
             book.derived<SkippedZones>("pipeline.skip_zones", [&] { return SkippedZones(book); })) {
     std::string_view text = doc.text;
+    utf8_ = first_invalid_utf8(text) == std::string_view::npos;
     auto paragraphs = split_paragraphs(text);
     Zoning zoning = find_zones(text, paragraphs, book);
     r_.boilerplate = zoning.boilerplate;
@@ -121,6 +123,9 @@ class DocRun {
   DocRun& operator=(const DocRun&) = delete;
 
   std::string_view text() const { return ctx_.text; }
+  // Whether the text is valid UTF-8 (documents are repaired on input; a library caller's may
+  // not be), checked once rather than by every pack for every sentence.
+  bool utf8() const { return utf8_; }
   // Sentences items may come from, in order: what the packs are matched over.
   const std::vector<size_t>& items() const { return ctx_.item_sentences; }
   const TextRange& span(size_t sentence) const { return r_.sentences[sentence].span; }
@@ -232,6 +237,7 @@ class DocRun {
   std::vector<Hit> status_, cues_;
   SpanIndex masks_;
   const SkippedZones& skipped_;
+  bool utf8_ = false;
 };
 
 // A sentence to match: its document and its index there.
@@ -257,7 +263,7 @@ struct PackMatches {
     slices.clear();
     for (size_t u = begin; u < end; ++u) {
       const TextRange& span = units[u].doc->span(units[u].sentence);
-      slices.push_back({units[u].doc->text(), span.start, span.end});
+      slices.push_back({units[u].doc->text(), span.start, span.end, units[u].doc->utf8()});
     }
     book.for_each_match(
         pack, slices,

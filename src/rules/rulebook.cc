@@ -346,8 +346,8 @@ void plan_parts(std::vector<PackData>& packs, const std::vector<Rule>& rules,
 
 // The rules that may match in `piece`, each with the window its matches lie in, ascending by
 // pack-local index, into *out.
-void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow& shadow,
-                 std::vector<PackData::SetPart::Window>* out) {
+void fired_rules(const PackData& p, const re2::StringPiece& piece, bool known_utf8,
+                 const Shadow& shadow, std::vector<PackData::SetPart::Window>* out) {
   const size_t size = piece.size();
   std::vector<PackData::SetPart::Window>& fired = *out;
   fired.clear();
@@ -384,7 +384,7 @@ void fired_rules(const PackData& p, const re2::StringPiece& piece, const Shadow&
   // Hyperscan reads valid UTF-8 only (documents are repaired on input; a library caller's text
   // may not be), and a shadow adds valid code points to a valid sentence.
   if (p.hyperscan_ready() &&
-      first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos) {
+      (known_utf8 || first_invalid_utf8({piece.data(), piece.size()}) == std::string_view::npos)) {
     for (const auto& part : p.hs_parts) search(part, false);
   } else {
     p.filter.get().passing({piece.data(), piece.size()}, &may);
@@ -1929,7 +1929,8 @@ void RuleBook::for_each_match(std::string_view pack, std::string_view text, size
   if (p.set_rules.empty()) return;
   ScratchLevel level;
   MatchScratch& own = *level;
-  fired_rules(p, re2::StringPiece(text.data() + begin, end - begin), impl_->shadow, &own.fired);
+  fired_rules(p, re2::StringPiece(text.data() + begin, end - begin), false, impl_->shadow,
+              &own.fired);
   for (const auto& w : own.fired)
     match_fired(impl_->rules, p, text, begin, end, w, fire_only, own, fn);
 }
@@ -1949,8 +1950,8 @@ void RuleBook::for_each_match(std::string_view pack, const std::vector<Slice>& s
   for (size_t i = 0; i < slices.size(); ++i) {
     const Slice& s = slices[i];
     if (s.begin >= s.end) continue;
-    fired_rules(p, re2::StringPiece(s.text.data() + s.begin, s.end - s.begin), impl_->shadow,
-                &own.fired);
+    fired_rules(p, re2::StringPiece(s.text.data() + s.begin, s.end - s.begin), s.utf8,
+                impl_->shadow, &own.fired);
     for (const auto& w : own.fired) own.fired_in.emplace_back(i, w);
   }
   // Stable: a rule's slices stay in order, and a slice's entries of one rule as fired_rules

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "claimx/check.h"
+#include "claimx/text.h"
 #include "rules/book_impl.h"
 #include "rules/embedded.h"
 #include "rules/shadow.h"
@@ -929,7 +930,9 @@ TEST(Rules, SlicesAtOnceMatchAsOneAtATime) {
   texts.push_back("Sales rose 5% to \xff$3bn in May.");
   std::vector<RuleBook::Slice> slices;
   for (const std::string& t : texts) {
-    slices.push_back({t, 3, t.size() > 6 ? t.size() - 3 : 3});
+    // Valid UTF-8 said to be so: the scans take the caller's word.
+    const bool utf8 = first_invalid_utf8(t) == std::string_view::npos;
+    slices.push_back({t, 3, t.size() > 6 ? t.size() - 3 : 3, utf8});
     if (slices.size() % 7 == 0) slices.push_back({t, 2, 2});
   }
   auto describe = [](size_t i, const Match& m) {
