@@ -123,9 +123,15 @@ class DocRun {
   DocRun& operator=(const DocRun&) = delete;
 
   std::string_view text() const { return ctx_.text; }
-  // Whether the text is valid UTF-8 (documents are repaired on input; a library caller's may
-  // not be), checked once rather than by every pack for every sentence.
-  bool utf8() const { return utf8_; }
+  // Whether text[span] is valid UTF-8: the text is (documents are repaired on input; a library
+  // caller's may not be: checked once, not by every pack for every sentence) and the span
+  // neither starts nor ends inside a code point.
+  bool utf8(const TextRange& span) const {
+    auto inside = [&](size_t at) {
+      return at < ctx_.text.size() && (static_cast<unsigned char>(ctx_.text[at]) & 0xC0) == 0x80;
+    };
+    return utf8_ && !inside(span.start) && !inside(span.end);
+  }
   // Sentences items may come from, in order: what the packs are matched over.
   const std::vector<size_t>& items() const { return ctx_.item_sentences; }
   const TextRange& span(size_t sentence) const { return r_.sentences[sentence].span; }
@@ -263,7 +269,7 @@ struct PackMatches {
     slices.clear();
     for (size_t u = begin; u < end; ++u) {
       const TextRange& span = units[u].doc->span(units[u].sentence);
-      slices.push_back({units[u].doc->text(), span.start, span.end, units[u].doc->utf8()});
+      slices.push_back({units[u].doc->text(), span.start, span.end, units[u].doc->utf8(span)});
     }
     book.for_each_match(
         pack, slices,
