@@ -966,6 +966,33 @@ TEST(Rules, SlicesAtOnceMatchAsOneAtATime) {
   EXPECT_GT(matches, 1000u);
 }
 
+// A callback may match again, inside a match over many slices: each level keeps its own
+// buffers, so the outer run gives the same matches as without the inner ones.
+TEST(Rules, MatchingInsideAMatchCallbackLeavesTheOuterRunAlone) {
+  RuleBook image;
+  std::vector<RuleError> errors;
+  ASSERT_TRUE(image.load_image(embedded_book_image(), &errors));
+  std::vector<std::string> texts = sample_lines();
+  std::vector<RuleBook::Slice> slices;
+  for (const std::string& t : texts) slices.push_back({t, 0, t.size(), true});
+  auto run = [&](bool nest) {
+    std::vector<std::string> out;
+    size_t inner = 0;
+    image.for_each_match("figures", slices, [&](size_t i, const Match& m) {
+      out.push_back(std::to_string(i) + " " + m.rule->id + " " + std::to_string(m.span.start) +
+                    "-" + std::to_string(m.span.end));
+      if (nest) image.for_each_match("entities", slices, [&](size_t, const Match&) { ++inner; });
+    });
+    if (nest) {
+      EXPECT_GT(inner, 0u);
+    }
+    return out;
+  };
+  std::vector<std::string> alone = run(false);
+  EXPECT_GT(alone.size(), 50u);
+  EXPECT_EQ(alone, run(true));
+}
+
 // Trying each start anchored finds the matches an unanchored search finds, with the same
 // groups: for every embedded rule over its examples, counter-examples and lines of the
 // samples, searched from every match's end, as for_each_match does, and from inside a word.
